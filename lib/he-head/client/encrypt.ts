@@ -1,0 +1,119 @@
+/**
+ * Client-side encoding and encryption of integer inputs. poly: one query, each input value a
+ * ciphertext of its binary polynomial. simd: up to n queries, one ciphertext per input feature
+ * whose slot i holds query i's value.
+ *
+ * @module
+ */
+import type { Ciphertext, Plaintext } from "node-seal/dist/seal_throws.d.ts";
+import { binaryCoefficients, plaintextBytes } from "../seal/plaintexts.ts";
+import { sealCall } from "../seal/runtime.ts";
+import type { ClientKeys } from "./keys.ts";
+
+function checkBatch(
+  keys: ClientKeys,
+  values: ArrayLike<number>,
+  count: number,
+  width: number,
+): void {
+  const { encoding, polyModulusDegree: n } = keys.ctx.params;
+  if (encoding === "poly" && count !== 1) {
+    throw new RangeError(`the poly encoding carries one query per request, received ${count}`);
+  }
+  if (count < 1 || count > n) throw new RangeError(`expected 1 to ${n} queries, received ${count}`);
+  if (values.length !== count * width) {
+    throw new RangeError(
+      `expected ${count} x ${width} = ${count * width} values, received ${values.length}`,
+    );
+  }
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isSafeInteger(values[i])) {
+      throw new RangeError(`expected integers, received ${values[i]} at ${i}`);
+    }
+  }
+}
+
+/** Plaintexts of feature `f` for every modulus, built with `make` and freed by the caller. */
+function encodeFeature(
+  keys: ClientKeys,
+  values: ArrayLike<number>,
+  count: number,
+  width: number,
+  f: number,
+): Plaintext[] {
+  const seal = keys.ctx.seal;
+  return keys.ctx.moduli.map((m) => {
+    const pt = new seal.Plaintext();
+    try {
+      if (m.encoder) {
+        const slots = new BigInt64Array(keys.ctx.degree);
+        for (let q = 0; q < count; q++) slots[q] = BigInt(values[q * width + f]);
+        sealCall("encode", () => m.encoder!.encode(slots, pt));
+      } else {
+        const bytes = plaintextBytes(binaryCoefficients(BigInt(values[f]), m.t));
+        sealCall("encode", () => pt.loadFromArray(m.context, bytes));
+      }
+    } catch (e) {
+      pt.delete();
+      throw e;
+    }
+    return pt;
+  });
+}
+
+/**
+ * Encrypts row-major integer inputs (`count x width`) into ciphertext objects, `[modulus][feature]`
+ * (for in-process evaluation).
+ */
+export function encryptInputs(
+  keys: ClientKeys,
+  values: ArrayLike<number>,
+  count: number,
+  width: number,
+): Ciphertext[][] {
+  checkBatch(keys, values, count, width);
+  const out: Ciphertext[][] = keys.ctx.moduli.map(() => []);
+  try {
+    for (let f = 0; f < width; f++) {
+      const pts = encodeFeature(keys, values, count, width, f);
+      pts.forEach((pt, i) => {
+        const ct = new keys.ctx.seal.Ciphertext();
+        out[i].push(ct);
+        sealCall("encrypt", () => keys.encryptor(i).encryptSymmetric(pt, ct));
+        pt.delete();
+      });
+    }
+  } catch (e) {
+    out.flat().forEach((c) => c.delete());
+    throw e;
+  }
+  return out;
+}
+
+/**
+ * Encrypts row-major integer inputs into SEAL's seeded serialization (half the size of a full
+ * ciphertext), `[modulus][feature]`, ready for an envelope.
+ */
+export function encryptInputsSerialized(
+  keys: ClientKeys,
+  values: ArrayLike<number>,
+  count: number,
+  width: number,
+): Uint8Array[][] {
+  checkBatch(keys, values, count, width);
+  const seal = keys.ctx.seal;
+  const out: Uint8Array[][] = keys.ctx.moduli.map(() => []);
+  for (let f = 0; f < width; f++) {
+    const pts = encodeFeature(keys, values, count, width, f);
+    pts.forEach((pt, i) => {
+      try {
+        const s = sealCall("encrypt", () => keys.encryptor(i).encryptSymmetricSerializable(pt));
+        out[i].push(new Uint8Array(s.saveToArray(seal.ComprModeType.none)));
+        s.delete();
+      } finally {
+        pt.delete();
+      }
+    });
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+/**
+ * The client's keys: a secret key per plaintext modulus (never leaves the client), symmetric
+ * encryption, decryption, and the evaluation keys the server needs (relinearisation, and Galois
+ * keys for the steps a plan uses), serialized in SEAL's seeded form to halve their size.
+ *
+ * @module
+ */
+import type {
+  Decryptor,
+  Encryptor,
+  KeyGenerator,
+  PublicKey,
+  SecretKey,
+} from "node-seal/dist/seal_throws.d.ts";
+import type { HeContext } from "../seal/context.ts";
+import { sealCall } from "../seal/runtime.ts";
+
+/** Which evaluation keys to make. */
+export interface KeyOptions {
+  /** Relinearisation keys (needed by any ciphertext multiplication). Default true. */
+  relin?: boolean;
+  /** Rotation steps (simd rows) for Galois keys. Default none. */
+  galoisSteps?: number[];
+}
+
+interface ModulusKeys {
+  keygen: KeyGenerator;
+  secret: SecretKey;
+  publicKey: PublicKey;
+  encryptor: Encryptor;
+  decryptor: Decryptor;
+}
+
+/** Serialized evaluation keys of one plaintext modulus. */
+export interface EvaluationKeyBytes {
+  relin: Uint8Array | null;
+  galois: Uint8Array | null;
+}
+
+/** Secret-key material for every plaintext modulus of a context. Free with `delete()`. */
+export class ClientKeys {
+  private deleted = false;
+  private constructor(
+    readonly ctx: HeContext,
+    private readonly keys: ModulusKeys[],
+    readonly evaluationKeys: EvaluationKeyBytes[],
+  ) {}
+
+  /** Generates fresh keys (and the serialized evaluation keys) for every modulus. */
+  static generate(ctx: HeContext, options: KeyOptions = {}): ClientKeys {
+    const seal = ctx.seal;
+    const keys: ModulusKeys[] = [];
+    const evaluationKeys: EvaluationKeyBytes[] = [];
+    try {
+      for (const m of ctx.moduli) {
+        const keygen = new seal.KeyGenerator(m.context);
+        const secret = keygen.secretKey();
+        const publicKey = keygen.createPublicKey();
+        const encryptor = new seal.Encryptor(m.context, publicKey, secret);
+        const decryptor = new seal.Decryptor(m.context, secret);
+        keys.push({ keygen, secret, publicKey, encryptor, decryptor });
+        let relin: Uint8Array | null = null, galois: Uint8Array | null = null;
+        if (options.relin ?? true) {
+          const s = sealCall("relin keys", () => keygen.createRelinKeysSerializable());
+          relin = new Uint8Array(s.saveToArray(seal.ComprModeType.none));
+          s.delete();
+        }
+        if (options.galoisSteps?.length) {
+          const steps = Int32Array.from(options.galoisSteps);
+          const s = sealCall(
+            "galois keys",
+            () => keygen.createGaloisKeysSerializableWithSteps(steps),
+          );
+          galois = new Uint8Array(s.saveToArray(seal.ComprModeType.none));
+          s.delete();
+        }
+        evaluationKeys.push({ relin, galois });
+      }
+    } catch (e) {
+      keys.forEach(freeKeys);
+      throw e;
+    }
+    return new ClientKeys(ctx, keys, evaluationKeys);
+  }
+
+  /** The symmetric encryptor of modulus `i`. */
+  encryptor(i: number): Encryptor {
+    return this.keys[i].encryptor;
+  }
+
+  /** The decryptor of modulus `i`. */
+  decryptor(i: number): Decryptor {
+    return this.keys[i].decryptor;
+  }
+
+  /** Frees every SEAL object (idempotent). */
+  delete(): void {
+    if (this.deleted) return;
+    this.deleted = true;
+    this.keys.forEach(freeKeys);
+  }
+
+  /** Frees at scope exit with `using`. */
+  [Symbol.dispose](): void {
+    this.delete();
+  }
+}
+
+function freeKeys(k: ModulusKeys): void {
+  k.decryptor.delete();
+  k.encryptor.delete();
+  k.publicKey.delete();
+  k.secret.delete();
+  k.keygen.delete();
+}

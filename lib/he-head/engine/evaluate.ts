@@ -1,0 +1,320 @@
+/**
+ * Layer logic of the engine, written once against {@linkcode Backend}: sparse power-of-two linear
+ * maps (pruned weights cost nothing; terms that share an exponent share one plaintext
+ * multiplication), integer linear maps (the dense baselines), biases (folded into pending
+ * constants, free), and polynomial activations. Every operation is counted per layer.
+ *
+ * @module
+ */
+import type { LinearOp, Network, Op } from "../model/network.ts";
+import type { Backend } from "./backend.ts";
+import { type HopCounts, type LayerHops, zeroHops } from "./hops.ts";
+
+/** Options of {@linkcode evaluate}. */
+export interface EvaluateOptions {
+  /**
+   * Add up the inputs of a row that share a power-of-two exponent before multiplying, so a row
+   * costs one plaintext multiplication per distinct exponent instead of one per weight.
+   * Default true.
+   */
+  groupByExponent?: boolean;
+  /**
+   * Relinearize a product only when it meets another ciphertext multiplication or the output,
+   * instead of right after it (saves relinearisations when a linear layer shrinks the count).
+   * Default false.
+   */
+  lazyRelin?: boolean;
+  /** Progress callback, called after each operation. */
+  onOp?: (info: { done: number; total: number; name: string; ms: number }) => void;
+}
+
+/** One output of the network: `ct + constant`; `ct` is null when the output is a constant. */
+export interface EvaluatedOutput<V> {
+  ct: V | null;
+  constant: bigint;
+}
+
+/** Outputs plus the HOPs each layer spent. */
+export interface EvaluateResult<V> {
+  outputs: EvaluatedOutput<V>[];
+  hops: LayerHops[];
+}
+
+interface Val<V> {
+  ct: V | null;
+  k: bigint;
+  owned: boolean;
+}
+
+class Counted<V> {
+  hops: HopCounts = zeroHops();
+  constructor(readonly b: Backend<V>) {}
+  add(a: V, c: V): V {
+    this.hops.add++;
+    return this.b.add(a, c);
+  }
+  addInplace(a: V, c: V): void {
+    this.hops.add++;
+    this.b.addInplace(a, c);
+  }
+  subInplace(a: V, c: V): void {
+    this.hops.add++;
+    this.b.subInplace(a, c);
+  }
+  negateInplace(a: V): void {
+    this.hops.negate++;
+    this.b.negateInplace(a);
+  }
+  mulPow2(a: V, exp: number): V {
+    this.hops.plain_mul_single++;
+    return this.b.mulPow2(a, exp);
+  }
+  mulInt(a: V, w: bigint): V {
+    if (this.b.plainMulKind(w) === "single") this.hops.plain_mul_single++;
+    else this.hops.plain_mul_dense++;
+    return this.b.mulInt(a, w);
+  }
+  addConstInplace(a: V, c: bigint): void {
+    this.hops.add_plain++;
+    this.b.addConstInplace(a, c);
+  }
+  multiply(a: V, c: V): V {
+    this.hops.ct_ct_mul++;
+    return this.b.multiply(a, c);
+  }
+  square(a: V): V {
+    this.hops.ct_ct_mul++;
+    this.hops.square++;
+    return this.b.square(a);
+  }
+  relinearizeIfNeeded(a: V): void {
+    if (this.b.size(a) > 2) {
+      this.hops.relin++;
+      this.b.relinearizeInplace(a);
+    }
+  }
+  clone(a: V): V {
+    return this.b.clone(a);
+  }
+  free(a: V): void {
+    this.b.free(a);
+  }
+}
+
+/** Sums signed terms into one value, keeping an overall sign to avoid needless negations. */
+class Accumulator<V> {
+  private v: V | null = null;
+  private neg = false;
+  constructor(private readonly c: Counted<V>) {}
+  /** Adds `sign * x` without taking ownership of `x`. */
+  borrow(x: V, sign: number): void {
+    if (this.v === null) {
+      this.v = this.c.clone(x);
+      this.neg = sign < 0;
+    } else this.combine(x, sign);
+  }
+  /** Adds `sign * x` and takes ownership of `x`. */
+  take(x: V, sign: number): void {
+    if (this.v === null) {
+      this.v = x;
+      this.neg = sign < 0;
+    } else {
+      this.combine(x, sign);
+      this.c.free(x);
+    }
+  }
+  private combine(x: V, sign: number): void {
+    if ((sign < 0) === this.neg) this.c.addInplace(this.v!, x);
+    else this.c.subInplace(this.v!, x);
+  }
+  /** The sum with its sign still pending: `value * (negative ? -1 : 1)`. */
+  signed(): { value: V | null; negative: boolean } {
+    return { value: this.v, negative: this.neg };
+  }
+  /** The sum, negated if needed. */
+  result(): V | null {
+    if (this.v !== null && this.neg) this.c.negateInplace(this.v);
+    return this.v;
+  }
+}
+
+function freeVals<V>(c: Counted<V>, vals: Val<V>[]): void {
+  for (const v of vals) if (v.owned && v.ct !== null) c.free(v.ct);
+}
+
+function pow2Linear<V>(
+  c: Counted<V>,
+  op: LinearOp & { kind: "pow2" },
+  vals: Val<V>[],
+  group: boolean,
+): Val<V>[] {
+  const out: Val<V>[] = [];
+  for (const row of op.rows) {
+    let k = 0n;
+    const acc = new Accumulator(c);
+    const groups = new Map<number, { terms: V[]; signs: number[] }>();
+    for (let t = 0; t < row.inputs.length; t++) {
+      const x = vals[row.inputs[t]];
+      const s = row.signs[t], e = row.exps[t];
+      if (x.k !== 0n) k += BigInt(s) * (x.k << BigInt(e));
+      if (x.ct === null) continue;
+      if (e === 0) {
+        acc.borrow(x.ct, s);
+      } else if (!group) {
+        acc.take(c.mulPow2(x.ct, e), s);
+      } else {
+        let g = groups.get(e);
+        if (!g) groups.set(e, g = { terms: [], signs: [] });
+        g.terms.push(x.ct);
+        g.signs.push(s);
+      }
+    }
+    for (const [e, g] of groups) {
+      if (g.terms.length === 1) {
+        acc.take(c.mulPow2(g.terms[0], e), g.signs[0]);
+        continue;
+      }
+      const inner = new Accumulator(c);
+      g.terms.forEach((x, i) => inner.borrow(x, g.signs[i]));
+      const { value, negative } = inner.signed();
+      acc.take(c.mulPow2(value!, e), negative ? -1 : 1);
+      c.free(value!);
+    }
+    out.push({ ct: acc.result(), k, owned: true });
+  }
+  return out;
+}
+
+function intLinear<V>(c: Counted<V>, op: LinearOp & { kind: "int" }, vals: Val<V>[]): Val<V>[] {
+  const out: Val<V>[] = [];
+  for (const row of op.rows) {
+    let k = 0n;
+    const acc = new Accumulator(c);
+    for (let t = 0; t < row.inputs.length; t++) {
+      const x = vals[row.inputs[t]];
+      const w = BigInt(row.values[t]);
+      if (x.k !== 0n) k += w * x.k;
+      if (x.ct === null) continue;
+      const sign = w < 0n ? -1 : 1;
+      const mag = w < 0n ? -w : w;
+      if (mag === 1n) acc.borrow(x.ct, sign);
+      else acc.take(c.mulInt(x.ct, mag), sign);
+    }
+    out.push({ ct: acc.result(), k, owned: true });
+  }
+  return out;
+}
+
+function activation<V>(
+  c: Counted<V>,
+  op: Op & { op: "activation" },
+  vals: Val<V>[],
+  lazy: boolean,
+): Val<V>[] {
+  const a = op.coefficients;
+  const d = op.degree;
+  // Which powers are needed: those with a nonzero coefficient and the halves they are built from.
+  const need = new Array<boolean>(d + 1).fill(false);
+  for (let i = d; i >= 1; i--) {
+    if (a[i].value !== 0n) need[i] = true;
+    if (need[i] && i > 1) {
+      need[Math.floor(i / 2)] = true;
+      need[Math.ceil(i / 2)] = true;
+    }
+  }
+  return vals.map((v): Val<V> => {
+    if (v.ct === null) {
+      let y = 0n, p = 1n;
+      for (let i = 0; i <= d; i++, p *= v.k) y += a[i].value * p;
+      return { ct: null, k: y, owned: true };
+    }
+    const x = v.owned ? v.ct : c.clone(v.ct);
+    if (v.k !== 0n) c.addConstInplace(x, v.k);
+    const p: (V | null)[] = new Array(d + 1).fill(null);
+    p[1] = x;
+    for (let i = 2; i <= d; i++) {
+      if (!need[i]) continue;
+      const lo = Math.floor(i / 2), hi = Math.ceil(i / 2);
+      c.relinearizeIfNeeded(p[lo]!);
+      c.relinearizeIfNeeded(p[hi]!);
+      p[i] = lo === hi ? c.square(p[lo]!) : c.multiply(p[lo]!, p[hi]!);
+      if (!lazy) c.relinearizeIfNeeded(p[i]!);
+    }
+    const acc = new Accumulator(c);
+    for (let i = 1; i <= d; i++) {
+      const ai = a[i];
+      if (ai.value === 0n) continue;
+      if (ai.pow2) {
+        if (ai.pow2.exp === 0) acc.borrow(p[i]!, ai.pow2.sign);
+        else acc.take(c.mulPow2(p[i]!, ai.pow2.exp), ai.pow2.sign);
+      } else {
+        const neg = ai.value < 0n;
+        acc.take(c.mulInt(p[i]!, neg ? -ai.value : ai.value), neg ? -1 : 1);
+      }
+    }
+    for (const q of p) if (q !== null) c.free(q);
+    return { ct: acc.result(), k: a[0].value, owned: true };
+  });
+}
+
+/**
+ * Evaluates the compiled network on one value per input element (ciphertexts, or reference
+ * integers). The inputs stay owned by the caller; every intermediate is freed; the outputs are
+ * owned by the caller.
+ */
+export function evaluate<V>(
+  net: Network,
+  backend: Backend<V>,
+  inputs: readonly V[],
+  options: EvaluateOptions = {},
+): EvaluateResult<V> {
+  if (inputs.length !== net.inputSize) {
+    throw new RangeError(`expected ${net.inputSize} input values, received ${inputs.length}`);
+  }
+  const group = options.groupByExponent ?? true;
+  const lazy = options.lazyRelin ?? false;
+  const c = new Counted(backend);
+  let vals: Val<V>[] = inputs.map((ct) => ({ ct, k: 0n, owned: false }));
+  const hops: LayerHops[] = [];
+  const hopsOf = (op: Op) => {
+    const last = hops[hops.length - 1];
+    if (last && last.layer === op.layer) return last.hops;
+    const type = net.layers[op.layer].type;
+    const h: LayerHops = { layer: op.layer, name: op.name, type, hops: zeroHops() };
+    hops.push(h);
+    return h.hops;
+  };
+  try {
+    net.ops.forEach((op, i) => {
+      const t0 = performance.now();
+      c.hops = hopsOf(op);
+      if (op.op === "linear") {
+        const next = op.kind === "pow2" ? pow2Linear(c, op, vals, group) : intLinear(c, op, vals);
+        freeVals(c, vals);
+        vals = next;
+      } else if (op.op === "bias") {
+        vals = vals.map((v, j) => ({ ...v, k: v.k + op.values[j] }));
+      } else {
+        vals = activation(c, op, vals, lazy);
+      }
+      options.onOp?.({
+        done: i + 1,
+        total: net.ops.length,
+        name: op.name,
+        ms: performance.now() - t0,
+      });
+    });
+    const outputs = vals.map((v): EvaluatedOutput<V> => {
+      if (v.ct === null) return { ct: null, constant: v.k };
+      const ct = v.owned ? v.ct : c.clone(v.ct);
+      c.relinearizeIfNeeded(ct);
+      if (v.k !== 0n) c.addConstInplace(ct, v.k);
+      return { ct, constant: 0n };
+    });
+    vals = [];
+    return { outputs, hops };
+  } catch (e) {
+    freeVals(c, vals);
+    throw e;
+  }
+}

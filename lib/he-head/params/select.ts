@@ -1,0 +1,295 @@
+/**
+ * Parameter selection: from the model, its input range and the encoding, derive plaintext moduli
+ * that no output can overflow (interval analysis for simd, coefficient analysis for poly) and the
+ * cheapest ring degree / number of CRT moduli whose noise budget lasts the circuit at SEAL's
+ * 128-bit security level.
+ *
+ * @module
+ */
+import { evaluate, type EvaluateOptions } from "../engine/evaluate.ts";
+import type { LayerHops } from "../engine/hops.ts";
+import { totalHops } from "../engine/hops.ts";
+import { countHops } from "../engine/plain.ts";
+import type { Network } from "../model/network.ts";
+import { CoefficientBackend, coefficientSummary } from "./coefficient_backend.ts";
+import {
+  BFV_DEFAULT_COEFF_BITS,
+  dataModulusBits,
+  type Encoding,
+  type HeParams,
+  presetName,
+  RING_DEGREES,
+} from "./he_params.ts";
+import { IntervalBackend, magnitude } from "./interval_backend.ts";
+import {
+  type Budget,
+  NoiseBackend,
+  type NoiseModel,
+  SEAL_BFV_NOISE_MODEL,
+} from "./noise_backend.ts";
+import { DEFAULT_OP_COSTS, expectedMs, type OpCostTable } from "./op_costs.ts";
+import { batchingPrimes } from "./primes.ts";
+
+/** Options of {@linkcode selectParameters}. */
+export interface SelectOptions {
+  encoding: Encoding;
+  /** simd: queries per request; the ring degree must offer that many slots. Default 1. */
+  batchSize?: number;
+  /** Budget (bits) that must remain at the outputs. Default 4. */
+  marginBits?: number;
+  /** Ring degrees to consider. Default all supported. */
+  degrees?: readonly number[];
+  /** Most plaintext moduli to consider. Default 8. */
+  maxModuli?: number;
+  /** How the engine will evaluate (affects HOPs and noise). */
+  evaluate?: EvaluateOptions;
+  /** Operation costs used to rank candidates. */
+  costs?: OpCostTable;
+  /** Noise model. */
+  noise?: NoiseModel;
+}
+
+/** A considered candidate. */
+export interface Candidate {
+  name: string;
+  degree: number;
+  moduli: number;
+  bitsPerModulus: number;
+  ok: boolean;
+  reason?: string;
+  noiseBudgetBits: number;
+  estimatedMs: number;
+}
+
+/** The chosen parameters and the analysis behind them. */
+export interface ParameterChoice {
+  params: HeParams;
+  name: string;
+  /** simd: largest output magnitude; poly: largest output coefficient. */
+  outputBound: bigint;
+  /** poly: largest output degree. */
+  outputDegree?: number;
+  /** Estimated noise budget left at the outputs (bits). */
+  noiseBudgetBits: number;
+  /** Estimated smallest budget after each layer (bits). */
+  layerBudgets: { layer: number; name: string; bits: number }[];
+  /** HOPs per layer for one plaintext modulus. */
+  hops: LayerHops[];
+  /** Expected evaluation time for all moduli (ms) under the cost table. */
+  estimatedMs: number;
+  candidates: Candidate[];
+}
+
+/** No parameter set fits the model; names the layer where it fails. */
+export class ParameterSelectionError extends Error {
+  /** Index and name of the layer where the best candidate failed, when known. */
+  readonly layer?: { index: number; name: string };
+  constructor(message: string, layer?: { index: number; name: string }) {
+    super(message);
+    this.name = "ParameterSelectionError";
+    this.layer = layer;
+  }
+}
+
+function bitLength(x: bigint): number {
+  return x <= 0n ? 0 : x.toString(2).length;
+}
+
+/** `k` batching primes of `b` or more bits whose product exceeds `need` (null if over 60 bits). */
+function plainModuliFor(n: number, b: number, k: number, need: bigint): bigint[] | null {
+  for (; b <= 60; b++) {
+    let primes: bigint[];
+    try {
+      primes = batchingPrimes(n, b, k);
+    } catch {
+      continue;
+    }
+    if (primes.reduce((x, y) => x * y, 1n) > need) return primes;
+  }
+  return null;
+}
+
+/** Largest output the plaintext moduli must hold (simd: magnitude; poly: coefficient). */
+export function outputBound(net: Network, encoding: Encoding, options: EvaluateOptions = {}): {
+  bound: bigint;
+  degree?: number;
+} {
+  if (encoding === "simd") {
+    const inputs = Array.from({ length: net.inputSize }, () => ({
+      lo: BigInt(net.inputMin),
+      hi: BigInt(net.inputMax),
+    }));
+    const { outputs } = evaluate(net, new IntervalBackend(), inputs, options);
+    let bound = 0n;
+    for (const o of outputs) {
+      if (o.ct !== null) {
+        bound = magnitude(o.ct) > bound ? magnitude(o.ct) : bound;
+      }
+    }
+    return { bound };
+  }
+  const bits = bitLength(BigInt(Math.max(Math.abs(net.inputMin), Math.abs(net.inputMax))));
+  const inputs = Array.from(
+    { length: net.inputSize },
+    () => ({ c: new Float64Array(bits).fill(1) }),
+  );
+  const { outputs } = evaluate(net, new CoefficientBackend(), inputs, options);
+  let max = 0, degree = 0;
+  for (const o of outputs) {
+    if (o.ct === null) continue;
+    const s = coefficientSummary(o.ct);
+    max = Math.max(max, s.maxCoefficient);
+    degree = Math.max(degree, s.degree);
+  }
+  // Float sums of integer bounds: inflate by a relative 1e-9 to cover rounding.
+  return { bound: BigInt(Math.ceil(max * (1 + 1e-9))), degree };
+}
+
+/** Runs the noise model and returns the output budget and the low-water mark of each layer. */
+export function estimateNoise(
+  net: Network,
+  encoding: Encoding,
+  degree: number,
+  logT: number,
+  options: { evaluate?: EvaluateOptions; noise?: NoiseModel } = {},
+): { outputBits: number; layers: { layer: number; name: string; bits: number }[] } {
+  const model = options.noise ?? SEAL_BFV_NOISE_MODEL;
+  const backend = new NoiseBackend(encoding, degree, logT, model);
+  const fresh = dataModulusBits({ coeffModulusBits: [...BFV_DEFAULT_COEFF_BITS[degree]] }) - logT -
+    model.freshLoss;
+  const inputs: Budget[] = Array.from({ length: net.inputSize }, () => ({ bits: fresh }));
+  const layers: { layer: number; name: string; bits: number }[] = [];
+  let prev = fresh;
+  backend.resetLow();
+  const { outputs } = evaluate(net, backend, inputs, {
+    ...options.evaluate,
+    onOp: ({ done }) => {
+      const op = net.ops[done - 1];
+      const bits = backend.low === Infinity ? prev : backend.low;
+      prev = bits;
+      backend.resetLow();
+      const last = layers[layers.length - 1];
+      if (last && last.layer === op.layer) last.bits = Math.min(last.bits, bits);
+      else layers.push({ layer: op.layer, name: op.name, bits });
+    },
+  });
+  let outputBits = fresh;
+  for (const o of outputs) if (o.ct !== null) outputBits = Math.min(outputBits, o.ct.bits);
+  return { outputBits, layers };
+}
+
+/**
+ * Picks the cheapest parameter set under which the model evaluates exactly.
+ *
+ * @throws {ParameterSelectionError} when no candidate fits, naming the failing layer.
+ */
+export function selectParameters(net: Network, options: SelectOptions): ParameterChoice {
+  const encoding = options.encoding;
+  const margin = options.marginBits ?? 4;
+  const batch = options.batchSize ?? 1;
+  const maxModuli = options.maxModuli ?? 8;
+  const costs = options.costs ?? DEFAULT_OP_COSTS;
+  const degrees = (options.degrees ?? RING_DEGREES).filter((n) => RING_DEGREES.includes(n));
+  const { bound, degree: outDegree } = outputBound(net, encoding, options.evaluate);
+  const need = 2n * bound + 1n;
+  const hops = countHops(net, { encoding, ...options.evaluate });
+  const perModulusHops = totalHops(hops);
+  const candidates: Candidate[] = [];
+  let best: {
+    c: Candidate;
+    params: HeParams;
+    layers: { layer: number; name: string; bits: number }[];
+  } | null = null;
+  let worstFail: { c: Candidate; layers: { layer: number; name: string; bits: number }[] } | null =
+    null;
+
+  for (const n of degrees) {
+    if (encoding === "simd" && batch > n) continue;
+    for (let k = 1; k <= maxModuli; k++) {
+      const minBits = Math.ceil(Math.log2(2 * n)) + 2;
+      const b0 = Math.max(minBits, Math.ceil(bitLength(need) / k) + 1);
+      const primes = plainModuliFor(n, b0, k, need);
+      if (!primes) continue;
+      const b = bitLength(primes[0]);
+      const name = `bfv_n${n}_${k === 1 ? `t${b}` : `t${k}x${b}`}_${encoding}`;
+      const estimatedMs = k * (costs[n] ? expectedMs(perModulusHops, costs[n]) : Infinity);
+      const c: Candidate = {
+        name,
+        degree: n,
+        moduli: k,
+        bitsPerModulus: b,
+        ok: false,
+        noiseBudgetBits: -Infinity,
+        estimatedMs,
+      };
+      candidates.push(c);
+      // More moduli cannot help once each is as small as the ring allows.
+      if (b0 === minBits) k = maxModuli;
+      if (encoding === "poly" && outDegree !== undefined && outDegree >= n) {
+        c.reason = `output degree ${outDegree} does not fit ring degree ${n}`;
+        continue;
+      }
+      const noise = estimateNoise(net, encoding, n, b, options);
+      c.noiseBudgetBits = noise.outputBits;
+      if (noise.outputBits < margin) {
+        c.reason = `noise budget ${noise.outputBits.toFixed(1)} bits < margin ${margin}`;
+        if (!worstFail || noise.outputBits > worstFail.c.noiseBudgetBits) {
+          worstFail = { c, layers: noise.layers };
+        }
+        continue;
+      }
+      c.ok = true;
+      if (!best || estimatedMs < best.c.estimatedMs) {
+        best = {
+          c,
+          layers: noise.layers,
+          params: {
+            scheme: "bfv",
+            encoding,
+            polyModulusDegree: n,
+            coeffModulusBits: [...BFV_DEFAULT_COEFF_BITS[n]],
+            plainModuli: primes.map(String),
+            securityLevel: 128,
+          },
+        };
+      }
+    }
+  }
+  if (!best) {
+    if (encoding === "poly" && outDegree !== undefined && outDegree >= Math.max(...degrees)) {
+      const last = net.layers[net.layers.length - 1];
+      throw new ParameterSelectionError(
+        `the outputs reach polynomial degree ${outDegree}, expected below the largest ring degree ${
+          Math.max(...degrees)
+        }`,
+        { index: last.index, name: last.name },
+      );
+    }
+    if (worstFail) {
+      const at = worstFail.layers.find((l) => l.bits < margin) ??
+        worstFail.layers[worstFail.layers.length - 1];
+      throw new ParameterSelectionError(
+        `no BFV parameters fit: even ${worstFail.c.name} runs out of noise budget at layer "${at.name}" (index ${at.layer}): ` +
+          `estimated ${at.bits.toFixed(1)} bits left, expected at least ${margin}`,
+        { index: at.layer, name: at.name },
+      );
+    }
+    throw new ParameterSelectionError(
+      `no BFV parameters fit: outputs need ${
+        bitLength(need)
+      } bits of plaintext modulus, more than ${maxModuli} moduli of 60 bits can hold` +
+        (encoding === "simd" ? ` (or no ring degree offers ${batch} slots)` : ""),
+    );
+  }
+  return {
+    params: best.params,
+    name: presetName(best.params),
+    outputBound: bound,
+    outputDegree: outDegree,
+    noiseBudgetBits: best.c.noiseBudgetBits,
+    layerBudgets: best.layers,
+    hops,
+    estimatedMs: best.c.estimatedMs,
+    candidates,
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * SEAL contexts for a parameter set: one BFV context per plaintext modulus (a CRT plan runs the
+ * circuit once per modulus), with its evaluator and, for simd, its batch encoder.
+ *
+ * @module
+ */
+import type { BatchEncoder, Evaluator, SEALContext } from "node-seal/dist/seal_throws.d.ts";
+import { type HeParams, plainModuli, presetName, validateParams } from "../params/he_params.ts";
+import { loadSeal, type Seal, sealCall } from "./runtime.ts";
+
+/** The SEAL objects of one plaintext modulus. */
+export interface ModulusContext {
+  /** Position of this modulus in `params.plainModuli`. */
+  index: number;
+  /** The plaintext modulus. */
+  t: bigint;
+  context: SEALContext;
+  evaluator: Evaluator;
+  /** Present for the simd encoding. */
+  encoder: BatchEncoder | null;
+}
+
+/** SEAL contexts for every plaintext modulus of a parameter set. Free with `using` or `delete()`. */
+export class HeContext {
+  private deleted = false;
+  private constructor(
+    readonly seal: Seal,
+    readonly params: HeParams,
+    readonly moduli: ModulusContext[],
+  ) {}
+
+  /** The preset name, e.g. `bfv_n4096_t22_poly`. */
+  get name(): string {
+    return presetName(this.params);
+  }
+
+  /** Ring degree n. */
+  get degree(): number {
+    return this.params.polyModulusDegree;
+  }
+
+  /**
+   * Builds the contexts (validating the parameters and SEAL's own checks of them).
+   *
+   * @throws {TypeError} for malformed parameters; {@linkcode SealError} if SEAL refuses them.
+   */
+  static async create(params: HeParams): Promise<HeContext> {
+    const p = validateParams(params);
+    const { seal } = await loadSeal();
+    const n = p.polyModulusDegree;
+    const moduli: ModulusContext[] = [];
+    try {
+      plainModuli(p).forEach((t, index) => {
+        const parms = new seal.EncryptionParameters(seal.SchemeType.bfv);
+        const coeff = seal.CoeffModulus.BFVDefault(n, seal.SecLevelType.tc128);
+        const tm = new seal.Modulus(t);
+        try {
+          parms.setPolyModulusDegree(n);
+          parms.setCoeffModulus(coeff);
+          parms.setPlainModulus(tm);
+          const context = sealCall(
+            "SEALContext",
+            () => new seal.SEALContext(parms, true, seal.SecLevelType.tc128),
+          );
+          if (!context.parametersSet()) {
+            context.delete();
+            throw new TypeError(
+              `SEAL refuses the parameters ${presetName(p)} (plain modulus ${t})`,
+            );
+          }
+          const evaluator = new seal.Evaluator(context);
+          const encoder = p.encoding === "simd" ? new seal.BatchEncoder(context) : null;
+          moduli.push({ index, t, context, evaluator, encoder });
+        } finally {
+          parms.delete();
+          coeff.delete();
+          tm.delete();
+        }
+      });
+    } catch (e) {
+      for (const m of moduli) freeModulus(m);
+      throw e;
+    }
+    return new HeContext(seal, p, moduli);
+  }
+
+  /** Frees every SEAL object (idempotent). */
+  delete(): void {
+    if (this.deleted) return;
+    this.deleted = true;
+    for (const m of this.moduli) freeModulus(m);
+  }
+
+  /** `using ctx = await HeContext.create(p)` frees it at scope exit. */
+  [Symbol.dispose](): void {
+    this.delete();
+  }
+}
+
+function freeModulus(m: ModulusContext): void {
+  m.encoder?.delete();
+  m.evaluator.delete();
+  m.context.delete();
+}

@@ -1,0 +1,116 @@
+/**
+ * Loads Microsoft SEAL (node-seal's WebAssembly build) once per isolate, exposes the size of its
+ * WebAssembly heap (SEAL memory is not garbage collected, so tests watch it), and turns C++
+ * exceptions into {@linkcode SealError}s.
+ *
+ * @module
+ */
+import SEAL from "node-seal";
+import type { MainModule } from "node-seal/dist/seal_throws.d.ts";
+
+/** The node-seal module (SEAL's classes). */
+export type Seal = MainModule;
+
+/** A loaded SEAL runtime. */
+export interface SealRuntime {
+  seal: Seal;
+  /** Current size of SEAL's WebAssembly memory in bytes (0 when it cannot be observed). */
+  heapBytes(): number;
+}
+
+/** An exception thrown inside SEAL (invalid argument, logic error, out of memory...). */
+export class SealError extends Error {
+  /** The C++ exception type, e.g. `std::invalid_argument`. */
+  readonly sealType: string;
+  constructor(what: string, sealType: string, message: string) {
+    super(`${what}: ${sealType}: ${message}`);
+    this.name = "SealError";
+    this.sealType = sealType;
+  }
+}
+
+let loading: Promise<SealRuntime> | undefined;
+let runtime: SealRuntime | undefined;
+
+/**
+ * Loads SEAL once; later calls share the instance.
+ *
+ * @example
+ * ```ts
+ * import { loadSeal } from "./runtime.ts";
+ * const { seal, heapBytes } = await loadSeal();
+ * console.log(seal.CoeffModulus.MaxBitCount(4096, seal.SecLevelType.tc128), heapBytes());
+ * ```
+ */
+export function loadSeal(): Promise<SealRuntime> {
+  loading ??= (async () => {
+    // Emscripten keeps the memory private: observe the instance it creates to read heap size.
+    let memory: WebAssembly.Memory | undefined;
+    const capture = (instance: WebAssembly.Instance) => {
+      for (const v of Object.values(instance.exports)) {
+        if (v instanceof WebAssembly.Memory) memory = v;
+      }
+    };
+    const wa = WebAssembly as unknown as Record<string, unknown>;
+    const original = {
+      instantiate: WebAssembly.instantiate,
+      streaming: WebAssembly.instantiateStreaming,
+    };
+    wa.instantiate = async (...args: Parameters<typeof WebAssembly.instantiate>) => {
+      // deno-lint-ignore no-explicit-any
+      const r: any = await (original.instantiate as any)(...args);
+      capture(r instanceof WebAssembly.Instance ? r : r.instance);
+      return r;
+    };
+    if (original.streaming) {
+      wa.instantiateStreaming = async (
+        ...args: Parameters<typeof WebAssembly.instantiateStreaming>
+      ) => {
+        const r = await original.streaming(...args);
+        capture(r.instance);
+        return r;
+      };
+    }
+    try {
+      const seal = await SEAL();
+      runtime = { seal, heapBytes: () => memory?.buffer.byteLength ?? 0 };
+      return runtime;
+    } finally {
+      wa.instantiate = original.instantiate;
+      wa.instantiateStreaming = original.streaming;
+    }
+  })();
+  return loading;
+}
+
+/** The loaded runtime; throws if {@linkcode loadSeal} has not completed. */
+export function sealRuntime(): SealRuntime {
+  if (!runtime) throw new Error("SEAL is not loaded: await loadSeal() first");
+  return runtime;
+}
+
+/**
+ * Runs `fn`, converting a SEAL C++ exception into a {@linkcode SealError} that names `what`
+ * (the exception object is released so it does not leak).
+ */
+export function sealCall<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const WasmException = (WebAssembly as unknown as { Exception?: new () => object }).Exception;
+    if (runtime && WasmException && e instanceof WasmException) {
+      let type = "exception", message = "unknown SEAL error";
+      try {
+        [type, message] = runtime.seal.getExceptionMessage(e as never) as unknown as [
+          string,
+          string,
+        ];
+      } finally {
+        // deno-lint-ignore no-explicit-any
+        (runtime.seal as any).decrementExceptionRefcount?.(e);
+      }
+      throw new SealError(what, type, message);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * The versioned binary envelope that carries ciphertexts, evaluation keys and results between
+ * client and server. It names the parameter set it was made for (a SHA-256 of the canonical
+ * parameters), may deflate its body, and ends with a SHA-256 checksum. Decoding bounds every
+ * size before allocating and rejects anything truncated, oversized, foreign or corrupted with an
+ * {@linkcode EnvelopeError}.
+ *
+ * Layout (little-endian): `"FCNE"` | version u8 | kind u8 | moduli u8 | flags u8 |
+ * params hash (32) | count u32 | queries u32 | body length u32 | body | SHA-256 of all before (32).
+ * The body is a sequence of entries: tag u8 | modulus u8 | reserved u16 | length u32 | bytes.
+ *
+ * @module
+ */
+
+/** What an envelope carries. */
+export type EnvelopeKind = "ciphertexts" | "keys" | "results";
+
+/** What an entry holds. */
+export type EntryTag = "ciphertext" | "constant" | "relin-keys" | "galois-keys";
+
+/** One entry of an envelope. */
+export interface EnvelopeEntry {
+  tag: EntryTag;
+  /** Index of the plaintext modulus it belongs to. */
+  modulus: number;
+  bytes: Uint8Array;
+}
+
+/** A decoded (or to-be-encoded) envelope. */
+export interface Envelope {
+  kind: EnvelopeKind;
+  /** SHA-256 of the canonical parameters (see `paramsHash`). */
+  paramsHash: Uint8Array;
+  /** Number of plaintext moduli. */
+  moduli: number;
+  /** Items per modulus (inputs, outputs, or 1 for keys). */
+  count: number;
+  /** Queries carried (slots used in simd, 1 in poly). */
+  queries: number;
+  entries: EnvelopeEntry[];
+}
+
+/** Why an envelope was refused. */
+export type EnvelopeErrorCode =
+  | "truncated"
+  | "oversized"
+  | "bad-magic"
+  | "unsupported-version"
+  | "wrong-kind"
+  | "foreign-parameters"
+  | "corrupted"
+  | "malformed";
+
+/** An envelope that cannot be used; `code` says why, the message says what was expected. */
+export class EnvelopeError extends Error {
+  readonly code: EnvelopeErrorCode;
+  constructor(code: EnvelopeErrorCode, message: string) {
+    super(message);
+    this.name = "EnvelopeError";
+    this.code = code;
+  }
+}
+
+/** The current envelope version. */
+export const ENVELOPE_VERSION = 1;
+const MAGIC = [0x46, 0x43, 0x4e, 0x45]; // "FCNE"
+const HEAD = 52;
+const SUM = 32;
+const KINDS: EnvelopeKind[] = ["ciphertexts", "keys", "results"];
+const TAGS: EntryTag[] = ["ciphertext", "constant", "relin-keys", "galois-keys"];
+const FLAG_DEFLATE = 1;
+
+async function sha256(data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>));
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+async function pipe(
+  data: Uint8Array,
+  stream: { writable: WritableStream<BufferSource>; readable: ReadableStream<Uint8Array> },
+  cap: number,
+): Promise<Uint8Array> {
+  const writer = stream.writable.getWriter();
+  writer.write(data as Uint8Array<ArrayBuffer>).catch(() => {});
+  writer.close().catch(() => {});
+  const reader = stream.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > cap) {
+      await reader.cancel();
+      throw new EnvelopeError(
+        "oversized",
+        `expected an inflated body of at most ${cap} bytes, received more`,
+      );
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Serializes an envelope; `compress` deflates the body (SEAL data compresses by about a third). */
+export async function encodeEnvelope(
+  env: Envelope,
+  options: { compress?: boolean } = {},
+): Promise<Uint8Array> {
+  if (env.paramsHash.length !== 32) {
+    throw new RangeError(`expected a 32-byte params hash, received ${env.paramsHash.length}`);
+  }
+  let bodyLen = 0;
+  for (const e of env.entries) bodyLen += 8 + e.bytes.length;
+  let body: Uint8Array = new Uint8Array(bodyLen);
+  const bv = new DataView(body.buffer);
+  let at = 0;
+  for (const e of env.entries) {
+    bv.setUint8(at, TAGS.indexOf(e.tag));
+    bv.setUint8(at + 1, e.modulus);
+    bv.setUint32(at + 4, e.bytes.length, true);
+    body.set(e.bytes, at + 8);
+    at += 8 + e.bytes.length;
+  }
+  const compress = options.compress ?? true;
+  if (compress) {
+    body = await pipe(body, new CompressionStream("deflate-raw"), Number.MAX_SAFE_INTEGER);
+  }
+  const out = new Uint8Array(HEAD + body.length + SUM);
+  const v = new DataView(out.buffer);
+  out.set(MAGIC, 0);
+  v.setUint8(4, ENVELOPE_VERSION);
+  v.setUint8(5, KINDS.indexOf(env.kind) + 1);
+  v.setUint8(6, env.moduli);
+  v.setUint8(7, compress ? FLAG_DEFLATE : 0);
+  out.set(env.paramsHash, 8);
+  v.setUint32(40, env.count, true);
+  v.setUint32(44, env.queries, true);
+  v.setUint32(48, body.length, true);
+  out.set(body, HEAD);
+  out.set(await sha256(out.subarray(0, HEAD + body.length)), HEAD + body.length);
+  return out;
+}
+
+/** What a decoder expects and allows. */
+export interface EnvelopeExpectation {
+  kind: EnvelopeKind;
+  /** The receiver's parameter hash; a different one is `foreign-parameters`. */
+  paramsHash: Uint8Array;
+  /** Largest envelope accepted (bytes). */
+  maxBytes: number;
+  /** Largest body after inflation (bytes). */
+  maxBodyBytes: number;
+  /** Largest single entry (bytes). */
+  maxEntryBytes: number;
+}
+
+/**
+ * Parses and checks an envelope.
+ *
+ * @throws {EnvelopeError} for anything truncated, oversized, of another version or kind, made for
+ * other parameters, or corrupted.
+ */
+export async function decodeEnvelope(
+  bytes: Uint8Array,
+  expect: EnvelopeExpectation,
+): Promise<Envelope> {
+  if (bytes.length > expect.maxBytes) {
+    throw new EnvelopeError(
+      "oversized",
+      `expected at most ${expect.maxBytes} bytes, received ${bytes.length}`,
+    );
+  }
+  if (bytes.length < HEAD + SUM) {
+    throw new EnvelopeError(
+      "truncated",
+      `expected at least ${HEAD + SUM} bytes, received ${bytes.length}`,
+    );
+  }
+  if (!MAGIC.every((b, i) => bytes[i] === b)) {
+    throw new EnvelopeError(
+      "bad-magic",
+      'expected an envelope starting with "FCNE", received other bytes',
+    );
+  }
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = v.getUint8(4);
+  if (version !== ENVELOPE_VERSION) {
+    throw new EnvelopeError(
+      "unsupported-version",
+      `expected envelope version ${ENVELOPE_VERSION}, received ${version}`,
+    );
+  }
+  const bodyLen = v.getUint32(48, true);
+  if (bytes.length !== HEAD + bodyLen + SUM) {
+    const code = bytes.length < HEAD + bodyLen + SUM ? "truncated" : "malformed";
+    throw new EnvelopeError(
+      code,
+      `expected ${HEAD + bodyLen + SUM} bytes for a ${bodyLen}-byte body, received ${bytes.length}`,
+    );
+  }
+  const sum = await sha256(bytes.subarray(0, HEAD + bodyLen));
+  if (!equal(sum, bytes.subarray(HEAD + bodyLen))) {
+    throw new EnvelopeError(
+      "corrupted",
+      "the checksum does not match the contents (corrupted in transit?)",
+    );
+  }
+  const kindIndex = v.getUint8(5) - 1;
+  const kind = KINDS[kindIndex];
+  if (kind !== expect.kind) {
+    throw new EnvelopeError(
+      "wrong-kind",
+      `expected an envelope of ${expect.kind}, received ${kind ?? `kind ${kindIndex + 1}`}`,
+    );
+  }
+  const paramsHash = bytes.slice(8, 40);
+  if (!equal(paramsHash, expect.paramsHash)) {
+    throw new EnvelopeError(
+      "foreign-parameters",
+      "the envelope was made for other HE parameters than this model's",
+    );
+  }
+  const flags = v.getUint8(7);
+  if (flags & ~FLAG_DEFLATE) {
+    throw new EnvelopeError("malformed", `expected flags 0 or 1, received ${flags}`);
+  }
+  let body = bytes.subarray(HEAD, HEAD + bodyLen);
+  if (flags & FLAG_DEFLATE) {
+    try {
+      body = await pipe(body, new DecompressionStream("deflate-raw"), expect.maxBodyBytes);
+    } catch (e) {
+      if (e instanceof EnvelopeError) throw e;
+      throw new EnvelopeError("malformed", `the body does not inflate: ${(e as Error).message}`);
+    }
+  } else if (body.length > expect.maxBodyBytes) {
+    throw new EnvelopeError(
+      "oversized",
+      `expected a body of at most ${expect.maxBodyBytes} bytes, received ${body.length}`,
+    );
+  }
+  const moduli = v.getUint8(6);
+  const entries: EnvelopeEntry[] = [];
+  const bv = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  for (let at = 0; at < body.length;) {
+    if (at + 8 > body.length) {
+      throw new EnvelopeError("truncated", `entry ${entries.length}: header cut short`);
+    }
+    const tag = TAGS[bv.getUint8(at)];
+    const modulus = bv.getUint8(at + 1);
+    const len = bv.getUint32(at + 4, true);
+    if (!tag) {
+      throw new EnvelopeError(
+        "malformed",
+        `entry ${entries.length}: unknown tag ${bv.getUint8(at)}`,
+      );
+    }
+    if (modulus >= moduli) {
+      throw new EnvelopeError(
+        "malformed",
+        `entry ${entries.length}: expected a modulus index below ${moduli}, received ${modulus}`,
+      );
+    }
+    if (len > expect.maxEntryBytes) {
+      throw new EnvelopeError(
+        "oversized",
+        `entry ${entries.length}: expected at most ${expect.maxEntryBytes} bytes, received ${len}`,
+      );
+    }
+    if (at + 8 + len > body.length) {
+      throw new EnvelopeError(
+        "truncated",
+        `entry ${entries.length}: expected ${len} bytes, ${body.length - at - 8} remain`,
+      );
+    }
+    entries.push({ tag, modulus, bytes: body.subarray(at + 8, at + 8 + len) });
+    at += 8 + len;
+  }
+  return {
+    kind,
+    paramsHash,
+    moduli,
+    count: v.getUint32(40, true),
+    queries: v.getUint32(44, true),
+    entries,
+  };
+}

@@ -1,0 +1,325 @@
+/**
+ * What travels in envelopes: a batch of encrypted inputs (client -> server), the client's
+ * evaluation keys (client -> server) and encrypted results (server -> client). Packing and
+ * unpacking check every entry against the parameters before SEAL sees it (SEAL header, size,
+ * number of components, modulus level), so no malformed byte string reaches SEAL's allocator.
+ *
+ * @module
+ */
+import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
+import type { EncryptedOutputs } from "../client/decrypt.ts";
+import { type HeParams, paramsHash } from "../params/he_params.ts";
+import type { HeContext } from "../seal/context.ts";
+import { EvaluationKeys } from "../seal/evaluation_keys.ts";
+import { sealCall, SealError } from "../seal/runtime.ts";
+import { decodeEnvelope, encodeEnvelope, type EnvelopeEntry, EnvelopeError } from "./envelope.ts";
+
+const SEAL_HEADER = 16;
+
+/** Bytes of a full (unseeded) ciphertext with `parts` components at the top data level. */
+export function ciphertextBytes(p: HeParams, parts = 2): number {
+  const k = p.coeffModulusBits.length - 1;
+  return SEAL_HEADER + 32 + 1 + 8 * 3 + 16 + SEAL_HEADER + 8 + parts * k * p.polyModulusDegree * 8;
+}
+
+/** Bytes of a full relinearisation key set (or one Galois key) for the parameters. */
+export function keySwitchKeyBytes(p: HeParams): number {
+  const k = p.coeffModulusBits.length - 1;
+  return 4096 + k * (2 * (k + 1) * p.polyModulusDegree * 8 + 256);
+}
+
+/** Checks SEAL's own 16-byte header: magic, version 4, no compression, declared size. */
+export function checkSealHeader(bytes: Uint8Array, what: string): void {
+  if (bytes.length < SEAL_HEADER) {
+    throw new EnvelopeError(
+      "truncated",
+      `${what}: expected a SEAL object of at least 16 bytes, received ${bytes.length}`,
+    );
+  }
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (v.getUint16(0, true) !== 0xa15e || v.getUint8(2) !== SEAL_HEADER || v.getUint8(3) !== 4) {
+    throw new EnvelopeError(
+      "malformed",
+      `${what}: expected a SEAL 4 serialization, received other bytes`,
+    );
+  }
+  if (v.getUint8(5) !== 0) {
+    throw new EnvelopeError(
+      "malformed",
+      `${what}: expected SEAL compression "none" (the envelope compresses), received mode ${
+        v.getUint8(5)
+      }`,
+    );
+  }
+  const size = v.getBigUint64(8, true);
+  if (size !== BigInt(bytes.length)) {
+    throw new EnvelopeError(
+      size > BigInt(bytes.length) ? "truncated" : "malformed",
+      `${what}: SEAL header declares ${size} bytes, entry has ${bytes.length}`,
+    );
+  }
+}
+
+/** Limits for decoding; defaults derive from the parameters. */
+export interface PayloadLimits {
+  /** Largest envelope (bytes). */
+  maxBytes?: number;
+}
+
+/** Packs encrypted inputs `[modulus][input]` (SEAL serializations) for `queries` queries. */
+export async function packInputs(
+  p: HeParams,
+  inputs: Uint8Array[][],
+  queries: number,
+): Promise<Uint8Array> {
+  const entries: EnvelopeEntry[] = [];
+  inputs.forEach((row, modulus) =>
+    row.forEach((bytes) => entries.push({ tag: "ciphertext", modulus, bytes }))
+  );
+  return await encodeEnvelope({
+    kind: "ciphertexts",
+    paramsHash: await paramsHash(p),
+    moduli: inputs.length,
+    count: inputs[0]?.length ?? 0,
+    queries,
+    entries,
+  });
+}
+
+function loadCiphertext(
+  ctx: HeContext,
+  e: EnvelopeEntry,
+  what: string,
+  maxParts: number,
+): Ciphertext {
+  checkSealHeader(e.bytes, what);
+  const ct = new ctx.seal.Ciphertext();
+  try {
+    sealCall(what, () => ct.loadFromArray(ctx.moduli[e.modulus].context, e.bytes));
+    if (ct.size() < 2 || ct.size() > maxParts) {
+      throw new EnvelopeError(
+        "malformed",
+        `${what}: expected a ciphertext of 2..${maxParts} components, received ${ct.size()}`,
+      );
+    }
+  } catch (err) {
+    ct.delete();
+    if (err instanceof SealError) {
+      throw new EnvelopeError("malformed", `${what}: SEAL rejected it (${err.message})`);
+    }
+    throw err;
+  }
+  return ct;
+}
+
+/**
+ * Unpacks encrypted inputs into SEAL ciphertexts `[modulus][input]` (caller frees them).
+ *
+ * @throws {EnvelopeError} for any malformed, foreign, truncated or oversized input, or a count
+ * other than `inputs` per modulus.
+ */
+export async function unpackInputs(
+  ctx: HeContext,
+  bytes: Uint8Array,
+  expect: { inputs: number; maxQueries: number } & PayloadLimits,
+): Promise<{ ciphertexts: Ciphertext[][]; queries: number }> {
+  const p = ctx.params;
+  const k = ctx.moduli.length;
+  const perCt = ciphertextBytes(p, 2);
+  const env = await decodeEnvelope(bytes, {
+    kind: "ciphertexts",
+    paramsHash: await paramsHash(p),
+    maxBytes: expect.maxBytes ?? 2 * k * expect.inputs * perCt + 4096,
+    maxBodyBytes: k * expect.inputs * (perCt + 8),
+    maxEntryBytes: perCt,
+  });
+  if (env.moduli !== k) {
+    throw new EnvelopeError("malformed", `expected ${k} plaintext moduli, received ${env.moduli}`);
+  }
+  if (env.count !== expect.inputs || env.entries.length !== k * expect.inputs) {
+    throw new EnvelopeError(
+      "malformed",
+      `expected ${expect.inputs} encrypted features per modulus (${
+        k * expect.inputs
+      } in all), received ${env.entries.length}`,
+    );
+  }
+  if (env.queries < 1 || env.queries > expect.maxQueries) {
+    throw new EnvelopeError(
+      "malformed",
+      `expected 1 to ${expect.maxQueries} queries, received ${env.queries}`,
+    );
+  }
+  const ciphertexts: Ciphertext[][] = Array.from({ length: k }, () => []);
+  try {
+    env.entries.forEach((e, i) => {
+      const want = Math.floor(i / expect.inputs);
+      if (e.tag !== "ciphertext" || e.modulus !== want) {
+        throw new EnvelopeError(
+          "malformed",
+          `entry ${i}: expected a ciphertext of modulus ${want}, received a ${e.tag} of modulus ${e.modulus}`,
+        );
+      }
+      ciphertexts[want].push(
+        loadCiphertext(ctx, e, `input ${i % expect.inputs} (modulus ${want})`, 2),
+      );
+    });
+  } catch (err) {
+    ciphertexts.flat().forEach((c) => c.delete());
+    throw err;
+  }
+  return { ciphertexts, queries: env.queries };
+}
+
+/** Packs encrypted results (server side); ciphertexts are serialized in full. */
+export async function packResults(
+  ctx: HeContext,
+  result: { ciphertexts: (Ciphertext | null)[][]; constants: bigint[] },
+  queries: number,
+): Promise<Uint8Array> {
+  const entries: EnvelopeEntry[] = [];
+  const none = ctx.seal.ComprModeType.none;
+  result.ciphertexts.forEach((row, modulus) =>
+    row.forEach((ct, j) => {
+      const bytes = ct === null
+        ? new TextEncoder().encode(result.constants[j].toString())
+        : new Uint8Array(sealCall("save result", () => ct.saveToArray(none)));
+      entries.push({ tag: ct === null ? "constant" : "ciphertext", modulus, bytes });
+    })
+  );
+  return await encodeEnvelope({
+    kind: "results",
+    paramsHash: await paramsHash(ctx.params),
+    moduli: ctx.moduli.length,
+    count: result.constants.length,
+    queries,
+    entries,
+  });
+}
+
+/**
+ * Unpacks encrypted results (client side) into {@linkcode EncryptedOutputs} (caller frees the
+ * ciphertexts).
+ */
+export async function unpackResults(
+  ctx: HeContext,
+  bytes: Uint8Array,
+  expect: { outputs: number } & PayloadLimits,
+): Promise<EncryptedOutputs & { queries: number }> {
+  const p = ctx.params;
+  const k = ctx.moduli.length;
+  const perCt = ciphertextBytes(p, 3);
+  const env = await decodeEnvelope(bytes, {
+    kind: "results",
+    paramsHash: await paramsHash(p),
+    maxBytes: expect.maxBytes ?? k * expect.outputs * perCt + 4096,
+    maxBodyBytes: k * expect.outputs * (perCt + 8),
+    maxEntryBytes: perCt,
+  });
+  if (
+    env.moduli !== k || env.count !== expect.outputs || env.entries.length !== k * expect.outputs
+  ) {
+    throw new EnvelopeError(
+      "malformed",
+      `expected ${expect.outputs} outputs for ${k} moduli, received ${env.entries.length} entries`,
+    );
+  }
+  const ciphertexts: (Ciphertext | null)[][] = Array.from({ length: k }, () => []);
+  const constants = new Array<bigint>(expect.outputs).fill(0n);
+  try {
+    env.entries.forEach((e, i) => {
+      const j = i % expect.outputs;
+      if (e.modulus !== Math.floor(i / expect.outputs)) {
+        throw new EnvelopeError("malformed", `entry ${i}: out of order`);
+      }
+      if (e.tag === "constant") {
+        const text = new TextDecoder().decode(e.bytes);
+        if (!/^-?\d{1,400}$/.test(text)) {
+          throw new EnvelopeError("malformed", `entry ${i}: expected a decimal integer`);
+        }
+        constants[j] = BigInt(text);
+        ciphertexts[e.modulus].push(null);
+      } else if (e.tag === "ciphertext") {
+        ciphertexts[e.modulus].push(
+          loadCiphertext(ctx, e, `output ${j} (modulus ${e.modulus})`, 3),
+        );
+      } else throw new EnvelopeError("malformed", `entry ${i}: unexpected ${e.tag}`);
+    });
+  } catch (err) {
+    ciphertexts.flat().forEach((c) => c?.delete());
+    throw err;
+  }
+  return { ciphertexts, constants, queries: env.queries };
+}
+
+/** Packs the client's evaluation keys (relinearisation and Galois, per modulus). */
+export async function packKeys(
+  p: HeParams,
+  keys: { relin: Uint8Array | null; galois: Uint8Array | null }[],
+): Promise<Uint8Array> {
+  const entries: EnvelopeEntry[] = [];
+  keys.forEach((k, modulus) => {
+    if (k.relin) entries.push({ tag: "relin-keys", modulus, bytes: k.relin });
+    if (k.galois) entries.push({ tag: "galois-keys", modulus, bytes: k.galois });
+  });
+  return await encodeEnvelope({
+    kind: "keys",
+    paramsHash: await paramsHash(p),
+    moduli: keys.length,
+    count: 1,
+    queries: 0,
+    entries,
+  });
+}
+
+/**
+ * Unpacks and loads evaluation keys (server side).
+ *
+ * @throws {EnvelopeError} for malformed or foreign keys, or keys SEAL rejects.
+ */
+export async function unpackKeys(
+  ctx: HeContext,
+  bytes: Uint8Array,
+  limits: { maxGaloisSteps?: number } & PayloadLimits = {},
+): Promise<EvaluationKeys> {
+  const p = ctx.params;
+  const k = ctx.moduli.length;
+  const perKey = keySwitchKeyBytes(p);
+  const steps = limits.maxGaloisSteps ?? 32;
+  const env = await decodeEnvelope(bytes, {
+    kind: "keys",
+    paramsHash: await paramsHash(p),
+    maxBytes: limits.maxBytes ?? k * (1 + steps) * perKey,
+    maxBodyBytes: k * (1 + steps) * perKey,
+    maxEntryBytes: steps * perKey,
+  });
+  if (env.moduli !== k) {
+    throw new EnvelopeError("malformed", `expected keys for ${k} moduli, received ${env.moduli}`);
+  }
+  const keys = Array.from(
+    { length: k },
+    () => ({ relin: null as Uint8Array | null, galois: null as Uint8Array | null }),
+  );
+  env.entries.forEach((e, i) => {
+    const slot = e.tag === "relin-keys" ? "relin" : e.tag === "galois-keys" ? "galois" : null;
+    if (!slot) {
+      throw new EnvelopeError("malformed", `entry ${i}: expected keys, received a ${e.tag}`);
+    }
+    if (keys[e.modulus][slot]) {
+      throw new EnvelopeError(
+        "malformed",
+        `entry ${i}: duplicate ${e.tag} for modulus ${e.modulus}`,
+      );
+    }
+    checkSealHeader(e.bytes, `${e.tag} (modulus ${e.modulus})`);
+    keys[e.modulus][slot] = e.bytes;
+  });
+  try {
+    return EvaluationKeys.load(ctx, keys);
+  } catch (err) {
+    if (err instanceof SealError) {
+      throw new EnvelopeError("malformed", `keys rejected by SEAL: ${err.message}`);
+    }
+    throw err;
+  }
+}
