@@ -45,9 +45,30 @@ export function binaryBound(x: bigint): Float64Array {
   return out;
 }
 
+/** A polynomial outgrew the largest ring degree or float range while bounds were computed. */
+export class CoefficientOverflow extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "CoefficientOverflow";
+  }
+}
+
 /** Coefficient-bound arithmetic behind the engine's backend interface. */
 export class CoefficientBackend implements Backend<CoefficientBound> {
   readonly name = "coefficients";
+  /** @param maxLength longest polynomial (degree + 1) worth tracking; longer ones throw. */
+  constructor(readonly maxLength = 32768) {}
+  private check(c: Float64Array): CoefficientBound {
+    if (c.length > this.maxLength) {
+      throw new CoefficientOverflow(
+        `polynomial degree ${c.length - 1} exceeds ${this.maxLength - 1}`,
+      );
+    }
+    for (let i = 0; i < c.length; i++) {
+      if (!Number.isFinite(c[i])) throw new CoefficientOverflow("coefficients exceed 2^1024");
+    }
+    return { c };
+  }
   add(a: CoefficientBound, b: CoefficientBound): CoefficientBound {
     return { c: sum(a.c, b.c) };
   }
@@ -59,10 +80,10 @@ export class CoefficientBackend implements Backend<CoefficientBound> {
   }
   negateInplace(_a: CoefficientBound): void {}
   mulPow2(a: CoefficientBound, exp: number): CoefficientBound {
-    return { c: shift(a.c, exp) };
+    return this.check(shift(a.c, exp));
   }
   mulInt(a: CoefficientBound, w: bigint): CoefficientBound {
-    return { c: convolve(a.c, binaryBound(w)) };
+    return this.check(convolve(a.c, binaryBound(w)));
   }
   plainMulKind(w: bigint): PlainMulKind {
     return setBits(w).length === 1 ? "single" : "dense";
@@ -71,10 +92,15 @@ export class CoefficientBackend implements Backend<CoefficientBound> {
     a.c = sum(a.c, binaryBound(c));
   }
   multiply(a: CoefficientBound, b: CoefficientBound): CoefficientBound {
-    return { c: convolve(a.c, b.c) };
+    if (a.c.length + b.c.length - 1 > this.maxLength) {
+      throw new CoefficientOverflow(
+        `polynomial degree ${a.c.length + b.c.length - 2} exceeds ${this.maxLength - 1}`,
+      );
+    }
+    return this.check(convolve(a.c, b.c));
   }
   square(a: CoefficientBound): CoefficientBound {
-    return { c: convolve(a.c, a.c) };
+    return this.multiply(a, a);
   }
   relinearizeInplace(_a: CoefficientBound): void {}
   size(_a: CoefficientBound): number {

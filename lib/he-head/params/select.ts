@@ -11,7 +11,11 @@ import type { LayerHops } from "../engine/hops.ts";
 import { totalHops } from "../engine/hops.ts";
 import { countHops } from "../engine/plain.ts";
 import type { Network } from "../model/network.ts";
-import { CoefficientBackend, coefficientSummary } from "./coefficient_backend.ts";
+import {
+  CoefficientBackend,
+  CoefficientOverflow,
+  coefficientSummary,
+} from "./coefficient_backend.ts";
 import {
   BFV_DEFAULT_COEFF_BITS,
   dataModulusBits,
@@ -133,7 +137,22 @@ export function outputBound(net: Network, encoding: Encoding, options: EvaluateO
     { length: net.inputSize },
     () => ({ c: new Float64Array(bits).fill(1) }),
   );
-  const { outputs } = evaluate(net, new CoefficientBackend(), inputs, options);
+  let at = 0;
+  let outputs;
+  try {
+    outputs = evaluate(net, new CoefficientBackend(Math.max(...RING_DEGREES)), inputs, {
+      ...options,
+      onOp: ({ done }) => (at = done),
+    }).outputs;
+  } catch (e) {
+    if (!(e instanceof CoefficientOverflow)) throw e;
+    const op = net.ops[at];
+    throw new ParameterSelectionError(
+      `poly encoding: at layer "${op.name}" (index ${op.layer}) the ${e.message}; ` +
+        "expected polynomials that fit the largest ring degree",
+      { index: op.layer, name: op.name },
+    );
+  }
   let max = 0, degree = 0;
   for (const o of outputs) {
     if (o.ct === null) continue;

@@ -1,0 +1,205 @@
+import assert from "node:assert/strict";
+import {
+  batchingPrimes,
+  ClientKeys,
+  compileModel,
+  decodeEnvelope,
+  encodeEnvelope,
+  encryptInputsSerialized,
+  type Envelope,
+  EnvelopeError,
+  type EnvelopeErrorCode,
+  type EnvelopeExpectation,
+  HeContext,
+  packInputs,
+  packKeys,
+  paramsHash,
+  selectParameters,
+  unpackInputs,
+  unpackKeys,
+} from "../../lib/he-head/mod.ts";
+import { randomHead, randomInputs } from "./random_model.ts";
+
+const hash = new Uint8Array(32).fill(7);
+const expect: EnvelopeExpectation = {
+  kind: "ciphertexts",
+  paramsHash: hash,
+  maxBytes: 1 << 20,
+  maxBodyBytes: 1 << 20,
+  maxEntryBytes: 1 << 16,
+};
+const sample: Envelope = {
+  kind: "ciphertexts",
+  paramsHash: hash,
+  moduli: 2,
+  count: 2,
+  queries: 3,
+  entries: [
+    { tag: "ciphertext", modulus: 0, bytes: new Uint8Array([1, 2, 3]) },
+    { tag: "ciphertext", modulus: 0, bytes: new Uint8Array(100) },
+    { tag: "ciphertext", modulus: 1, bytes: new Uint8Array([9]) },
+    { tag: "constant", modulus: 1, bytes: new TextEncoder().encode("-42") },
+  ],
+};
+
+async function rejects(p: Promise<unknown>, code: EnvelopeErrorCode, message?: RegExp) {
+  await assert.rejects(
+    p,
+    (e) => e instanceof EnvelopeError && e.code === code && (!message || message.test(e.message)),
+  );
+}
+
+Deno.test("envelopes round-trip, compressed or not", async () => {
+  for (const compress of [true, false]) {
+    const bytes = await encodeEnvelope(sample, { compress });
+    const back = await decodeEnvelope(bytes, expect);
+    assert.equal(back.kind, "ciphertexts");
+    assert.equal(back.queries, 3);
+    assert.deepEqual(
+      back.entries.map((e) => [e.tag, e.modulus, Array.from(e.bytes)]),
+      sample.entries.map((e) => [e.tag, e.modulus, Array.from(e.bytes)]),
+    );
+  }
+});
+
+Deno.test("truncated, oversized, foreign, wrong-kind, corrupted and malformed envelopes are refused", async () => {
+  const bytes = await encodeEnvelope(sample);
+  await rejects(decodeEnvelope(bytes.subarray(0, 20), expect), "truncated");
+  await rejects(decodeEnvelope(bytes.subarray(0, bytes.length - 1), expect), "truncated");
+  await rejects(decodeEnvelope(new Uint8Array([...bytes, 0]), expect), "malformed");
+  await rejects(
+    decodeEnvelope(bytes, { ...expect, maxBytes: 50 }),
+    "oversized",
+    /at most 50 bytes/,
+  );
+  await rejects(
+    decodeEnvelope(bytes, { ...expect, paramsHash: new Uint8Array(32) }),
+    "foreign-parameters",
+  );
+  await rejects(
+    decodeEnvelope(bytes, { ...expect, kind: "keys" }),
+    "wrong-kind",
+    /expected an envelope of keys, received ciphertexts/,
+  );
+  const bad = bytes.slice();
+  bad[0] = 0x47;
+  await rejects(decodeEnvelope(bad, expect), "bad-magic");
+  const version = bytes.slice();
+  version[4] = 9;
+  await rejects(decodeEnvelope(version, expect), "unsupported-version", /received 9/);
+  for (const at of [10, 45, 60, bytes.length - 40, bytes.length - 1]) {
+    const flipped = bytes.slice();
+    flipped[at] ^= 0x10;
+    await assert.rejects(decodeEnvelope(flipped, expect), EnvelopeError, `bit flip at ${at}`);
+  }
+  const flipped = bytes.slice();
+  flipped[60] ^= 1;
+  await rejects(decodeEnvelope(flipped, expect), "corrupted");
+  await rejects(
+    decodeEnvelope(
+      await encodeEnvelope({
+        ...sample,
+        entries: [{ tag: "ciphertext", modulus: 5, bytes: new Uint8Array(1) }],
+      }),
+      expect,
+    ),
+    "malformed",
+    /modulus index below 2/,
+  );
+  await rejects(
+    decodeEnvelope(await encodeEnvelope(sample), { ...expect, maxEntryBytes: 10 }),
+    "oversized",
+    /entry 1/,
+  );
+});
+
+Deno.test("a deflate bomb is stopped at the body limit", async () => {
+  const big: Envelope = {
+    ...sample,
+    entries: [{ tag: "ciphertext", modulus: 0, bytes: new Uint8Array(4 << 20) }],
+  };
+  const bytes = await encodeEnvelope(big);
+  assert.ok(bytes.length < 64 << 10, "zeros compress");
+  await rejects(
+    decodeEnvelope(bytes, { ...expect, maxEntryBytes: 8 << 20 }),
+    "oversized",
+    /inflated body/,
+  );
+});
+
+Deno.test("payloads: SEAL objects are checked before SEAL loads them", async () => {
+  const net = compileModel(randomHead(2, 4, 3, 2));
+  const { params } = selectParameters(net, { encoding: "poly" });
+  using ctx = await HeContext.create(params);
+  using keys = ClientKeys.generate(ctx);
+  const x = randomInputs(1, 1, 4, 0, 15);
+  const cts = encryptInputsSerialized(keys, x, 1, 4);
+  const ok = await packInputs(params, cts, 1);
+  const good = await unpackInputs(ctx, ok, { inputs: 4, maxQueries: 1 });
+  assert.equal(good.ciphertexts[0].length, 4);
+  good.ciphertexts.flat().forEach((c) => c.delete());
+
+  const limits = { inputs: 4, maxQueries: 1 };
+  await rejects(
+    unpackInputs(ctx, ok, { ...limits, inputs: 5 }),
+    "malformed",
+    /expected 5 encrypted features/,
+  );
+  await rejects(
+    unpackInputs(ctx, await packInputs(params, cts, 2), limits),
+    "malformed",
+    /1 to 1 queries, received 2/,
+  );
+  // Valid envelope, damaged SEAL bytes inside: SEAL header checked first, then SEAL's own checks.
+  const damaged = cts.map((row) => row.map((b) => b.slice()));
+  damaged[0][1][5] = 2; // compression mode
+  await rejects(
+    unpackInputs(ctx, await packInputs(params, damaged, 1), limits),
+    "malformed",
+    /compression/,
+  );
+  const cut = cts.map((row) => row.map((b, i) => (i === 2 ? b.subarray(0, 1000) : b)));
+  await rejects(
+    unpackInputs(ctx, await packInputs(params, cut, 1), limits),
+    "truncated",
+    /input 2/,
+  );
+  const garbage = cts.map((row) =>
+    row.map((b, i) => (i === 3 ? b.map((v, j) => (j < 16 ? v : 0xff)) : b))
+  );
+  await rejects(
+    unpackInputs(ctx, await packInputs(params, garbage, 1), limits),
+    "malformed",
+    /SEAL rejected/,
+  );
+
+  // A ciphertext made under other parameters (another plaintext modulus), relabelled as ours.
+  const other = { params: { ...params, plainModuli: [batchingPrimes(4096, 30, 1)[0].toString()] } };
+  using ctx2 = await HeContext.create(other.params);
+  using keys2 = ClientKeys.generate(ctx2);
+  const foreign = encryptInputsSerialized(keys2, x, 1, 4);
+  await rejects(
+    unpackInputs(ctx, await packInputs(other.params, foreign, 1), limits),
+    "foreign-parameters",
+  );
+  await rejects(
+    unpackInputs(ctx, await packInputs(params, foreign, 1), limits),
+    "malformed",
+    /SEAL rejected/,
+  );
+
+  // Keys: real ones load; bytes that are not keys are refused.
+  using ek = await unpackKeys(ctx, await packKeys(params, keys.evaluationKeys));
+  assert.ok(ek.relin[0]);
+  await rejects(
+    unpackKeys(ctx, await packKeys(params, [{ relin: cts[0][0], galois: null }])),
+    "malformed",
+    /keys rejected by SEAL/,
+  );
+  await rejects(
+    unpackKeys(ctx, await packKeys(params, [{ relin: new Uint8Array(40), galois: null }])),
+    "malformed",
+  );
+  await rejects(unpackKeys(ctx, ok), "wrong-kind");
+  assert.equal((await paramsHash(params)).length, 32);
+});

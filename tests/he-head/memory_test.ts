@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import {
+  ClientKeys,
+  compileModel,
+  encryptInputs,
+  encryptInputsSerialized,
+  evaluateEncrypted,
+  EvaluationKeys,
+  freeResult,
+  HeContext,
+  loadSeal,
+  packInputs,
+  packResults,
+  selectParameters,
+  unpackInputs,
+} from "../../lib/he-head/mod.ts";
+import { randomHead, randomInputs } from "./random_model.ts";
+
+Deno.test("1,000 encrypted evaluations keep the WASM heap flat (errors included)", async () => {
+  const { heapBytes } = await loadSeal();
+  const net = compileModel(randomHead(5, 4, 1, 2));
+  const { params } = selectParameters(net, { encoding: "poly" });
+  using ctx = await HeContext.create(params);
+  using keys = ClientKeys.generate(ctx);
+  using evalKeys = EvaluationKeys.load(ctx, keys.evaluationKeys);
+  const inputs = encryptInputs(keys, randomInputs(1, 1, 4, 0, 15), 1, 4);
+  const wire = await packInputs(
+    params,
+    encryptInputsSerialized(keys, randomInputs(2, 1, 4, 0, 15), 1, 4),
+    1,
+  );
+  const round = async (i: number) => {
+    const r = evaluateEncrypted(ctx, net, inputs, evalKeys);
+    if (i % 50 === 0) {
+      await packResults(ctx, r, 1);
+      const u = await unpackInputs(ctx, wire, { inputs: 4, maxQueries: 1 });
+      u.ciphertexts.flat().forEach((c) => c.delete());
+    }
+    freeResult(r);
+    if (i % 100 === 0) {
+      // Without relinearization keys the evaluation fails half-way: nothing may leak.
+      assert.throws(() => evaluateEncrypted(ctx, net, inputs, null), /relinearization keys/);
+    }
+  };
+  for (let i = 0; i < 50; i++) await round(i);
+  const warm = heapBytes();
+  assert.ok(warm > 0, "the heap size is observable");
+  for (let i = 0; i < 1000; i++) await round(i);
+  assert.equal(heapBytes(), warm, `heap grew from ${warm} to ${heapBytes()} bytes`);
+  inputs.flat().forEach((c) => c.delete());
+});
