@@ -38,3 +38,4 @@ export * from "./client/encrypt.ts";
 export * from "./client/decrypt.ts";
 export * from "./wire/envelope.ts";
 export * from "./wire/payloads.ts";
+export * from "./seal/modulus_switch.ts";

@@ -5,6 +5,7 @@ import {
   encryptInputs,
   encryptInputsSerialized,
   evaluateEncrypted,
+  evaluateEncryptedAsync,
   EvaluationKeys,
   freeResult,
   HeContext,
@@ -40,6 +41,19 @@ Deno.test("1,000 encrypted evaluations keep the WASM heap flat (errors included)
     if (i % 100 === 0) {
       // Without relinearization keys the evaluation fails half-way: nothing may leak.
       assert.throws(() => evaluateEncrypted(ctx, net, inputs, null), /relinearization keys/);
+      // An evaluation aborted half-way (a server timeout) frees everything too.
+      const abort = new AbortController();
+      const p = evaluateEncryptedAsync(ctx, net, inputs, evalKeys, { sliceMs: 0 });
+      const q = evaluateEncryptedAsync(ctx, net, inputs, evalKeys, {
+        sliceMs: 0,
+        signal: abort.signal,
+      });
+      setTimeout(() => abort.abort(new Error("timeout")), 0);
+      const [done, aborted] = await Promise.allSettled([p, q]);
+      assert.equal(done.status, "fulfilled");
+      if (done.status === "fulfilled") freeResult(done.value);
+      assert.equal(aborted.status, "rejected");
+      if (aborted.status === "rejected") assert.match(String(aborted.reason), /timeout/);
     }
   };
   for (let i = 0; i < 50; i++) await round(i);

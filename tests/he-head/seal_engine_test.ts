@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  budgetAfterSwitch,
   ClientKeys,
   compileModel,
   decryptOutputs,
@@ -13,7 +14,9 @@ import {
   HeContext,
   outputNoiseBudgets,
   parseModel,
+  responsePrimesToDrop,
   selectParameters,
+  switchDown,
 } from "../../lib/he-head/mod.ts";
 import type { QuantizedModel } from "../../lib/he-head/model/format.ts";
 import { randomConvNet, randomHead, randomInputs } from "./random_model.ts";

@@ -48,10 +48,21 @@ interface Val<V> {
 
 class Counted<V> {
   hops: HopCounts = zeroHops();
+  /** Every value allocated during the evaluation and not yet freed or handed out. */
+  readonly live = new Set<V>();
   constructor(readonly b: Backend<V>) {}
+  private own(v: V): V {
+    this.live.add(v);
+    return v;
+  }
+  /** Frees everything still live (after an error or an abort). */
+  freeLive(): void {
+    for (const v of this.live) this.b.free(v);
+    this.live.clear();
+  }
   add(a: V, c: V): V {
     this.hops.add++;
-    return this.b.add(a, c);
+    return this.own(this.b.add(a, c));
   }
   addInplace(a: V, c: V): void {
     this.hops.add++;
@@ -67,12 +78,12 @@ class Counted<V> {
   }
   mulPow2(a: V, exp: number): V {
     this.hops.plain_mul_single++;
-    return this.b.mulPow2(a, exp);
+    return this.own(this.b.mulPow2(a, exp));
   }
   mulInt(a: V, w: bigint): V {
     if (this.b.plainMulKind(w) === "single") this.hops.plain_mul_single++;
     else this.hops.plain_mul_dense++;
-    return this.b.mulInt(a, w);
+    return this.own(this.b.mulInt(a, w));
   }
   addConstInplace(a: V, c: bigint): void {
     this.hops.add_plain++;
@@ -80,12 +91,12 @@ class Counted<V> {
   }
   multiply(a: V, c: V): V {
     this.hops.ct_ct_mul++;
-    return this.b.multiply(a, c);
+    return this.own(this.b.multiply(a, c));
   }
   square(a: V): V {
     this.hops.ct_ct_mul++;
     this.hops.square++;
-    return this.b.square(a);
+    return this.own(this.b.square(a));
   }
   relinearizeIfNeeded(a: V): void {
     if (this.b.size(a) > 2) {
@@ -94,9 +105,10 @@ class Counted<V> {
     }
   }
   clone(a: V): V {
-    return this.b.clone(a);
+    return this.own(this.b.clone(a));
   }
   free(a: V): void {
+    this.live.delete(a);
     this.b.free(a);
   }
 }
@@ -142,12 +154,12 @@ function freeVals<V>(c: Counted<V>, vals: Val<V>[]): void {
   for (const v of vals) if (v.owned && v.ct !== null) c.free(v.ct);
 }
 
-function pow2Linear<V>(
+function* pow2Linear<V>(
   c: Counted<V>,
   op: LinearOp & { kind: "pow2" },
   vals: Val<V>[],
   group: boolean,
-): Val<V>[] {
+): Generator<void, Val<V>[]> {
   const out: Val<V>[] = [];
   for (const row of op.rows) {
     let k = 0n;
@@ -181,11 +193,16 @@ function pow2Linear<V>(
       c.free(value!);
     }
     out.push({ ct: acc.result(), k, owned: true });
+    yield;
   }
   return out;
 }
 
-function intLinear<V>(c: Counted<V>, op: LinearOp & { kind: "int" }, vals: Val<V>[]): Val<V>[] {
+function* intLinear<V>(
+  c: Counted<V>,
+  op: LinearOp & { kind: "int" },
+  vals: Val<V>[],
+): Generator<void, Val<V>[]> {
   const out: Val<V>[] = [];
   for (const row of op.rows) {
     let k = 0n;
@@ -201,16 +218,17 @@ function intLinear<V>(c: Counted<V>, op: LinearOp & { kind: "int" }, vals: Val<V
       else acc.take(c.mulInt(x.ct, mag), sign);
     }
     out.push({ ct: acc.result(), k, owned: true });
+    yield;
   }
   return out;
 }
 
-function activation<V>(
+function* activation<V>(
   c: Counted<V>,
   op: Op & { op: "activation" },
   vals: Val<V>[],
   lazy: boolean,
-): Val<V>[] {
+): Generator<void, Val<V>[]> {
   const a = op.coefficients;
   const d = op.degree;
   // Which powers are needed: those with a nonzero coefficient and the halves they are built from.
@@ -222,11 +240,13 @@ function activation<V>(
       need[Math.ceil(i / 2)] = true;
     }
   }
-  return vals.map((v): Val<V> => {
+  const out: Val<V>[] = [];
+  for (const v of vals) {
     if (v.ct === null) {
       let y = 0n, p = 1n;
       for (let i = 0; i <= d; i++, p *= v.k) y += a[i].value * p;
-      return { ct: null, k: y, owned: true };
+      out.push({ ct: null, k: y, owned: true });
+      continue;
     }
     const x = v.owned ? v.ct : c.clone(v.ct);
     if (v.k !== 0n) c.addConstInplace(x, v.k);
@@ -253,14 +273,68 @@ function activation<V>(
       }
     }
     for (const q of p) if (q !== null) c.free(q);
-    return { ct: acc.result(), k: a[0].value, owned: true };
+    out.push({ ct: acc.result(), k: a[0].value, owned: true });
+    yield;
+  }
+  return out;
+}
+
+function* run<V>(
+  net: Network,
+  c: Counted<V>,
+  inputs: readonly V[],
+  options: EvaluateOptions,
+): Generator<void, EvaluateResult<V>> {
+  if (inputs.length !== net.inputSize) {
+    throw new RangeError(`expected ${net.inputSize} input values, received ${inputs.length}`);
+  }
+  const group = options.groupByExponent ?? true;
+  const lazy = options.lazyRelin ?? false;
+  let vals: Val<V>[] = inputs.map((ct) => ({ ct, k: 0n, owned: false }));
+  const hops: LayerHops[] = [];
+  for (let i = 0; i < net.ops.length; i++) {
+    const op = net.ops[i];
+    const t0 = performance.now();
+    const last = hops[hops.length - 1];
+    if (last && last.layer === op.layer) c.hops = last.hops;
+    else {
+      c.hops = zeroHops();
+      hops.push({ layer: op.layer, name: op.name, type: net.layers[op.layer].type, hops: c.hops });
+    }
+    if (op.op === "linear") {
+      const next = op.kind === "pow2"
+        ? yield* pow2Linear(c, op, vals, group)
+        : yield* intLinear(c, op, vals);
+      freeVals(c, vals);
+      vals = next;
+    } else if (op.op === "bias") {
+      vals = vals.map((v, j) => ({ ...v, k: v.k + op.values[j] }));
+    } else {
+      vals = yield* activation(c, op, vals, lazy);
+    }
+    options.onOp?.({
+      done: i + 1,
+      total: net.ops.length,
+      name: op.name,
+      ms: performance.now() - t0,
+    });
+  }
+  const outputs = vals.map((v): EvaluatedOutput<V> => {
+    if (v.ct === null) return { ct: null, constant: v.k };
+    const ct = v.owned ? v.ct : c.clone(v.ct);
+    c.relinearizeIfNeeded(ct);
+    if (v.k !== 0n) c.addConstInplace(ct, v.k);
+    return { ct, constant: 0n };
   });
+  // The outputs now belong to the caller.
+  for (const o of outputs) if (o.ct !== null) c.live.delete(o.ct);
+  return { outputs, hops };
 }
 
 /**
  * Evaluates the compiled network on one value per input element (ciphertexts, or reference
- * integers). The inputs stay owned by the caller; every intermediate is freed; the outputs are
- * owned by the caller.
+ * integers). The inputs stay owned by the caller; every intermediate is freed (also when an
+ * operation fails); the outputs are owned by the caller.
  */
 export function evaluate<V>(
   net: Network,
@@ -268,53 +342,53 @@ export function evaluate<V>(
   inputs: readonly V[],
   options: EvaluateOptions = {},
 ): EvaluateResult<V> {
-  if (inputs.length !== net.inputSize) {
-    throw new RangeError(`expected ${net.inputSize} input values, received ${inputs.length}`);
-  }
-  const group = options.groupByExponent ?? true;
-  const lazy = options.lazyRelin ?? false;
   const c = new Counted(backend);
-  let vals: Val<V>[] = inputs.map((ct) => ({ ct, k: 0n, owned: false }));
-  const hops: LayerHops[] = [];
-  const hopsOf = (op: Op) => {
-    const last = hops[hops.length - 1];
-    if (last && last.layer === op.layer) return last.hops;
-    const type = net.layers[op.layer].type;
-    const h: LayerHops = { layer: op.layer, name: op.name, type, hops: zeroHops() };
-    hops.push(h);
-    return h.hops;
-  };
+  const steps = run(net, c, inputs, options);
   try {
-    net.ops.forEach((op, i) => {
-      const t0 = performance.now();
-      c.hops = hopsOf(op);
-      if (op.op === "linear") {
-        const next = op.kind === "pow2" ? pow2Linear(c, op, vals, group) : intLinear(c, op, vals);
-        freeVals(c, vals);
-        vals = next;
-      } else if (op.op === "bias") {
-        vals = vals.map((v, j) => ({ ...v, k: v.k + op.values[j] }));
-      } else {
-        vals = activation(c, op, vals, lazy);
-      }
-      options.onOp?.({
-        done: i + 1,
-        total: net.ops.length,
-        name: op.name,
-        ms: performance.now() - t0,
-      });
-    });
-    const outputs = vals.map((v): EvaluatedOutput<V> => {
-      if (v.ct === null) return { ct: null, constant: v.k };
-      const ct = v.owned ? v.ct : c.clone(v.ct);
-      c.relinearizeIfNeeded(ct);
-      if (v.k !== 0n) c.addConstInplace(ct, v.k);
-      return { ct, constant: 0n };
-    });
-    vals = [];
-    return { outputs, hops };
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
   } catch (e) {
-    freeVals(c, vals);
+    c.freeLive();
+    throw e;
+  }
+}
+
+/** Options of {@linkcode evaluateAsync}. */
+export interface EvaluateAsyncOptions extends EvaluateOptions {
+  /** Stops the evaluation (freeing everything) at the next step once aborted. */
+  signal?: AbortSignal;
+  /** Yield to the event loop after this many milliseconds of work. Default 20. */
+  sliceMs?: number;
+}
+
+/**
+ * {@linkcode evaluate} that yields to the event loop every few milliseconds, so a server stays
+ * responsive, and that can be aborted (for a timeout) with everything freed.
+ */
+export async function evaluateAsync<V>(
+  net: Network,
+  backend: Backend<V>,
+  inputs: readonly V[],
+  options: EvaluateAsyncOptions = {},
+): Promise<EvaluateResult<V>> {
+  const c = new Counted(backend);
+  const steps = run(net, c, inputs, options);
+  const slice = options.sliceMs ?? 20;
+  try {
+    let t0 = performance.now();
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const r = steps.next();
+      if (r.done) return r.value;
+      if (performance.now() - t0 > slice) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        t0 = performance.now();
+      }
+    }
+  } catch (e) {
+    c.freeLive();
     throw e;
   }
 }

@@ -5,7 +5,13 @@
  * @module
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
-import { evaluate, type EvaluatedOutput, type EvaluateOptions } from "../engine/evaluate.ts";
+import {
+  evaluate,
+  evaluateAsync,
+  type EvaluateAsyncOptions,
+  type EvaluateOptions,
+  type EvaluateResult,
+} from "../engine/evaluate.ts";
 import type { LayerHops } from "../engine/hops.ts";
 import type { Network } from "../model/network.ts";
 import type { HeContext } from "./context.ts";
@@ -20,9 +26,25 @@ export interface EncryptedResult {
   hops: LayerHops[];
 }
 
+function checkInputs(ctx: HeContext, inputs: readonly (readonly Ciphertext[])[]): void {
+  if (inputs.length !== ctx.moduli.length) {
+    throw new RangeError(
+      `expected inputs for ${ctx.moduli.length} plaintext moduli, received ${inputs.length}`,
+    );
+  }
+}
+
+function collect(results: EvaluateResult<Ciphertext>[]): EncryptedResult {
+  return {
+    ciphertexts: results.map((r) => r.outputs.map((o) => o.ct)),
+    constants: results[0]?.outputs.map((o) => o.constant) ?? [],
+    hops: results[0]?.hops ?? [],
+  };
+}
+
 /**
  * Evaluates `net` on encrypted inputs `[modulus][input]`. Inputs stay owned by the caller; the
- * returned ciphertexts are owned by the caller too (free them with `freeResult`).
+ * returned ciphertexts are owned by the caller too (free them with {@linkcode freeResult}).
  */
 export function evaluateEncrypted(
   ctx: HeContext,
@@ -31,31 +53,56 @@ export function evaluateEncrypted(
   keys: EvaluationKeys | null,
   options: EvaluateOptions = {},
 ): EncryptedResult {
-  if (inputs.length !== ctx.moduli.length) {
-    throw new RangeError(
-      `expected inputs for ${ctx.moduli.length} plaintext moduli, received ${inputs.length}`,
-    );
-  }
-  const ciphertexts: (Ciphertext | null)[][] = [];
-  let constants: bigint[] = [];
-  let hops: LayerHops[] = [];
+  checkInputs(ctx, inputs);
+  const results: EvaluateResult<Ciphertext>[] = [];
   try {
     ctx.moduli.forEach((m, i) => {
       const backend = new SealBackend(ctx.seal, m, ctx.params.encoding, keys?.relin[i] ?? null);
       try {
-        const r = evaluate(net, backend, inputs[i], options);
-        ciphertexts.push(r.outputs.map((o: EvaluatedOutput<Ciphertext>) => o.ct));
-        constants = r.outputs.map((o) => o.constant);
-        hops = r.hops;
+        results.push(evaluate(net, backend, inputs[i], options));
       } finally {
         backend.delete();
       }
     });
   } catch (e) {
-    freeResult({ ciphertexts });
+    freeResult(collect(results));
     throw e;
   }
-  return { ciphertexts, constants, hops };
+  return collect(results);
+}
+
+/**
+ * {@linkcode evaluateEncrypted} that yields to the event loop while it works and stops (freeing
+ * everything) when `options.signal` aborts.
+ */
+export async function evaluateEncryptedAsync(
+  ctx: HeContext,
+  net: Network,
+  inputs: readonly (readonly Ciphertext[])[],
+  keys: EvaluationKeys | null,
+  options: EvaluateAsyncOptions = {},
+): Promise<EncryptedResult> {
+  checkInputs(ctx, inputs);
+  const results: EvaluateResult<Ciphertext>[] = [];
+  try {
+    for (const m of ctx.moduli) {
+      const backend = new SealBackend(
+        ctx.seal,
+        m,
+        ctx.params.encoding,
+        keys?.relin[m.index] ?? null,
+      );
+      try {
+        results.push(await evaluateAsync(net, backend, inputs[m.index], options));
+      } finally {
+        backend.delete();
+      }
+    }
+  } catch (e) {
+    freeResult(collect(results));
+    throw e;
+  }
+  return collect(results);
 }
 
 /** Frees the ciphertexts of a result. */
