@@ -50,6 +50,19 @@ async function checkEncrypted(
           `${choice.name}: observed budget ${observed} < estimate ${estimated}`,
         );
         assert.ok(observed > 0);
+        // Shrink the response as the server does; it must still decrypt exactly.
+        const drop = responsePrimesToDrop(ctx.params, estimated);
+        switchDown(ctx, result.ciphertexts, drop);
+        assert.deepEqual(
+          decryptOutputs(keys, result, count),
+          evaluatePlain(net, x, count),
+          `drop ${drop}`,
+        );
+        const after = Math.min(...outputNoiseBudgets(keys, result));
+        assert.ok(
+          after >= budgetAfterSwitch(ctx.params, estimated, drop),
+          `switched budget ${after}`,
+        );
       }
       return { choice, hops: result.hops };
     } finally {
