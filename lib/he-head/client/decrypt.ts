@@ -5,16 +5,10 @@
  * @module
  */
 import type { Ciphertext, Plaintext } from "node-seal/dist/seal_throws.d.ts";
+import type { EncryptedOutputs } from "../seal/evaluate_encrypted.ts";
 import { sealCall } from "../seal/runtime.ts";
 import { Crt } from "./crt.ts";
 import type { ClientKeys } from "./keys.ts";
-
-/** Encrypted outputs: `[modulus][output]` ciphertexts, or constants where an output is constant. */
-export interface EncryptedOutputs {
-  ciphertexts: (Ciphertext | null)[][];
-  /** The value of each output whose ciphertext is null (0 elsewhere). */
-  constants: bigint[];
-}
 
 /** The coefficients of a (non-NTT) plaintext, read from SEAL's serialization. */
 export function plaintextCoefficients(

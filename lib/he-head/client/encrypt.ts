@@ -99,10 +99,10 @@ export function encryptInputsSerialized(
   values: ArrayLike<number>,
   count: number,
   width: number,
-): Uint8Array[][] {
+): Uint8Array<ArrayBuffer>[][] {
   checkBatch(keys, values, count, width);
   const seal = keys.ctx.seal;
-  const out: Uint8Array[][] = keys.ctx.moduli.map(() => []);
+  const out: Uint8Array<ArrayBuffer>[][] = keys.ctx.moduli.map(() => []);
   for (let f = 0; f < width; f++) {
     const pts = encodeFeature(keys, values, count, width, f);
     pts.forEach((pt, i) => {

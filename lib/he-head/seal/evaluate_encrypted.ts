@@ -18,11 +18,15 @@ import type { HeContext } from "./context.ts";
 import type { EvaluationKeys } from "./evaluation_keys.ts";
 import { SealBackend } from "./seal_backend.ts";
 
-/** Encrypted outputs `[modulus][output]` (null where an output is a constant) and HOPs. */
-export interface EncryptedResult {
+/** Encrypted outputs: `[modulus][output]` ciphertexts, or constants where an output is constant. */
+export interface EncryptedOutputs {
   ciphertexts: (Ciphertext | null)[][];
+  /** The value of each output whose ciphertext is null (0 elsewhere). */
   constants: bigint[];
-  /** HOPs per layer for one modulus (every modulus spends the same). */
+}
+
+/** Encrypted outputs and the HOPs spent per layer for one modulus (every modulus spends the same). */
+export interface EncryptedResult extends EncryptedOutputs {
   hops: LayerHops[];
 }
 

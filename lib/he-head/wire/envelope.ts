@@ -12,6 +12,9 @@
  * @module
  */
 
+/** Bytes backed by an ordinary ArrayBuffer (what `fetch` bodies and Web Crypto accept). */
+export type Bytes = Uint8Array<ArrayBuffer>;
+
 /** What an envelope carries. */
 export type EnvelopeKind = "ciphertexts" | "keys" | "results";
 
@@ -115,7 +118,7 @@ async function pipe(
 export async function encodeEnvelope(
   env: Envelope,
   options: { compress?: boolean } = {},
-): Promise<Uint8Array> {
+): Promise<Bytes> {
   if (env.paramsHash.length !== 32) {
     throw new RangeError(`expected a 32-byte params hash, received ${env.paramsHash.length}`);
   }

@@ -7,12 +7,18 @@
  * @module
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
-import type { EncryptedOutputs } from "../client/decrypt.ts";
+import type { EncryptedOutputs } from "../seal/evaluate_encrypted.ts";
 import { type HeParams, paramsHash } from "../params/he_params.ts";
 import type { HeContext } from "../seal/context.ts";
 import { EvaluationKeys } from "../seal/evaluation_keys.ts";
 import { sealCall, SealError } from "../seal/runtime.ts";
-import { decodeEnvelope, encodeEnvelope, type EnvelopeEntry, EnvelopeError } from "./envelope.ts";
+import {
+  type Bytes,
+  decodeEnvelope,
+  encodeEnvelope,
+  type EnvelopeEntry,
+  EnvelopeError,
+} from "./envelope.ts";
 
 const SEAL_HEADER = 16;
 
@@ -71,7 +77,7 @@ export async function packInputs(
   p: HeParams,
   inputs: Uint8Array[][],
   queries: number,
-): Promise<Uint8Array> {
+): Promise<Bytes> {
   const entries: EnvelopeEntry[] = [];
   inputs.forEach((row, modulus) =>
     row.forEach((bytes) => entries.push({ tag: "ciphertext", modulus, bytes }))
@@ -176,7 +182,7 @@ export async function packResults(
   ctx: HeContext,
   result: { ciphertexts: (Ciphertext | null)[][]; constants: bigint[] },
   queries: number,
-): Promise<Uint8Array> {
+): Promise<Bytes> {
   const entries: EnvelopeEntry[] = [];
   const none = ctx.seal.ComprModeType.none;
   result.ciphertexts.forEach((row, modulus) =>
@@ -256,7 +262,7 @@ export async function unpackResults(
 export async function packKeys(
   p: HeParams,
   keys: { relin: Uint8Array | null; galois: Uint8Array | null }[],
-): Promise<Uint8Array> {
+): Promise<Bytes> {
   const entries: EnvelopeEntry[] = [];
   keys.forEach((k, modulus) => {
     if (k.relin) entries.push({ tag: "relin-keys", modulus, bytes: k.relin });

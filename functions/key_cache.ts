@@ -1,0 +1,84 @@
+/**
+ * Loaded evaluation keys kept in memory between requests (loading relinearisation keys into SEAL
+ * costs milliseconds). Entries are reference counted, so keys in use by an evaluation are never
+ * freed under it; the least recently used idle entries are freed beyond the limit.
+ *
+ * @module
+ */
+import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
+
+interface Entry {
+  keys: EvaluationKeys;
+  refs: number;
+  evicted: boolean;
+}
+
+/** A lease on cached keys; call `release()` when the evaluation is done. */
+export interface KeyLease {
+  keys: EvaluationKeys;
+  release(): void;
+}
+
+/** A reference-counted LRU of loaded keys. */
+export class KeyCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Entry>>();
+  constructor(readonly maxEntries: number) {}
+
+  /** Number of entries held. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Leases the keys with this id, loading them with `load` on a miss. */
+  async acquire(id: string, load: () => Promise<EvaluationKeys>): Promise<KeyLease> {
+    let e = this.entries.get(id);
+    if (e) {
+      this.entries.delete(id);
+      this.entries.set(id, e);
+    } else {
+      let p = this.loading.get(id);
+      if (!p) {
+        p = load().then((keys) => {
+          const entry: Entry = { keys, refs: 0, evicted: false };
+          this.entries.set(id, entry);
+          this.evict();
+          return entry;
+        }).finally(() => this.loading.delete(id));
+        this.loading.set(id, p);
+      }
+      e = await p;
+    }
+    const entry = e;
+    entry.refs++;
+    let released = false;
+    return {
+      keys: entry.keys,
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.refs--;
+        if (entry.evicted && entry.refs === 0) entry.keys.delete();
+        this.evict();
+      },
+    };
+  }
+
+  private evict(): void {
+    for (const [id, e] of this.entries) {
+      if (this.entries.size <= this.maxEntries) break;
+      this.entries.delete(id);
+      e.evicted = true;
+      if (e.refs === 0) e.keys.delete();
+    }
+  }
+
+  /** Frees every idle entry (for shutdown). */
+  clear(): void {
+    for (const [id, e] of this.entries) {
+      this.entries.delete(id);
+      e.evicted = true;
+      if (e.refs === 0) e.keys.delete();
+    }
+  }
+}

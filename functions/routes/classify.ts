@@ -1,0 +1,53 @@
+/**
+ * `POST /v1/classify`: an envelope of encrypted features (one query, or a simd batch) with the
+ * `x-key-id` of registered keys; or, statelessly, a multipart body with parts `inputs` and
+ * `keys`. Answers an envelope of encrypted logits.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import {
+  ENVELOPE_TYPE,
+  KEY_ID_HEADER,
+  PATHS,
+  PLAN_HEADER,
+  SERVER_MS_HEADER,
+} from "../../lib/protocol/api.ts";
+import { ApiError } from "../errors.ts";
+import type { HeadService } from "../service.ts";
+import { envelopeBody, limitBody, mediaType, multipartParts } from "./body.ts";
+
+/** The classification route. */
+export function classifyRoutes(service: HeadService): Hono {
+  const app = new Hono();
+  app.post(PATHS.classify, limitBody(service.maxBodyBytes + service.maxKeyBytes), async (c) => {
+    let inputs: Uint8Array, keys: Uint8Array | null = null;
+    if (mediaType(c) === "multipart/form-data") {
+      const parts = await multipartParts(c, ["inputs", "keys"]);
+      if (!parts.inputs || !parts.keys) {
+        throw new ApiError(
+          400,
+          "missing-part",
+          'expected multipart parts "inputs" and "keys" (files)',
+        );
+      }
+      [inputs, keys] = [parts.inputs, parts.keys];
+    } else {
+      inputs = await envelopeBody(c);
+      if (inputs.length > service.maxBodyBytes) {
+        throw new ApiError(
+          413,
+          "body-too-large",
+          `expected at most ${service.maxBodyBytes} bytes of inputs, received ${inputs.length}`,
+        );
+      }
+    }
+    const keyId = c.req.header(KEY_ID_HEADER) ?? null;
+    const r = await service.classify(inputs, keys ? null : keyId, keys);
+    c.header(PLAN_HEADER, r.plan.name);
+    c.header(SERVER_MS_HEADER, r.serverMs.toFixed(1));
+    c.header("content-type", ENVELOPE_TYPE);
+    return c.body(r.body as Uint8Array<ArrayBuffer>, 200);
+  });
+  return app;
+}

@@ -1,0 +1,18 @@
+/**
+ * The client of the encrypted-inference edge function (Deno or browser): fetch the model
+ * description, check the extractor, generate and register keys, encrypt quantized features,
+ * send, decrypt.
+ *
+ * @example
+ * ```ts
+ * import { HeadClient } from "./mod.ts";
+ * const client = await HeadClient.connect("http://127.0.0.1:8000");
+ * using session = await client.session("poly");
+ * const features = new Array(client.description.input.shape[0]).fill(0);
+ * const { predictions, probabilities } = await session.classify(features, 1);
+ * console.log(predictions[0], probabilities[0]);
+ * ```
+ *
+ * @module
+ */
+export * from "./head_client.ts";

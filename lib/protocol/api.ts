@@ -1,0 +1,99 @@
+/**
+ * The HTTP API between the client and the edge function: paths, headers, content types and the
+ * JSON documents, shared by both sides.
+ *
+ * @module
+ */
+import type { LayerHops } from "../he-head/engine/hops.ts";
+import type { InputSpec } from "../he-head/model/format.ts";
+import type { HeParams } from "../he-head/params/he_params.ts";
+
+/** API version prefix. */
+export const API_PREFIX = "/v1";
+
+/** Paths of the API. */
+export const PATHS = {
+  model: "/v1/model",
+  keys: "/v1/keys",
+  classify: "/v1/classify",
+  health: "/healthz",
+  openapi: "/openapi.json",
+} as const;
+
+/** Header carrying the id of registered keys on a classify request. */
+export const KEY_ID_HEADER = "x-key-id";
+/** Response header: the plan that evaluated the request. */
+export const PLAN_HEADER = "x-plan";
+/** Response header: server-side evaluation time (ms). */
+export const SERVER_MS_HEADER = "x-server-ms";
+/** Binary envelopes travel as this content type. */
+export const ENVELOPE_TYPE = "application/octet-stream";
+
+/** One offered plan, as the client sees it. */
+export interface PlanDescription {
+  name: string;
+  encoding: HeParams["encoding"];
+  params: HeParams;
+  /** Hex SHA-256 of the parameters (the envelopes' identity). */
+  params_hash: string;
+  max_queries: number;
+  needs_relin_keys: boolean;
+  galois_steps: number[];
+  /** HOPs per layer for one plaintext modulus. */
+  hops: LayerHops[];
+  /** Expected evaluation time (ms) under the server's cost table. */
+  estimated_ms: number;
+  /** Primes removed from results before sending. */
+  response_primes_dropped: number;
+}
+
+/** Architecture without weights. */
+export interface LayerDescription {
+  name: string;
+  type: string;
+  in_shape: number[];
+  out_shape: number[];
+  /** Nonzero / total weights (dense and conv2d). */
+  nonzeros: number;
+  weights: number;
+  /** Activation kind, e.g. "relu-aq". */
+  activation?: string;
+}
+
+/** `GET /v1/model`: what a client needs, and nothing secret (no weights). */
+export interface ModelDescription {
+  name: string;
+  /** Hex SHA-256 of the model document. */
+  model_id: string;
+  input: InputSpec;
+  classes: string[];
+  /** Integer logits stand for `logit * 2^-output_scale_log2`. */
+  output_scale_log2: number;
+  architecture: LayerDescription[];
+  extractor: { id: string; name?: string; feature_layer?: string } | null;
+  privacy: { epsilon: number; delta: number; accountant?: string; [k: string]: unknown } | null;
+  accuracy: Record<string, number>;
+  plans: PlanDescription[];
+  limits: {
+    max_body_bytes: number;
+    max_key_bytes: number;
+    max_concurrent: number;
+    max_queue: number;
+    timeout_ms: number;
+    key_ttl_seconds: number;
+  };
+}
+
+/** `POST /v1/keys` answer. */
+export interface KeysResponse {
+  key_id: string;
+  plan: string;
+  created: boolean;
+  bytes: number;
+  expires_in_seconds: number;
+}
+
+/** Every error answer. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}

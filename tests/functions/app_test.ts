@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { compileModel } from "../../lib/he-head/model/network.ts";
+import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
+import { ClientKeys } from "../../lib/he-head/client/keys.ts";
+import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
+import { HeContext } from "../../lib/he-head/seal/context.ts";
+import { packInputs, packKeys } from "../../lib/he-head/wire/payloads.ts";
+import { ExtractorMismatchError, HeadClient, ServerError } from "../../lib/client/mod.ts";
+import { ENVELOPE_TYPE, type ModelDescription, PATHS } from "../../lib/protocol/api.ts";
+import { randomInputs } from "../he-head/random_model.ts";
+import { runBadInputSuite } from "./bad_input_suite.ts";
+import { testApp } from "./helpers.ts";
+
+Deno.test("GET /v1/model describes the head without weights; /healthz and /openapi.json answer", async () => {
+  const t = await testApp();
+  try {
+    const res = await t.app.request(PATHS.model);
+    assert.equal(res.status, 200);
+    const d = (await res.json()) as ModelDescription;
+    assert.deepEqual(d.input, t.model.input);
+    assert.deepEqual(d.classes, ["a", "b", "c", "d"]);
+    assert.equal(d.extractor?.id, "sha256:test-extractor");
+    assert.equal(d.privacy?.epsilon, 3);
+    assert.deepEqual(d.plans.map((p) => p.encoding), ["poly", "simd"]);
+    assert.equal(d.architecture.length, t.model.layers.length);
+    const text = JSON.stringify(d);
+    for (const secret of ["sign", "exponent", "values", "coefficients"]) {
+      assert.ok(!text.includes(`"${secret}"`), `the description leaks "${secret}"`);
+    }
+    assert.equal((await (await t.app.request(PATHS.health)).json()).status, "ok");
+    const api = await (await t.app.request(PATHS.openapi)).json();
+    assert.ok(api.paths[PATHS.classify].post);
+    const missing = await t.app.request("/v2/nothing");
+    assert.equal(missing.status, 404);
+    assert.equal((await missing.json()).error.code, "not-found");
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("the real client classifies through the app: encrypted results equal the integer head", async () => {
+  const t = await testApp();
+  try {
+    const client = await HeadClient.connect("http://fcn.test", { fetch: t.fetch });
+    client.checkExtractor("sha256:test-extractor");
+    assert.throws(() => client.checkExtractor("sha256:other"), ExtractorMismatchError);
+    const net = compileModel(t.model);
+    for (const encoding of ["poly", "simd"] as const) {
+      using session = await client.session(encoding);
+      const count = encoding === "poly" ? 3 : 20;
+      const x = randomInputs(9, count, net.inputSize, net.inputMin, net.inputMax);
+      const r = await session.classify(x, count);
+      assert.deepEqual(r.logits, evaluatePlain(net, x, count));
+      assert.equal(r.requests.length, encoding === "poly" ? 3 : 1);
+      assert.ok(r.probabilities.every((p) => Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-9));
+      // Registering the same keys again is idempotent.
+      const again = await t.app.request(PATHS.keys, {
+        method: "POST",
+        headers: { "content-type": ENVELOPE_TYPE },
+        body: await packKeys(session.plan.params, session.keys.evaluationKeys),
+      });
+      assert.equal(again.status, 200);
+      assert.equal((await again.json()).key_id, session.keyId);
+    }
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("stateless classify: keys inline in a multipart body", async () => {
+  const t = await testApp();
+  try {
+    const client = await HeadClient.connect("http://fcn.test", { fetch: t.fetch });
+    const plan = client.plan("poly");
+    using ctx = await HeContext.create(plan.params);
+    using keys = ClientKeys.generate(ctx);
+    const net = compileModel(t.model);
+    const x = randomInputs(3, 1, net.inputSize, net.inputMin, net.inputMax);
+    const form = new FormData();
+    form.append(
+      "inputs",
+      new Blob([
+        await packInputs(plan.params, encryptInputsSerialized(keys, x, 1, net.inputSize), 1),
+      ]),
+    );
+    form.append("keys", new Blob([await packKeys(plan.params, keys.evaluationKeys)]));
+    const res = await t.app.request(PATHS.classify, { method: "POST", body: form });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-plan"), plan.name);
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("a full queue answers 503 with Retry-After", async () => {
+  const t = await testApp({ concurrency: 1, queue: 0 });
+  try {
+    const client = await HeadClient.connect("http://fcn.test", { fetch: t.fetch });
+    using session = await client.session("simd");
+    const net = compileModel(t.model);
+    const x = randomInputs(1, 4, net.inputSize, net.inputMin, net.inputMax);
+    const results = await Promise.allSettled([
+      session.classify(x, 4),
+      session.classify(x, 4),
+      session.classify(x, 4),
+    ]);
+    const busy = results.filter((r) => r.status === "rejected");
+    assert.ok(busy.length >= 1, "at least one request was refused");
+    for (const r of busy) {
+      assert.ok(
+        r.status === "rejected" && r.reason instanceof ServerError && r.reason.status === 503 &&
+          r.reason.code === "busy",
+      );
+    }
+    assert.ok(results.some((r) => r.status === "fulfilled"));
+    // The server keeps serving.
+    assert.deepEqual((await session.classify(x, 4)).logits, evaluatePlain(net, x, 4));
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("bad input gets the right 4xx JSON error and the next valid request still works", async () => {
+  const t = await testApp();
+  try {
+    await runBadInputSuite(
+      t.fetch,
+      "http://fcn.test",
+      t.model,
+      t.service.maxBodyBytes + t.service.maxKeyBytes,
+    );
+  } finally {
+    t.close();
+  }
+});
