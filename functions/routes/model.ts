@@ -1,6 +1,7 @@
 /** `GET /v1/model` and `GET /healthz`. @module */
 import { Hono } from "hono";
 import { PATHS } from "../../lib/protocol/api.ts";
+import { sealRuntime } from "../../lib/he-head/seal/runtime.ts";
 import type { HeadService } from "../service.ts";
 
 /** Routes that describe the service. */
@@ -14,6 +15,7 @@ export function modelRoutes(service: HeadService): Hono {
       model: service.model.name,
       plans: service.plans.map((p) => p.name),
       load: service.limiter.load,
+      heap_bytes: sealRuntime().heapBytes(),
     }));
   return app;
 }

@@ -5,7 +5,7 @@ import { compileModel } from "../../lib/he-head/model/network.ts";
 import { randomInputs } from "../he-head/random_model.ts";
 import { runBadInputSuite } from "./bad_input_suite.ts";
 import { testModel } from "./helpers.ts";
-import { startServer } from "./server.ts";
+import { startServer } from "../../functions/local_server.ts";
 
 Deno.test("end to end over loopback: deno serve, the real client, bad inputs, exact results", async () => {
   const dir = await Deno.makeTempDir();

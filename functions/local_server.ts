@@ -1,14 +1,17 @@
 /**
- * Starts the real edge function with `deno serve` on a free loopback port, for end-to-end tests
- * and the demo, and stops it.
+ * Starts the real edge function with `deno serve` on a free loopback port (for end-to-end tests,
+ * the demo and the load test) and stops it.
  *
  * @module
  */
 
 /** A running server. */
 export interface RunningServer {
+  /** e.g. `http://127.0.0.1:43121`. */
   base: string;
   process: Deno.ChildProcess;
+  /** The last lines the server wrote to stderr. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -20,13 +23,15 @@ export function freePort(): number {
   return port;
 }
 
-/** Spawns `deno serve functions/main.ts` with `env` and waits until /healthz answers. */
+/**
+ * Spawns `deno serve functions/main.ts` with `env` (e.g. `FCN_MODEL`, `FCN_KV`) and waits until
+ * `/healthz` answers.
+ */
 export async function startServer(
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<RunningServer> {
   const port = freePort();
-  const root = new URL("../../", import.meta.url);
   const process = new Deno.Command(Deno.execPath(), {
     args: [
       "serve",
@@ -40,28 +45,37 @@ export async function startServer(
       "127.0.0.1",
       "functions/main.ts",
     ],
-    cwd: root,
+    cwd: new URL("../", import.meta.url),
     env,
     stdout: "null",
     stderr: "piped",
   }).spawn();
+  let tail = "";
+  const drained = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of process.stderr) tail = (tail + decoder.decode(chunk)).slice(-8192);
+  })();
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
     try {
       process.kill("SIGTERM");
     } catch { /* already gone */ }
     await process.status;
-    await process.stderr.cancel().catch(() => {});
+    await drained;
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
       const res = await fetch(`${base}/healthz`);
       await res.body?.cancel();
-      if (res.ok) return { base, process, stop };
+      if (res.ok) return { base, process, log: () => tail, stop };
     } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 200));
+    const exited = await Promise.race([
+      process.status,
+      new Promise((r) => setTimeout(() => r(null), 200)),
+    ]);
+    if (exited) break;
   }
   await stop();
-  throw new Error(`the server did not answer on ${base} within ${timeoutMs} ms`);
+  throw new Error(`the server did not come up on ${base}:\n${tail}`);
 }
