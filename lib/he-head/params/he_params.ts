@@ -59,26 +59,25 @@ export function presetName(p: HeParams): string {
   return `${p.scheme}_n${p.polyModulusDegree}_${t}_${p.encoding}`;
 }
 
-/** Canonical JSON text of a parameter set (field order fixed). */
-export function canonicalParams(p: HeParams): string {
-  return JSON.stringify({
-    scheme: p.scheme,
-    encoding: p.encoding,
-    polyModulusDegree: p.polyModulusDegree,
-    coeffModulusBits: p.coeffModulusBits,
-    plainModuli: p.plainModuli,
-    securityLevel: p.securityLevel,
-  });
+/** Canonical JSON text of any parameter set: keys sorted, so equal sets give equal text. */
+export function canonicalParams(p: object): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sort) : v !== null && typeof v === "object"
+      ? Object.fromEntries(
+        Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      )
+      : v;
+  return JSON.stringify(sort(p));
 }
 
 /** SHA-256 of the canonical parameters: the identity envelopes carry. */
-export async function paramsHash(p: HeParams): Promise<Uint8Array> {
+export async function paramsHash(p: object): Promise<Uint8Array> {
   const data = new TextEncoder().encode(canonicalParams(p));
   return new Uint8Array(await crypto.subtle.digest("SHA-256", data));
 }
 
 /** Hex form of {@linkcode paramsHash}. */
-export async function paramsHashHex(p: HeParams): Promise<string> {
+export async function paramsHashHex(p: object): Promise<string> {
   return Array.from(await paramsHash(p), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 

@@ -8,6 +8,16 @@ import type { BatchEncoder, Evaluator, SEALContext } from "node-seal/dist/seal_t
 import { type HeParams, plainModuli, presetName, validateParams } from "../params/he_params.ts";
 import { loadSeal, type Seal, sealCall } from "./runtime.ts";
 
+/**
+ * What code that loads or saves SEAL objects needs of a context (BFV or CKKS): SEAL itself, the
+ * ring and coefficient modulus, and one SEAL context per plaintext modulus.
+ */
+export interface SealContexts {
+  seal: Seal;
+  params: { polyModulusDegree: number; coeffModulusBits: number[] };
+  moduli: readonly { context: SEALContext }[];
+}
+
 /** The SEAL objects of one plaintext modulus. */
 export interface ModulusContext {
   /** Position of this modulus in `params.plainModuli`. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { GaloisKeys, RelinKeys } from "node-seal/dist/seal_throws.d.ts";
-import type { HeContext } from "./context.ts";
+import type { SealContexts } from "./context.ts";
 import { sealCall } from "./runtime.ts";
 
 /** Relinearisation and Galois keys for every plaintext modulus. Free with `delete()`. */
@@ -22,7 +22,7 @@ export class EvaluationKeys {
    * @throws {SealError} when SEAL rejects the bytes (malformed, or made for other parameters).
    */
   static load(
-    ctx: HeContext,
+    ctx: SealContexts,
     keys: { relin: Uint8Array | null; galois: Uint8Array | null }[],
   ): EvaluationKeys {
     if (keys.length !== ctx.moduli.length) {

@@ -8,8 +8,8 @@
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { EncryptedOutputs } from "../seal/evaluate_encrypted.ts";
-import { type HeParams, paramsHash } from "../params/he_params.ts";
-import type { HeContext } from "../seal/context.ts";
+import { paramsHash } from "../params/he_params.ts";
+import type { SealContexts } from "../seal/context.ts";
 import { EvaluationKeys } from "../seal/evaluation_keys.ts";
 import { sealCall, SealError } from "../seal/runtime.ts";
 import {
@@ -22,14 +22,17 @@ import {
 
 const SEAL_HEADER = 16;
 
+/** The ring and coefficient modulus of a parameter set (BFV or CKKS). */
+export type WireParams = SealContexts["params"];
+
 /** Bytes of a full (unseeded) ciphertext with `parts` components at the top data level. */
-export function ciphertextBytes(p: HeParams, parts = 2): number {
+export function ciphertextBytes(p: WireParams, parts = 2): number {
   const k = p.coeffModulusBits.length - 1;
   return SEAL_HEADER + 32 + 1 + 8 * 3 + 16 + SEAL_HEADER + 8 + parts * k * p.polyModulusDegree * 8;
 }
 
 /** Bytes of a full relinearisation key set (or one Galois key) for the parameters. */
-export function keySwitchKeyBytes(p: HeParams): number {
+export function keySwitchKeyBytes(p: WireParams): number {
   const k = p.coeffModulusBits.length - 1;
   return 4096 + k * (2 * (k + 1) * p.polyModulusDegree * 8 + 256);
 }
@@ -74,7 +77,7 @@ export interface PayloadLimits {
 
 /** Packs encrypted inputs `[modulus][input]` (SEAL serializations) for `queries` queries. */
 export async function packInputs(
-  p: HeParams,
+  p: WireParams,
   inputs: Uint8Array[][],
   queries: number,
 ): Promise<Bytes> {
@@ -93,7 +96,7 @@ export async function packInputs(
 }
 
 function loadCiphertext(
-  ctx: HeContext,
+  ctx: SealContexts,
   e: EnvelopeEntry,
   what: string,
   maxParts: number,
@@ -125,7 +128,7 @@ function loadCiphertext(
  * other than `inputs` per modulus.
  */
 export async function unpackInputs(
-  ctx: HeContext,
+  ctx: SealContexts,
   bytes: Uint8Array,
   expect: { inputs: number; maxQueries: number } & PayloadLimits,
 ): Promise<{ ciphertexts: Ciphertext[][]; queries: number }> {
@@ -179,7 +182,7 @@ export async function unpackInputs(
 
 /** Packs encrypted results (server side); ciphertexts are serialized in full. */
 export async function packResults(
-  ctx: HeContext,
+  ctx: SealContexts,
   result: { ciphertexts: (Ciphertext | null)[][]; constants: bigint[] },
   queries: number,
 ): Promise<Bytes> {
@@ -208,7 +211,7 @@ export async function packResults(
  * ciphertexts).
  */
 export async function unpackResults(
-  ctx: HeContext,
+  ctx: SealContexts,
   bytes: Uint8Array,
   expect: { outputs: number } & PayloadLimits,
 ): Promise<EncryptedOutputs & { queries: number }> {
@@ -260,7 +263,7 @@ export async function unpackResults(
 
 /** Packs the client's evaluation keys (relinearisation and Galois, per modulus). */
 export async function packKeys(
-  p: HeParams,
+  p: WireParams,
   keys: { relin: Uint8Array | null; galois: Uint8Array | null }[],
 ): Promise<Bytes> {
   const entries: EnvelopeEntry[] = [];
@@ -284,7 +287,7 @@ export async function packKeys(
  * @throws {EnvelopeError} for malformed or foreign keys, or keys SEAL rejects.
  */
 export async function unpackKeys(
-  ctx: HeContext,
+  ctx: SealContexts,
   bytes: Uint8Array,
   limits: { maxGaloisSteps?: number } & PayloadLimits = {},
 ): Promise<EvaluationKeys> {
