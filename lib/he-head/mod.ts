@@ -39,3 +39,4 @@ export * from "./client/decrypt.ts";
 export * from "./wire/envelope.ts";
 export * from "./wire/payloads.ts";
 export * from "./seal/modulus_switch.ts";
+export * from "./packed/mod.ts";

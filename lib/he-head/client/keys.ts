@@ -12,7 +12,7 @@ import type {
   PublicKey,
   SecretKey,
 } from "node-seal/dist/seal_throws.d.ts";
-import type { HeContext } from "../seal/context.ts";
+import type { HeContext, SealContexts } from "../seal/context.ts";
 import { sealCall } from "../seal/runtime.ts";
 
 /** Which evaluation keys to make. */
@@ -38,16 +38,16 @@ export interface EvaluationKeyBytes {
 }
 
 /** Secret-key material for every plaintext modulus of a context. Free with `delete()`. */
-export class ClientKeys {
+export class ClientKeys<C extends SealContexts = HeContext> {
   private deleted = false;
   private constructor(
-    readonly ctx: HeContext,
+    readonly ctx: C,
     private readonly keys: ModulusKeys[],
     readonly evaluationKeys: EvaluationKeyBytes[],
   ) {}
 
   /** Generates fresh keys (and the serialized evaluation keys) for every modulus. */
-  static generate(ctx: HeContext, options: KeyOptions = {}): ClientKeys {
+  static generate<C extends SealContexts>(ctx: C, options: KeyOptions = {}): ClientKeys<C> {
     const seal = ctx.seal;
     const keys: ModulusKeys[] = [];
     const evaluationKeys: EvaluationKeyBytes[] = [];

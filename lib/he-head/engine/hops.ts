@@ -24,6 +24,8 @@ export interface HopCounts {
   negate: number;
   /** Rotations (Galois automorphisms). */
   rotate: number;
+  /** CKKS rescalings. */
+  rescale: number;
 }
 
 /** HOPs of one layer of the model. */
@@ -46,6 +48,7 @@ export function zeroHops(): HopCounts {
     add_plain: 0,
     negate: 0,
     rotate: 0,
+    rescale: 0,
   };
 }
 
@@ -70,6 +73,7 @@ const COLUMNS: [keyof HopCounts, string][] = [
   ["add_plain", "add pt"],
   ["negate", "neg"],
   ["rotate", "rot"],
+  ["rescale", "rescale"],
 ];
 
 /** A fixed-width text table of HOPs per layer with a total row. */

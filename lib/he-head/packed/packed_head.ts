@@ -1,0 +1,175 @@
+/**
+ * Server side of the packed plan: the head's quadratic form as CKKS plaintext diagonals,
+ * evaluated on one ciphertext per query with plaintext multiplications and rotations (only the
+ * steps of the layout): no ciphertext multiplication, no relinearisation, no rescaling.
+ * All-zero diagonals are skipped. Slots other than the logits get fresh random values added.
+ *
+ * Scaling: queries sit at `2^scaleBits` (values in [0, 1]), weights at `2^weightScaleBits`;
+ * coefficient rows are divided by a public `outputFactor` chosen so that no slot can exceed the
+ * headroom left below the modulus at any step (a slot accumulates at most one row's L1 norm).
+ *
+ * @module
+ */
+import type { Ciphertext, GaloisKeys, Plaintext } from "node-seal/dist/seal_throws.d.ts";
+import { type HopCounts, zeroHops } from "../engine/hops.ts";
+import { sealCall } from "../seal/runtime.ts";
+import type { CkksContext } from "./ckks_context.ts";
+import type { PackedLayout } from "./packed_layout.ts";
+import type { QuadraticForm } from "./quadratic_form.ts";
+
+/** Bits of headroom a slot may use: data modulus minus both scales minus two spare bits. */
+export function headroomBits(ctx: CkksContext): number {
+  const p = ctx.params;
+  const data = p.coeffModulusBits.slice(0, -1).reduce((a, b) => a + b, 0);
+  return data - p.scaleBits - p.weightScaleBits - 2;
+}
+
+/** The packed head: plaintext diagonals ready for evaluation. Free with `delete()`. */
+export class PackedHead {
+  private constructor(
+    readonly ctx: CkksContext,
+    readonly layout: PackedLayout,
+    readonly form: QuadraticForm,
+    /** `diagonals[g][b]`, null where all-zero. */
+    private readonly diagonals: (Plaintext | null)[][],
+    /** Logits are `outputFactor` times the first `C` decrypted slots (public). */
+    readonly outputFactor: number,
+  ) {}
+
+  /** Encodes the diagonals of the form's coefficient matrix (pre-rotated for the giant steps). */
+  static create(ctx: CkksContext, form: QuadraticForm, layout: PackedLayout): PackedHead {
+    const { slots, period: P, stride: m, baby: B, giant: G, normalizer } = layout;
+    const unit = normalizer / 2 ** form.outputScale;
+    let bound = 0;
+    for (const [k, row] of form.coefficients.entries()) {
+      let l1 = Math.abs(Number(form.constants[k]) / 2 ** form.outputScale);
+      for (const c of row) l1 += Math.abs(Number(c) * unit);
+      bound = Math.max(bound, l1);
+    }
+    const factor = (bound || 1) / 2 ** headroomBits(ctx);
+    const entry = (k: number, s: number) =>
+      k < form.outputs && s < layout.length ? (Number(form.coefficients[k][s]) * unit) / factor : 0;
+    const M = Array.from(
+      { length: m },
+      (_, k) => Float64Array.from({ length: P }, (_, s) => entry(k, s)),
+    );
+    const scale = 2 ** ctx.params.weightScaleBits;
+    const diagonals: (Plaintext | null)[][] = [];
+    try {
+      for (let g = 0; g < G; g++) {
+        const row: (Plaintext | null)[] = [];
+        diagonals.push(row);
+        for (let b = 0; b < B; b++) {
+          const i = g * B + b;
+          const d = new Float64Array(slots);
+          let any = false;
+          for (let s = 0; s < slots; s++) {
+            // D'[s] = D_i[s - gB] with D_i[u] = M[u mod m][(u + i) mod P].
+            const u = (((s - g * B) % slots) + slots) % slots;
+            d[s] = M[u % m][(u + i) % P];
+            if (d[s] !== 0) any = true;
+          }
+          if (!any) {
+            row.push(null);
+            continue;
+          }
+          const pt = new ctx.seal.Plaintext();
+          row.push(pt);
+          sealCall("encode diagonal", () => ctx.encoder.encode(d, scale, pt));
+        }
+      }
+    } catch (e) {
+      diagonals.flat().forEach((p) => p?.delete());
+      throw e;
+    }
+    return new PackedHead(ctx, layout, form, diagonals, factor);
+  }
+
+  /**
+   * Evaluates one query ciphertext; returns a new ciphertext whose first `C` slots hold the
+   * logits divided by `outputFactor`. The input stays owned by the caller.
+   */
+  evaluate(input: Ciphertext, keys: GaloisKeys): { result: Ciphertext; hops: HopCounts } {
+    const { seal, evaluator: ev } = this.ctx;
+    const { baby: B, giant: G, stride: m, period: P, slots, outputs } = this.layout;
+    const hops = zeroHops();
+    const live: Ciphertext[] = [];
+    const fresh = () => {
+      const c = new seal.Ciphertext();
+      live.push(c);
+      return c;
+    };
+    const rotate = (from: Ciphertext, step: number, to: Ciphertext) => {
+      sealCall("rotate", () => ev.rotateVector(from, step, keys, to));
+      hops.rotate++;
+    };
+    const addInto = (acc: Ciphertext, x: Ciphertext) => {
+      ev.addInplace(acc, x);
+      hops.add++;
+    };
+    try {
+      const babies: Ciphertext[] = [input];
+      for (let b = 1; b < B; b++) {
+        const r = fresh();
+        rotate(input, b, r);
+        babies.push(r);
+      }
+      let total: Ciphertext | null = null;
+      for (let g = 0; g < G; g++) {
+        let acc: Ciphertext | null = null;
+        const product = fresh();
+        for (let b = 0; b < B; b++) {
+          const pt = this.diagonals[g][b];
+          if (!pt) continue;
+          const into: Ciphertext = acc ?? fresh();
+          sealCall("multiplyPlain", () => ev.multiplyPlain(babies[b], pt, acc ? product : into));
+          hops.plain_mul_dense++;
+          if (acc) addInto(acc, product);
+          else acc = into;
+        }
+        if (!acc) continue;
+        if (g > 0) {
+          rotate(acc, g * B, product);
+          acc = product;
+        }
+        if (total) addInto(total, acc);
+        else total = acc;
+      }
+      if (!total) throw new RangeError("the packed head has no nonzero coefficient");
+      const t: Ciphertext = total;
+      const tmp = fresh();
+      for (let s = m; s < P; s *= 2) {
+        rotate(t, s, tmp);
+        addInto(t, tmp);
+      }
+      // The constants in the first C slots; fresh random values everywhere else.
+      const plain = new Float64Array(slots);
+      const rnd = new Uint32Array(slots);
+      crypto.getRandomValues(rnd);
+      const mask = 2 ** headroomBits(this.ctx);
+      for (let s = 0; s < slots; s++) {
+        plain[s] = s < outputs
+          ? Number(this.form.constants[s]) / 2 ** this.form.outputScale / this.outputFactor
+          : ((rnd[s] / 2 ** 32) * 2 - 1) * mask;
+      }
+      const pt = new seal.Plaintext();
+      try {
+        sealCall("encode constants", () => this.ctx.encoder.encode(plain, t.scale(), pt));
+        sealCall("addPlain", () => ev.addPlainInplace(t, pt));
+        hops.add_plain++;
+      } finally {
+        pt.delete();
+      }
+      for (const c of live) if (c !== t) c.delete();
+      return { result: t, hops };
+    } catch (e) {
+      for (const c of live) c.delete();
+      throw e;
+    }
+  }
+
+  /** Frees the diagonals. */
+  delete(): void {
+    this.diagonals.flat().forEach((p) => p?.delete());
+  }
+}
