@@ -10,6 +10,7 @@ import { openApiRoutes } from "./openapi.ts";
 import { classifyRoutes } from "./routes/classify.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { modelRoutes } from "./routes/model.ts";
+import { planRoutes } from "./routes/plan.ts";
 import type { HeadService } from "./service.ts";
 
 /** Builds the app around a service. */
@@ -22,6 +23,7 @@ export function createApp(service: HeadService): Hono {
   app.route("/", modelRoutes(service));
   app.route("/", keyRoutes(service));
   app.route("/", classifyRoutes(service));
+  app.route("/", planRoutes(service));
   app.route("/", openApiRoutes());
   return app;
 }

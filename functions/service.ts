@@ -4,28 +4,23 @@
  *
  * @module
  */
-import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import { compileModel, type Network } from "../lib/he-head/model/network.ts";
 import type { QuantizedModel } from "../lib/he-head/model/format.ts";
 import { parseModel } from "../lib/he-head/model/parse.ts";
-import { evaluateEncryptedAsync, freeResult } from "../lib/he-head/seal/evaluate_encrypted.ts";
 import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
-import { switchDown } from "../lib/he-head/seal/modulus_switch.ts";
 import { loadSeal } from "../lib/he-head/seal/runtime.ts";
 import { EnvelopeError } from "../lib/he-head/wire/envelope.ts";
-import {
-  ciphertextBytes,
-  keySwitchKeyBytes,
-  packResults,
-  unpackInputs,
-  unpackKeys,
-} from "../lib/he-head/wire/payloads.ts";
+import { ciphertextBytes, keySwitchKeyBytes, unpackKeys } from "../lib/he-head/wire/payloads.ts";
+import { expectedPlanMs, type PlanCost } from "../lib/he-head/params/planner.ts";
+import { galoisElement } from "../lib/he-head/seal/galois.ts";
 import type { KeysResponse, ModelDescription } from "../lib/protocol/api.ts";
 import { ApiError } from "./errors.ts";
 import { KeyCache } from "./key_cache.ts";
 import { KvKeyStore, sha256Hex } from "./key_store.ts";
 import { EvaluationLimiter } from "./limiter.ts";
-import { buildPlans, type Plan } from "./plans.ts";
+import { describeModel } from "./describe.ts";
+import { buildPlans, freePlan, type Plan } from "./plans.ts";
+import { runPlan } from "./run_plan.ts";
 
 /** Service limits (all have defaults). */
 export interface ServiceConfig {
@@ -55,6 +50,8 @@ export interface ClassifyResult {
   plan: Plan;
   queries: number;
   serverMs: number;
+  /** The cost model's expectation for this plan and query count. */
+  estimatedMs: number;
 }
 
 /** The model, its plans and the machinery to evaluate requests. */
@@ -84,11 +81,18 @@ export class HeadService {
     });
     this.timeoutMs = config.timeoutMs ?? 60_000;
     const need = Math.max(
-      ...plans.map((p) => p.ctx.moduli.length * net.inputSize * ciphertextBytes(p.params, 2)),
+      ...plans.map((p) =>
+        p.ctx.moduli.length * (p.kind === "bfv" ? net.inputSize : p.maxQueries) *
+        ciphertextBytes(p.params, 2)
+      ),
     );
     this.maxBodyBytes = config.maxBodyBytes ?? Math.ceil(need * 1.25) + 65536;
-    this.maxKeyBytes =
-      Math.max(...plans.map((p) => p.ctx.moduli.length * keySwitchKeyBytes(p.params))) + 65536;
+    this.maxKeyBytes = Math.max(
+      ...plans.map((p) =>
+        p.ctx.moduli.length * (Number(p.needsRelinKeys) + p.galoisSteps.length) *
+        keySwitchKeyBytes(p.params)
+      ),
+    ) + 65536;
   }
 
   /** Validates the model and chooses plans. */
@@ -107,54 +111,14 @@ export class HeadService {
 
   /** `GET /v1/model`. */
   describe(): ModelDescription {
-    const meta = this.model.metadata ?? {};
-    return {
-      name: this.model.name,
-      model_id: this.modelId,
-      input: this.model.input,
-      classes: this.model.classes ??
-        Array.from({ length: this.net.outputSize }, (_, i) => String(i)),
-      output_scale_log2: this.net.outputScale,
-      architecture: this.net.layers.map((l) => {
-        const layer = this.model.layers[l.index];
-        return {
-          name: l.name,
-          type: l.type,
-          in_shape: l.inShape,
-          out_shape: l.outShape,
-          nonzeros: l.nonzeros,
-          weights: l.weights,
-          ...(layer.type === "activation" ? { activation: layer.kind } : {}),
-        };
-      }),
-      extractor: meta.extractor ?? null,
-      privacy: meta.privacy ?? null,
-      accuracy: meta.accuracy ?? {},
-      plans: this.plans.map((p) => ({
-        name: p.name,
-        encoding: p.encoding,
-        params: p.params,
-        params_hash: p.hash,
-        max_queries: p.maxQueries,
-        needs_relin_keys: p.needsRelinKeys,
-        galois_steps: [],
-        hops: p.hops,
-        estimated_ms: p.estimatedMs,
-        response_primes_dropped: p.responseDrop,
-      })),
-      limits: {
-        max_body_bytes: this.maxBodyBytes,
-        max_key_bytes: this.maxKeyBytes,
-        max_concurrent: this.limiter.options.concurrency,
-        max_queue: this.limiter.options.queue,
-        timeout_ms: this.timeoutMs,
-        key_ttl_seconds: Math.round(this.keyStoreTtl() / 1000),
-      },
-    };
-  }
-
-  private keyStoreTtl(): number {
-    return this.keyStore.ttlMs;
+    return describeModel(this.model, this.net, this.modelId, this.plans, {
+      max_body_bytes: this.maxBodyBytes,
+      max_key_bytes: this.maxKeyBytes,
+      max_concurrent: this.limiter.options.concurrency,
+      max_queue: this.limiter.options.queue,
+      timeout_ms: this.timeoutMs,
+      key_ttl_seconds: Math.round(this.keyStore.ttlMs / 1000),
+    });
   }
 
   /** The plan an envelope names (bytes 8..40 hold the parameter hash). */
@@ -203,6 +167,19 @@ export class HeadService {
           `plan ${plan.name} needs relinearization keys for every plaintext modulus`,
         );
       }
+      for (const step of plan.galoisSteps) {
+        if (
+          keys.galois.some((g) =>
+            !g || !g.hasKey(galoisElement(step, plan.params.polyModulusDegree))
+          )
+        ) {
+          throw new ApiError(
+            422,
+            "missing-keys",
+            `plan ${plan.name} needs a Galois key for rotation step ${step}`,
+          );
+        }
+      }
     } finally {
       keys.delete();
     }
@@ -233,7 +210,9 @@ export class HeadService {
       return { keys, release: () => keys.delete() };
     }
     if (!keyId) {
-      if (!plan.needsRelinKeys) return { keys: null, release: () => {} };
+      if (!plan.needsRelinKeys && plan.galoisSteps.length === 0) {
+        return { keys: null, release: () => {} };
+      }
       throw new ApiError(
         400,
         "missing-key-id",
@@ -269,24 +248,15 @@ export class HeadService {
     return await this.limiter.run(async () => {
       const t0 = performance.now();
       const lease = await this.leaseKeys(plan, keyId, inlineKeys);
-      let inputs: Ciphertext[][] | null = null;
       try {
-        const unpacked = await unpackInputs(plan.ctx, body, {
-          inputs: this.net.inputSize,
-          maxQueries: plan.maxQueries,
-          maxBytes: this.maxBodyBytes,
-        });
-        inputs = unpacked.ciphertexts;
-        const result = await evaluateEncryptedAsync(plan.ctx, this.net, inputs, lease.keys, {
-          signal,
-        });
-        try {
-          switchDown(plan.ctx, result.ciphertexts, plan.responseDrop);
-          const out = await packResults(plan.ctx, result, unpacked.queries);
-          return { body: out, plan, queries: unpacked.queries, serverMs: performance.now() - t0 };
-        } finally {
-          freeResult(result);
-        }
+        const out = await runPlan(plan, this.net, body, lease.keys, signal, this.maxBodyBytes);
+        return {
+          body: out.body,
+          plan,
+          queries: out.queries,
+          serverMs: performance.now() - t0,
+          estimatedMs: expectedPlanMs({ ...this.describePlanCost(plan) }, out.queries),
+        };
       } catch (e) {
         if (signal.aborted && !(e instanceof ApiError) && !(e instanceof EnvelopeError)) {
           throw new ApiError(
@@ -300,15 +270,25 @@ export class HeadService {
         }
         throw e;
       } finally {
-        inputs?.flat().forEach((c) => c.delete());
         lease.release();
       }
     }, signal);
   }
 
+  /** The planner's view of a plan. */
+  describePlanCost(p: Plan): PlanCost {
+    return {
+      name: p.name,
+      encoding: p.encoding,
+      estimated_ms: p.estimatedMs,
+      max_queries: p.maxQueries,
+      needs_keys: p.needsRelinKeys || p.galoisSteps.length > 0,
+    };
+  }
+
   /** Frees SEAL objects (plans and cached keys). */
   close(): void {
     this.keyCache.clear();
-    for (const p of this.plans) p.ctx.delete();
+    for (const p of this.plans) freePlan(p);
   }
 }

@@ -10,6 +10,7 @@ import {
   ENVELOPE_TYPE,
   KEY_ID_HEADER,
   PATHS,
+  PLAN_ESTIMATE_HEADER,
   PLAN_HEADER,
   SERVER_MS_HEADER,
 } from "../../lib/protocol/api.ts";
@@ -46,6 +47,7 @@ export function classifyRoutes(service: HeadService): Hono {
     const r = await service.classify(inputs, keys ? null : keyId, keys);
     c.header(PLAN_HEADER, r.plan.name);
     c.header(SERVER_MS_HEADER, r.serverMs.toFixed(1));
+    c.header(PLAN_ESTIMATE_HEADER, r.estimatedMs.toFixed(1));
     c.header("content-type", ENVELOPE_TYPE);
     return c.body(r.body as Uint8Array<ArrayBuffer>, 200);
   });

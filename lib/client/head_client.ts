@@ -10,7 +10,12 @@ import { ClientKeys } from "../he-head/client/keys.ts";
 import { decryptOutputs } from "../he-head/client/decrypt.ts";
 import { encryptInputsSerialized } from "../he-head/client/encrypt.ts";
 import { argmax } from "../he-head/engine/plain.ts";
-import { type Encoding, validateParams } from "../he-head/params/he_params.ts";
+import { validateParams } from "../he-head/params/he_params.ts";
+import { choosePlan, type PlanChoice } from "../he-head/params/planner.ts";
+import { CkksContext } from "../he-head/packed/ckks_context.ts";
+import { type CkksParams, validateCkksParams } from "../he-head/packed/ckks_params.ts";
+import { decryptPacked, encryptPackedSerialized } from "../he-head/packed/packed_client.ts";
+import { type PackedLayout, packedLayout } from "../he-head/packed/packed_layout.ts";
 import { HeContext } from "../he-head/seal/context.ts";
 import { freeResult } from "../he-head/seal/evaluate_encrypted.ts";
 import { packInputs, packKeys, unpackResults } from "../he-head/wire/payloads.ts";
@@ -21,6 +26,7 @@ import {
   type KeysResponse,
   type ModelDescription,
   PATHS,
+  PLAN_ESTIMATE_HEADER,
   type PlanDescription,
   SERVER_MS_HEADER,
 } from "../protocol/api.ts";
@@ -49,9 +55,12 @@ export interface ClientOptions {
 
 /** Timings (ms) and sizes (bytes) of one request. */
 export interface RequestStats {
+  queries: number;
   encrypt_ms: number;
   request_ms: number;
   server_ms: number;
+  /** The server's cost-model expectation for this request. */
+  estimated_ms: number;
   decrypt_ms: number;
   query_bytes: number;
   response_bytes: number;
@@ -59,11 +68,15 @@ export interface RequestStats {
 
 /** Decrypted results of a batch of queries. */
 export interface Classification {
-  /** Exact integer logits, `[query][class]`. */
-  logits: bigint[][];
+  /** True when `logits` are exact integers (BFV plans). */
+  exact: boolean;
+  /** Exact integer logits `[query][class]` (BFV plans), or null (packed CKKS plan). */
+  logits: bigint[][] | null;
+  /** Real-valued logits `[query][class]` (`integer logit * 2^-output_scale_log2` when exact). */
+  scores: number[][];
   /** Arg-max class per query. */
   predictions: Int32Array;
-  /** Softmax of the real-valued logits (`logit * 2^-output_scale_log2`). */
+  /** Softmax of the scores. */
   probabilities: number[][];
   /** One entry per HTTP request made. */
   requests: RequestStats[];
@@ -88,13 +101,15 @@ function checkDescription(d: ModelDescription): ModelDescription {
       "the server's model description is malformed: expected input, plans, classes",
     );
   }
-  for (const p of d.plans) validateParams(p.params);
+  for (const p of d.plans) {
+    if (p.encoding === "packed") validateCkksParams(p.params);
+    else validateParams(p.params);
+  }
   return d;
 }
 
-/** Softmax over real-valued logits. */
-export function softmax(logits: readonly bigint[], scaleLog2: number): number[] {
-  const x = logits.map((v) => Number(v) * 2 ** -scaleLog2);
+/** Softmax. */
+export function softmax(x: readonly number[]): number[] {
   const m = Math.max(...x);
   const e = x.map((v) => Math.exp(v - m));
   const s = e.reduce((a, b) => a + b, 0);
@@ -125,7 +140,7 @@ export class HeadClient {
   }
 
   /** The plan with this name or encoding. */
-  plan(which: string | Encoding): PlanDescription {
+  plan(which: string): PlanDescription {
     const p = this.description.plans.find((x) => x.name === which || x.encoding === which);
     if (!p) {
       throw new RangeError(
@@ -138,13 +153,30 @@ export class HeadClient {
   }
 
   /**
-   * Generates keys for a plan and registers the evaluation keys (once; re-registering is
-   * idempotent on the server).
+   * The fastest plan for `queries` queries by the server's cost model, among the plans whose
+   * keys are in `registered` (all plans when omitted).
    */
-  async session(which: string | Encoding): Promise<ClientSession> {
+  choosePlan(queries: number, registered?: string[]): PlanChoice {
+    return choosePlan(
+      this.description.plans.map((p) => ({
+        name: p.name,
+        encoding: p.encoding,
+        estimated_ms: p.estimated_ms,
+        max_queries: p.max_queries,
+        needs_keys: p.needs_relin_keys || p.galois_steps.length > 0,
+      })),
+      queries,
+      registered,
+    );
+  }
+
+  /** Generates keys for a plan and registers its evaluation keys (once). */
+  async session(which: string): Promise<ClientSession> {
     const plan = this.plan(which);
-    const ctx = await HeContext.create(plan.params);
-    let keys: ClientKeys | null = null;
+    const ctx = plan.encoding === "packed"
+      ? await CkksContext.create(plan.params as CkksParams)
+      : await HeContext.create(validateParams(plan.params));
+    let keys: ClientKeys<HeContext | CkksContext> | null = null;
     try {
       keys = ClientKeys.generate(ctx, {
         relin: plan.needs_relin_keys,
@@ -158,7 +190,7 @@ export class HeadClient {
         const res = await this.fetcher(new URL(PATHS.keys, this.baseUrl), {
           method: "POST",
           headers: { "content-type": ENVELOPE_TYPE },
-          body: body as Uint8Array<ArrayBuffer>,
+          body,
         });
         if (!res.ok) throw await failure(res);
         keyId = ((await res.json()) as KeysResponse).key_id;
@@ -174,17 +206,30 @@ export class HeadClient {
 
 /** Keys for one plan, registered with the server. Free with `close()` or `using`. */
 export class ClientSession {
+  private readonly layout: PackedLayout | null;
+
   constructor(
     readonly client: HeadClient,
     readonly plan: PlanDescription,
-    readonly ctx: HeContext,
-    readonly keys: ClientKeys,
+    readonly ctx: HeContext | CkksContext,
+    readonly keys: ClientKeys<HeContext | CkksContext>,
     /** Id of the registered evaluation keys (null when the plan needs none). */
     readonly keyId: string | null,
     /** Bytes of the evaluation-key upload. */
     readonly keyBytes: number,
     private readonly fetcher: typeof fetch,
-  ) {}
+  ) {
+    const d = client.description;
+    this.layout = ctx instanceof CkksContext
+      ? packedLayout(
+        d.input.shape.reduce((a, b) => a * b, 1),
+        d.classes.length,
+        ctx.slots,
+        d.input.min,
+        d.input.max,
+      )
+      : null;
+  }
 
   /**
    * Classifies `count` queries of quantized integer features (row-major), splitting them into
@@ -204,7 +249,9 @@ export class ClientSession {
         );
       }
     }
+    const exact = this.layout === null;
     const logits: bigint[][] = [];
+    const scores: number[][] = [];
     const requests: RequestStats[] = [];
     for (let start = 0; start < count; start += this.plan.max_queries) {
       const n = Math.min(this.plan.max_queries, count - start);
@@ -213,51 +260,85 @@ export class ClientSession {
         n,
         width,
       );
-      logits.push(...r.logits);
+      if (r.logits) logits.push(...r.logits);
+      scores.push(...r.scores);
       requests.push(r.stats);
     }
     return {
-      logits,
-      predictions: Int32Array.from(logits, argmax),
-      probabilities: logits.map((l) => softmax(l, d.output_scale_log2)),
+      exact,
+      logits: exact ? logits : null,
+      scores,
+      predictions: exact
+        ? Int32Array.from(logits, argmax)
+        : Int32Array.from(scores, (s) => s.indexOf(Math.max(...s))),
+      probabilities: scores.map(softmax),
       requests,
     };
   }
 
+  private encrypt(
+    values: number[],
+    count: number,
+    width: number,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    if (this.layout) {
+      const keys = this.keys as ClientKeys<CkksContext>;
+      const cts = [];
+      for (let q = 0; q < count; q++) {
+        cts.push(
+          encryptPackedSerialized(keys, values.slice(q * width, (q + 1) * width), this.layout),
+        );
+      }
+      return packInputs(this.plan.params, [cts], count);
+    }
+    const keys = this.keys as ClientKeys<HeContext>;
+    return packInputs(this.plan.params, encryptInputsSerialized(keys, values, count, width), count);
+  }
+
   private async request(values: number[], count: number, width: number) {
+    const d = this.client.description;
     const t0 = performance.now();
-    const body = await packInputs(
-      this.plan.params,
-      encryptInputsSerialized(this.keys, values, count, width),
-      count,
-    );
+    const body = await this.encrypt(values, count, width);
     const t1 = performance.now();
     const headers: Record<string, string> = { "content-type": ENVELOPE_TYPE };
     if (this.keyId) headers[KEY_ID_HEADER] = this.keyId;
     const res = await this.fetcher(new URL(PATHS.classify, this.client.baseUrl), {
       method: "POST",
       headers,
-      body: body as Uint8Array<ArrayBuffer>,
+      body,
     });
     if (!res.ok) throw await failure(res);
     const response = new Uint8Array(await res.arrayBuffer());
     const t2 = performance.now();
     const outputs = await unpackResults(this.ctx, response, {
-      outputs: this.client.description.classes.length,
+      outputs: this.layout ? count : d.classes.length,
     });
-    let logits: bigint[][];
+    let logits: bigint[][] | null = null;
+    let scores: number[][];
     try {
-      logits = decryptOutputs(this.keys, outputs, count);
+      if (this.layout) {
+        const keys = this.keys as ClientKeys<CkksContext>;
+        const factor = this.plan.output_factor ?? 1;
+        scores = outputs.ciphertexts[0].map((ct) =>
+          decryptPacked(keys, ct!, d.classes.length, factor)
+        );
+      } else {
+        logits = decryptOutputs(this.keys as ClientKeys<HeContext>, outputs, count);
+        scores = logits.map((l) => l.map((v) => Number(v) * 2 ** -d.output_scale_log2));
+      }
     } finally {
       freeResult(outputs);
     }
     const t3 = performance.now();
     return {
       logits,
+      scores,
       stats: {
+        queries: count,
         encrypt_ms: t1 - t0,
         request_ms: t2 - t1,
         server_ms: Number(res.headers.get(SERVER_MS_HEADER) ?? NaN),
+        estimated_ms: Number(res.headers.get(PLAN_ESTIMATE_HEADER) ?? NaN),
         decrypt_ms: t3 - t2,
         query_bytes: body.length,
         response_bytes: response.length,

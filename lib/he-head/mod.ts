@@ -40,3 +40,5 @@ export * from "./wire/envelope.ts";
 export * from "./wire/payloads.ts";
 export * from "./seal/modulus_switch.ts";
 export * from "./packed/mod.ts";
+export * from "./params/planner.ts";
+export * from "./seal/galois.ts";

@@ -7,6 +7,7 @@
 import type { LayerHops } from "../he-head/engine/hops.ts";
 import type { InputSpec } from "../he-head/model/format.ts";
 import type { HeParams } from "../he-head/params/he_params.ts";
+import type { CkksParams } from "../he-head/packed/ckks_params.ts";
 
 /** API version prefix. */
 export const API_PREFIX = "/v1";
@@ -16,6 +17,7 @@ export const PATHS = {
   model: "/v1/model",
   keys: "/v1/keys",
   classify: "/v1/classify",
+  plan: "/v1/plan",
   health: "/healthz",
   openapi: "/openapi.json",
 } as const;
@@ -24,6 +26,8 @@ export const PATHS = {
 export const KEY_ID_HEADER = "x-key-id";
 /** Response header: the plan that evaluated the request. */
 export const PLAN_HEADER = "x-plan";
+/** Response header: the cost model's expected time for the plan and query count (ms). */
+export const PLAN_ESTIMATE_HEADER = "x-plan-estimate-ms";
 /** Response header: server-side evaluation time (ms). */
 export const SERVER_MS_HEADER = "x-server-ms";
 /** Binary envelopes travel as this content type. */
@@ -32,8 +36,11 @@ export const ENVELOPE_TYPE = "application/octet-stream";
 /** One offered plan, as the client sees it. */
 export interface PlanDescription {
   name: string;
-  encoding: HeParams["encoding"];
-  params: HeParams;
+  /** `poly` and `simd` are exact BFV plans; `packed` is one CKKS ciphertext per query. */
+  encoding: "poly" | "simd" | "packed";
+  /** Whether results equal the integer head bit for bit (BFV) or approximate it (CKKS). */
+  exact: boolean;
+  params: HeParams | CkksParams;
   /** Hex SHA-256 of the parameters (the envelopes' identity). */
   params_hash: string;
   max_queries: number;
@@ -45,6 +52,10 @@ export interface PlanDescription {
   estimated_ms: number;
   /** Primes removed from results before sending. */
   response_primes_dropped: number;
+  /** packed: logits are this factor times the decrypted slots. */
+  output_factor?: number;
+  /** packed: bound on the absolute error of every decrypted logit. */
+  error_bound?: number;
 }
 
 /** Architecture without weights. */

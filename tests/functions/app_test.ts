@@ -4,6 +4,7 @@ import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import { ClientKeys } from "../../lib/he-head/client/keys.ts";
 import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
 import { HeContext } from "../../lib/he-head/seal/context.ts";
+import type { HeParams } from "../../lib/he-head/params/he_params.ts";
 import { packInputs, packKeys } from "../../lib/he-head/wire/payloads.ts";
 import { ExtractorMismatchError, HeadClient, ServerError } from "../../lib/client/mod.ts";
 import { ENVELOPE_TYPE, type ModelDescription, PATHS } from "../../lib/protocol/api.ts";
@@ -21,7 +22,8 @@ Deno.test("GET /v1/model describes the head without weights; /healthz and /opena
     assert.deepEqual(d.classes, ["a", "b", "c", "d"]);
     assert.equal(d.extractor?.id, "sha256:test-extractor");
     assert.equal(d.privacy?.epsilon, 3);
-    assert.deepEqual(d.plans.map((p) => p.encoding), ["poly", "simd"]);
+    assert.deepEqual(d.plans.map((p) => p.encoding), ["poly", "simd", "packed"]);
+    assert.deepEqual(d.plans.map((p) => p.exact), [true, true, false]);
     assert.equal(d.architecture.length, t.model.layers.length);
     const text = JSON.stringify(d);
     for (const secret of ["sign", "exponent", "values", "coefficients"]) {
@@ -67,12 +69,69 @@ Deno.test("the real client classifies through the app: encrypted results equal t
   }
 });
 
+Deno.test("packed plan: one CKKS ciphertext per query, logits within the error bound, same argmax", async () => {
+  const t = await testApp();
+  try {
+    const client = await HeadClient.connect("http://fcn.test", { fetch: t.fetch });
+    using session = await client.session("packed");
+    assert.ok(
+      session.keyBytes > 0 && session.keyBytes < 2_000_000,
+      `keys ${session.keyBytes} bytes`,
+    );
+    const net = compileModel(t.model);
+    const x = randomInputs(4, 20, net.inputSize, net.inputMin, net.inputMax);
+    const r = await session.classify(x, 20);
+    const want = evaluatePlain(net, x, 20);
+    assert.equal(r.exact, false);
+    assert.equal(r.requests.length, 2, "16 queries per request");
+    const bound = session.plan.error_bound!;
+    assert.ok(bound > 0);
+    r.scores.forEach((s, q) => {
+      const exact = want[q].map((v) => Number(v) * 2 ** -net.outputScale);
+      s.forEach((v, k) =>
+        assert.ok(Math.abs(v - exact[k]) <= bound, `|${v} - ${exact[k]}| > ${bound}`)
+      );
+      assert.equal(r.predictions[q], exact.indexOf(Math.max(...exact)));
+    });
+    assert.ok(
+      r.requests.every((q) =>
+        q.query_bytes < 64_000 * q.queries && q.response_bytes < 64_000 * q.queries
+      ),
+    );
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("the planner picks packed for one query, simd for a large batch, and only plans with keys", async () => {
+  const t = await testApp();
+  try {
+    const ask = async (q: string) => await (await t.app.request(`/v1/plan?${q}`)).json();
+    const plans = (await (await t.app.request(PATHS.model)).json()).plans as {
+      name: string;
+      encoding: string;
+    }[];
+    const name = (e: string) => plans.find((p) => p.encoding === e)!.name;
+    assert.equal((await ask("queries=1")).plan, name("packed"));
+    assert.equal((await ask("queries=3000")).plan, name("simd"));
+    assert.equal((await ask(`queries=1&registered=${name("poly")}`)).plan, name("poly"));
+    const none = await t.app.request("/v1/plan?queries=1&registered=");
+    assert.equal(none.status, 409);
+    assert.equal((await t.app.request("/v1/plan?queries=0")).status, 400);
+    // Classifying under a plan whose keys were never registered is refused.
+    const client = await HeadClient.connect("http://fcn.test", { fetch: t.fetch });
+    assert.equal(client.choosePlan(1).plan, name("packed"));
+  } finally {
+    t.close();
+  }
+});
+
 Deno.test("stateless classify: keys inline in a multipart body", async () => {
   const t = await testApp();
   try {
     const client = await HeadClient.connect("http://fcn.test", { fetch: t.fetch });
     const plan = client.plan("poly");
-    using ctx = await HeContext.create(plan.params);
+    using ctx = await HeContext.create(plan.params as HeParams);
     using keys = ClientKeys.generate(ctx);
     const net = compileModel(t.model);
     const x = randomInputs(3, 1, net.inputSize, net.inputMin, net.inputMax);

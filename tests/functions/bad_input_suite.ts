@@ -14,6 +14,7 @@ import type { QuantizedModel } from "../../lib/he-head/model/format.ts";
 import { compileModel } from "../../lib/he-head/model/network.ts";
 import { batchingPrimes } from "../../lib/he-head/params/primes.ts";
 import { HeContext } from "../../lib/he-head/seal/context.ts";
+import type { HeParams } from "../../lib/he-head/params/he_params.ts";
 import { packInputs, packKeys } from "../../lib/he-head/wire/payloads.ts";
 import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS } from "../../lib/protocol/api.ts";
 import { randomInputs } from "../he-head/random_model.ts";
@@ -28,11 +29,12 @@ export async function runBadInputSuite(
   const client = await HeadClient.connect(base, { fetch: fetcher });
   using session = await client.session("poly");
   const net = compileModel(model);
-  const params = session.plan.params;
+  const params = session.plan.params as HeParams;
+  const keys = session.keys as ClientKeys<HeContext>;
   const x = randomInputs(5, 1, net.inputSize, net.inputMin, net.inputMax);
   const valid = await packInputs(
     params,
-    encryptInputsSerialized(session.keys, x, 1, net.inputSize),
+    encryptInputsSerialized(keys, x, 1, net.inputSize),
     1,
   );
   const send = (
@@ -62,11 +64,11 @@ export async function runBadInputSuite(
   );
   const short = await packInputs(
     params,
-    encryptInputsSerialized(session.keys, x.subarray(0, 5), 1, 5),
+    encryptInputsSerialized(keys, x.subarray(0, 5), 1, 5),
     1,
   );
   const fakeKeys = await packKeys(params, [{
-    relin: encryptInputsSerialized(session.keys, x, 1, net.inputSize)[0][0],
+    relin: encryptInputsSerialized(keys, x, 1, net.inputSize)[0][0],
     galois: null,
   }]);
   const cases: [string, () => Promise<Response>, number, string][] = [

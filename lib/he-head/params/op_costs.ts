@@ -71,6 +71,24 @@ export const DEFAULT_OP_COSTS: OpCostTable = {
   },
 };
 
+/**
+ * CKKS costs at n=4096 with the packed plan's modulus (two 32-bit data primes, a 45-bit special
+ * prime), measured like the BFV table (`deno task bench` prints them).
+ */
+export const CKKS_OP_COSTS: OpCostTable = {
+  4096: {
+    add: 0.02,
+    add_plain: 0.02,
+    negate: 0.02,
+    plain_mul_single: 0.1,
+    plain_mul_dense: 0.1,
+    square: 1,
+    multiply: 1,
+    relin: 3,
+    rotate: 1.4,
+  },
+};
+
 /** Expected milliseconds of the given HOPs at one ring degree (per plaintext modulus). */
 export function expectedMs(h: HopCounts, c: OpCosts): number {
   return (

@@ -180,6 +180,35 @@ export async function unpackInputs(
   return { ciphertexts, queries: env.queries };
 }
 
+/**
+ * Unpacks a batch of one-ciphertext queries (the packed plan: one modulus, one ciphertext per
+ * query, at most `maxQueries`). Caller frees the ciphertexts.
+ */
+export async function unpackQueries(
+  ctx: SealContexts,
+  bytes: Uint8Array,
+  expect: { maxQueries: number } & PayloadLimits,
+): Promise<Ciphertext[]> {
+  const count = bytes.length >= 44
+    ? new DataView(bytes.buffer, bytes.byteOffset).getUint32(40, true)
+    : 0;
+  if (count < 1 || count > expect.maxQueries) {
+    throw new EnvelopeError(
+      "malformed",
+      `expected 1 to ${expect.maxQueries} query ciphertexts, received ${count}`,
+    );
+  }
+  const { ciphertexts, queries } = await unpackInputs(ctx, bytes, { ...expect, inputs: count });
+  if (queries !== count) {
+    ciphertexts.flat().forEach((c) => c.delete());
+    throw new EnvelopeError(
+      "malformed",
+      `expected ${count} queries (one ciphertext each), received ${queries}`,
+    );
+  }
+  return ciphertexts[0];
+}
+
 /** Packs encrypted results (server side); ciphertexts are serialized in full. */
 export async function packResults(
   ctx: SealContexts,

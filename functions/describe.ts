@@ -1,0 +1,60 @@
+/** `GET /v1/model`: what a client needs to use the head, and nothing secret (no weights). @module */
+import type { Network } from "../lib/he-head/model/network.ts";
+import type { QuantizedModel } from "../lib/he-head/model/format.ts";
+import type { ModelDescription, PlanDescription } from "../lib/protocol/api.ts";
+import type { Plan } from "./plans.ts";
+
+/** The description of one plan. */
+export function describePlan(p: Plan): PlanDescription {
+  return {
+    name: p.name,
+    encoding: p.encoding,
+    exact: p.kind === "bfv",
+    params: p.params,
+    params_hash: p.hash,
+    max_queries: p.maxQueries,
+    needs_relin_keys: p.needsRelinKeys,
+    galois_steps: p.galoisSteps,
+    hops: p.hops,
+    estimated_ms: p.estimatedMs,
+    response_primes_dropped: p.kind === "bfv" ? p.responseDrop : 0,
+    ...(p.kind === "packed"
+      ? { output_factor: p.head.outputFactor, error_bound: p.head.errorBound }
+      : {}),
+  };
+}
+
+/** The model description. */
+export function describeModel(
+  model: QuantizedModel,
+  net: Network,
+  modelId: string,
+  plans: Plan[],
+  limits: ModelDescription["limits"],
+): ModelDescription {
+  const meta = model.metadata ?? {};
+  return {
+    name: model.name,
+    model_id: modelId,
+    input: model.input,
+    classes: model.classes ?? Array.from({ length: net.outputSize }, (_, i) => String(i)),
+    output_scale_log2: net.outputScale,
+    architecture: net.layers.map((l) => {
+      const layer = model.layers[l.index];
+      return {
+        name: l.name,
+        type: l.type,
+        in_shape: l.inShape,
+        out_shape: l.outShape,
+        nonzeros: l.nonzeros,
+        weights: l.weights,
+        ...(layer.type === "activation" ? { activation: layer.kind } : {}),
+      };
+    }),
+    extractor: meta.extractor ?? null,
+    privacy: meta.privacy ?? null,
+    accuracy: meta.accuracy ?? {},
+    plans: plans.map(describePlan),
+    limits,
+  };
+}
