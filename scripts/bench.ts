@@ -6,6 +6,9 @@
  *   (with and without grouping by exponent) against the same layer with 8-bit fixed-point
  *   weights, which need dense plaintexts; same ring degree, same inputs.
  * - ops: median milliseconds per SEAL operation at each ring degree (the planner's cost table).
+ * - plans: the function's plans (poly, simd, packed) on the demo head (`--model`, default
+ *   `models/head/uci_digits.json`; a synthetic 32 -> 32 -> 10 head when that file is absent,
+ *   labelled as such), each through the real server path.
  *
  * A human table goes to stderr; with `--json` one JSON object is the last line of stdout.
  *
@@ -16,6 +19,7 @@ import * as he from "../lib/he-head/mod.ts";
 import type { QuantizedModel } from "../lib/he-head/model/format.ts";
 import { formatBytes, formatTable, median, timeRuns } from "../lib/report/mod.ts";
 import { measureOpCosts } from "./bench/op_costs.ts";
+import { benchPlans } from "./bench/plans.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -23,6 +27,8 @@ const { values: args } = parseArgs({
     json: { type: "boolean", default: false },
     repeats: { type: "string", default: "5" },
     "skip-ops": { type: "boolean", default: false },
+    model: { type: "string", default: "models/head/uci_digits.json" },
+    batch: { type: "string", default: "500" },
   },
 });
 const repeats = Number(args.repeats);
@@ -177,15 +183,60 @@ async function micro() {
   };
 }
 
+/** The demo head, or a synthetic one of the same shape when none has been trained yet. */
+async function headNetwork(path: string): Promise<he.Network> {
+  try {
+    return he.compileModel(await he.readModel(path));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    log(`(no ${path}: benchmarking a synthetic 32 -> 32 -> 10 power-of-two head instead)`);
+    const r = rng(7);
+    const pow2 = (n: number) => ({
+      kind: "pow2" as const,
+      shape: [] as number[],
+      sign: Array.from({ length: n }, () => (r() < 0.5 ? 0 : r() < 0.5 ? -1 : 1)),
+      exponent: Array.from({ length: n }, () => -Math.floor(r() * 6)),
+      scale_log2: 5,
+    });
+    const w1 = { ...pow2(32 * 32), shape: [32, 32] }, w2 = { ...pow2(32 * 10), shape: [32, 10] };
+    return he.compileModel(he.parseModel({
+      format: "faster-cryptonets.quantized-model",
+      version: 1,
+      name: "synthetic-head",
+      input: { shape: [32], min: 0, max: 15, scale_log2: 2 },
+      layers: [
+        { type: "dense", units: 32, weights: w1 },
+        {
+          type: "activation",
+          kind: "relu-aq",
+          coefficients: [{ m: 1, e: -2 }, { m: 1, e: -1 }, { m: 1, e: -3 }],
+        },
+        { type: "dense", units: 10, weights: w2 },
+      ],
+    }));
+  }
+}
+
 log("faster-cryptonets benchmark");
 const result: Record<string, unknown> = { micro: await micro() };
 if (!args["skip-ops"]) result.op_costs = await measureOpCosts({ repeats, log });
+result.plans = await benchPlans(await headNetwork(args.model!), {
+  repeats,
+  batch: Number(args.batch),
+  log,
+});
 const m = result.micro as Record<string, unknown>;
+const p = result.plans as Record<string, unknown>;
 const summary = {
   single_coeff_ms: m.single_coeff_ms,
   dense_ms: m.dense_ms,
   speedup_single_coeff_vs_dense: m.speedup_single_coeff_vs_dense,
   hops: m.hops,
+  packed_single_query_ms: p.packed_single_query_ms,
+  poly_single_query_ms: p.poly_single_query_ms,
+  packed_query_bytes: p.packed_query_bytes,
+  packed_response_bytes: p.packed_response_bytes,
+  packed_key_bytes: p.packed_key_bytes,
   ...result,
 };
 if (args.json) console.log(JSON.stringify(summary));
