@@ -42,3 +42,4 @@ export * from "./seal/modulus_switch.ts";
 export * from "./packed/mod.ts";
 export * from "./params/planner.ts";
 export * from "./seal/galois.ts";
+export * from "./engine/rns_backend.ts";

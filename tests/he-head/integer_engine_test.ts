@@ -3,9 +3,11 @@ import {
   compileModel,
   countHops,
   evaluate,
+  evaluateFast,
   evaluatePlain,
   IntegerBackend,
   parseModel,
+  predictFast,
   predictPlain,
   totalHops,
 } from "../../lib/he-head/mod.ts";
@@ -101,4 +103,20 @@ Deno.test("predictPlain is the argmax of the logits and rejects out-of-range inp
     /expected integer inputs in \[0, 15\], received 99/,
   );
   assert.throws(() => evaluatePlain(net, [1, 2], 1), /expected 1 x 6 = 6 inputs, received 2/);
+});
+
+Deno.test("fast residue-number inference equals the bigint reference exactly", () => {
+  for (
+    const model of [
+      randomHead(31, 10, 6, 4),
+      randomHead(32, 6, 4, 3, { maxInt: 200 }),
+      randomConvNet(33),
+      randomConvNet(34, { average: true }),
+    ]
+  ) {
+    const net = compileModel(model);
+    const x = randomInputs(5, 40, net.inputSize, net.inputMin, net.inputMax);
+    assert.deepEqual(evaluateFast(net, x, 40), evaluatePlain(net, x, 40), model.name);
+    assert.deepEqual(predictFast(net, x, 40), predictPlain(net, x, 40));
+  }
 });
