@@ -38,6 +38,54 @@ function decryptResidues(keys: ClientKeys, ct: Ciphertext, i: number): BigUint64
 }
 
 /**
+ * Decodes decrypted residues into exact integers `[query][output]`: `residues[modulus][output]`
+ * holds slot values (simd) or polynomial coefficients (poly) modulo each plaintext modulus, or
+ * null where the output is the constant `constants[output]`.
+ */
+export function decodeResidues(
+  encoding: "poly" | "simd",
+  moduli: readonly bigint[],
+  residues: readonly (readonly (ArrayLike<bigint> | null)[])[],
+  constants: readonly bigint[],
+  count: number,
+): bigint[][] {
+  const crt = new Crt(moduli);
+  const width = constants.length;
+  const result: bigint[][] = Array.from({ length: count }, () => new Array<bigint>(width).fill(0n));
+  for (let j = 0; j < width; j++) {
+    const rs = residues.map((row) => row[j]);
+    if (rs.every((r) => r === null)) {
+      for (let q = 0; q < count; q++) result[q][j] = constants[j];
+      continue;
+    }
+    if (rs.some((r) => r === null)) {
+      throw new RangeError(`output ${j} is encrypted under some moduli only`);
+    }
+    const r = rs as ArrayLike<bigint>[];
+    if (encoding === "poly") {
+      const len = Math.max(...r.map((x) => x.length));
+      let value = 0n;
+      for (let d = len - 1; d >= 0; d--) value = 2n * value + crt.combine(r.map((x) => x[d] ?? 0n));
+      result[0][j] = value;
+    } else {
+      for (let q = 0; q < count; q++) result[q][j] = crt.combine(r.map((x) => x[q]));
+    }
+  }
+  return result;
+}
+
+/** Decrypts one modulus' outputs into residues (slot values or coefficients), null for constants. */
+export function decryptToResidues(
+  keys: ClientKeys,
+  outputs: EncryptedOutputs,
+  modulus: number,
+): (BigUint64Array | null)[] {
+  return outputs.ciphertexts[modulus].map((
+    ct,
+  ) => (ct === null ? null : decryptResidues(keys, ct, modulus)));
+}
+
+/**
  * Decrypts outputs for `count` queries into exact integers, `[query][output]`.
  *
  * @throws {RangeError} when the shape of `outputs` does not match the keys' context.
@@ -57,31 +105,14 @@ export function decryptOutputs(
   if (outputs.ciphertexts.some((row) => row.length !== width)) {
     throw new RangeError(`expected ${width} outputs for every modulus`);
   }
-  const crt = new Crt(keys.ctx.moduli.map((m) => m.t));
-  const poly = keys.ctx.params.encoding === "poly";
-  const result: bigint[][] = Array.from({ length: count }, () => new Array<bigint>(width).fill(0n));
-  for (let j = 0; j < width; j++) {
-    if (outputs.ciphertexts[0][j] === null) {
-      for (let q = 0; q < count; q++) result[q][j] = outputs.constants[j];
-      continue;
-    }
-    const residues = outputs.ciphertexts.map((row, i) => {
-      const ct = row[j];
-      if (ct === null) throw new RangeError(`output ${j} is encrypted under some moduli only`);
-      return decryptResidues(keys, ct, i);
-    });
-    if (poly) {
-      const len = Math.max(...residues.map((r) => r.length));
-      let value = 0n;
-      for (let d = len - 1; d >= 0; d--) {
-        value = 2n * value + crt.combine(residues.map((r) => r[d] ?? 0n));
-      }
-      result[0][j] = value;
-    } else {
-      for (let q = 0; q < count; q++) result[q][j] = crt.combine(residues.map((r) => r[q]));
-    }
-  }
-  return result;
+  const residues = outputs.ciphertexts.map((_, i) => decryptToResidues(keys, outputs, i));
+  return decodeResidues(
+    keys.ctx.params.encoding,
+    keys.ctx.moduli.map((m) => m.t),
+    residues,
+    outputs.constants,
+    count,
+  );
 }
 
 /** Smallest invariant noise budget (bits) over the encrypted outputs of each modulus. */
