@@ -11,3 +11,4 @@
  */
 export * from "./stats.ts";
 export * from "./table.ts";
+export * from "./svg_bar_chart.ts";
