@@ -1,0 +1,119 @@
+/**
+ * The private data as the head sees it: integer features (the HE model's inputs) of the
+ * training and test splits, made by the public feature extractor (the default for images) or
+ * taken raw, with the input spec that says what the integers mean.
+ *
+ * @module
+ */
+import type { InputSpec } from "../he-head/model/format.ts";
+import { loadBreastCancer, loadUciDigits, UCI_DIGITS_MAX } from "../datasets/mod.ts";
+import type { Dataset } from "../datasets/mod.ts";
+import { breastCancerStandardizer, loadExtractor } from "../feature-extractor/mod.ts";
+import type { IntegerExamples } from "./train_private_head.ts";
+import type { DatasetName, FeatureSource } from "./train_options.ts";
+import { UsageError } from "./errors.ts";
+
+/** Integer features of both splits, with their provenance. */
+export interface PrivateFeatures {
+  /** The data set. */
+  dataset: DatasetName;
+  /** Where the features came from. */
+  features: FeatureSource;
+  /** Training split as integer inputs. */
+  train: IntegerExamples;
+  /** Test split as integer inputs. */
+  test: IntegerExamples;
+  /** What the integers mean (the model's input spec). */
+  input: InputSpec;
+  /** Class names. */
+  classes: string[];
+  /** The public extractor, when features come from one. */
+  extractor?: { id: string; name: string; feature_layer: string };
+  /** How raw values became integers, for the model card. */
+  preprocessing: string;
+}
+
+function examples(d: Dataset, x: Int32Array): IntegerExamples {
+  return { x, y: d.y, count: d.count };
+}
+
+/**
+ * Loads a private data set and turns it into integer features.
+ *
+ * @example
+ * ```ts
+ * import { loadPrivateFeatures } from "./private_features.ts";
+ * const f = await loadPrivateFeatures("uci-digits", "raw");
+ * console.log(f.train.count, f.input);
+ * ```
+ * @param options.extractor the extractor's `model.json` or folder (default: the committed one)
+ * @throws {UsageError} for a combination that does not exist (e.g. raw breast-cancer values).
+ */
+export async function loadPrivateFeatures(
+  dataset: DatasetName,
+  features: FeatureSource,
+  options: { extractor?: string | URL } = {},
+): Promise<PrivateFeatures> {
+  if (dataset === "uci-digits") {
+    const { train, test } = await loadUciDigits();
+    if (features === "raw") {
+      const input: InputSpec = { shape: [64], min: 0, max: UCI_DIGITS_MAX, scale_log2: 4 };
+      return {
+        dataset,
+        features,
+        train: examples(train, Int32Array.from(train.x)),
+        test: examples(test, Int32Array.from(test.x)),
+        input,
+        classes: train.classes,
+        preprocessing: "raw 8x8 block counts 0..16 as integers (real value = count / 16)",
+      };
+    }
+    const extractor = await loadExtractor(options.extractor);
+    try {
+      if (!extractor.quantization) {
+        throw new UsageError(
+          `--features extractor: expected the extractor ${extractor.name} to carry a quantization ` +
+            `spec, received none (use --features raw)`,
+        );
+      }
+      return {
+        dataset,
+        features,
+        train: examples(train, extractor.extractQuantized(train.x, train.count)),
+        test: examples(test, extractor.extractQuantized(test.x, test.count)),
+        input: extractor.quantization,
+        classes: train.classes,
+        extractor: {
+          id: extractor.id,
+          name: extractor.name,
+          feature_layer: extractor.featureLayer,
+        },
+        preprocessing: `public extractor ${extractor.name} (${extractor.id.slice(0, 19)}...), ` +
+          `layer ${extractor.featureLayer}, quantized to [${extractor.quantization.min}, ` +
+          `${extractor.quantization.max}] at scale 2^-${extractor.quantization.scale_log2}`,
+      };
+    } finally {
+      extractor.dispose();
+    }
+  }
+  const { train, test } = await loadBreastCancer();
+  if (features === "raw") {
+    throw new UsageError(
+      "--features raw: the breast-cancer measurements are unbounded reals in mixed units; use " +
+        "--features extractor (the public standardizer of lib/feature-extractor/)",
+    );
+  }
+  const std = await breastCancerStandardizer();
+  return {
+    dataset,
+    features,
+    train: examples(train, std.transformQuantized(train.x, train.count)),
+    test: examples(test, std.transformQuantized(test.x, test.count)),
+    input: std.quantization,
+    classes: train.classes,
+    extractor: { id: std.id, name: std.name, feature_layer: "standardized" },
+    preprocessing: `public standardizer ${std.name} (${std.id.slice(0, 19)}...): ` +
+      `sqrt(clamp(x / public upper bound, 0, 1)), quantized to [${std.quantization.min}, ` +
+      `${std.quantization.max}] at scale 2^-${std.quantization.scale_log2}`,
+  };
+}

@@ -1,0 +1,351 @@
+/**
+ * The whole private training of a head, with one privacy budget for everything that touches the
+ * private data:
+ *
+ * 1. DP-SGD training of the float head (with the quantized activation in place);
+ * 2. progressive magnitude pruning, with DP-SGD fine-tuning after each step;
+ * 3. incremental power-of-two quantization (50% -> 75% -> 87.5% -> 100% of each layer), with
+ *    DP-SGD retraining of the rest between stages;
+ * 4. export to the model format and exact integer evaluation of the exported model.
+ *
+ * The noise multiplier is calibrated once for the total number of steps of all phases, and
+ * every phase is spent through a {@linkcode BudgetAccountant} before it runs, which refuses to
+ * pass the budget. Pruning and quantization decisions use only released weights.
+ *
+ * @module
+ */
+import type { InputSpec, QuantizedModel } from "../he-head/model/format.ts";
+import { compileModel } from "../he-head/model/network.ts";
+import { predictPlain } from "../he-head/engine/plain.ts";
+import { BudgetAccountant, type LedgerEntry } from "./budget_accountant.ts";
+import { calibrateNoiseMultiplier } from "./calibrate.ts";
+import { checkDelta, type Conversion } from "./conversion.ts";
+import { type DpSgdParams, type TrainingSet, trainSteps } from "./dp_sgd.ts";
+import { dequantizeInputs, exportHead, roundBiases } from "./export_model.ts";
+import { accuracy, argmaxRows, createHead, type Head, headLogits } from "./head.ts";
+import { adam } from "./optimizer.ts";
+import { headExponentRanges, INQ_SCHEDULE, quantizeShare } from "./pow2_quantization.ts";
+import { subsampledGaussianCost } from "./privacy_cost.ts";
+import { checkSparsity, layerSparsity, pruneToSparsity, pruningSchedule } from "./pruning.ts";
+import type { RandomSource } from "./random.ts";
+import { dpSgdEpsilon, stepsForEpochs } from "./rdp_accountant.ts";
+
+/** Integer features (the model's inputs) with labels. */
+export interface IntegerExamples {
+  /** `count x prod(input.shape)` integers in `[input.min, input.max]`, row-major. */
+  x: Int32Array;
+  /** Labels in `[0, classes)`. */
+  y: Int32Array;
+  /** Number of examples. */
+  count: number;
+}
+
+/** The privacy target of a run. */
+export interface PrivacyTarget {
+  /** Total epsilon over all phases (> 0, finite). */
+  targetEpsilon: number;
+  /** Delta, in (0, 1). */
+  delta: number;
+  /** RDP-to-(epsilon, delta) conversion (default `tight`). */
+  conversion?: Conversion;
+}
+
+/** Options of {@linkcode trainPrivateHead}. */
+export interface PrivateHeadOptions {
+  /** Private training examples. */
+  train: IntegerExamples;
+  /** Private held-out examples (accuracy only; never trained on). */
+  test: IntegerExamples;
+  /** The integer input format (scale, range), from the public feature extractor. */
+  input: InputSpec;
+  /** Class names. */
+  classes: string[];
+  /** Model name. */
+  name: string;
+  /** Hidden layer widths (`[]` for a linear head). */
+  hidden: number[];
+  /** The activation in place during training and in the model. */
+  activation: { kind: string; coefficients: number[] };
+  /** The privacy target, or null for a NON-private baseline. */
+  privacy: PrivacyTarget | null;
+  /** Total passes over the private data, all phases together. */
+  epochs: number;
+  /** Expected batch size (Poisson sampling rate = batchSize / train.count). */
+  batchSize: number;
+  /** Per-example clipping norm C. */
+  clipNorm: number;
+  /** Adam learning rate of the first phase (compression phases use half of it). */
+  learningRate: number;
+  /** Target fraction of zero weights per layer, in [0, 1). */
+  sparsity: number;
+  /** Pruning steps (default 3). */
+  pruneSteps?: number;
+  /** Nonzero power-of-two magnitudes per layer (default 8). */
+  exponentLevels?: number;
+  /** Randomness for initialisation (and for sampling and noise unless `noiseRandom` is given). */
+  random: RandomSource;
+  /** Randomness for Poisson sampling and DP noise (e.g. {@linkcode secureRandom}). */
+  noiseRandom?: RandomSource;
+  /** Progress: steps done, total steps, current phase. */
+  onProgress?: (done: number, total: number, phase: string) => void;
+}
+
+/** A planned phase: a compression action, then DP-SGD steps. */
+export interface PhasePlan {
+  /** `train`, `prune 1/3`, `inq 50%`, ... */
+  name: string;
+  /** What happens before the steps. */
+  action: { kind: "none" } | { kind: "prune"; sparsity: number } | {
+    kind: "quantize";
+    share: number;
+  };
+  /** Passes over the data in this phase. */
+  epochs: number;
+  /** DP-SGD steps in this phase. */
+  steps: number;
+}
+
+/** What happened in a phase. */
+export interface PhaseReport extends PhasePlan {
+  /** Test accuracy after the phase (float head). */
+  testAccuracy: number;
+  /** Fraction of examples whose gradient was clipped. */
+  clippedFraction: number;
+  /** Sparsity per layer after the phase. */
+  sparsity: number[];
+  /** Privacy ledger entry (absent for non-private runs). */
+  privacy?: LedgerEntry;
+}
+
+/** The result of {@linkcode trainPrivateHead}. */
+export interface PrivateHeadResult {
+  /** The exported, validated model (metadata to be completed by the caller's model card). */
+  model: QuantizedModel;
+  /** The final head (float view of the quantized weights). */
+  head: Head;
+  /** True for a DP run. */
+  private: boolean;
+  /** Total epsilon spent (null for a non-private run). */
+  epsilon: number | null;
+  /** The same under the classic conversion (for comparison with older reports). */
+  epsilonClassic: number | null;
+  /** RDP order attaining the epsilon. */
+  order: number | null;
+  /** Delta (null for a non-private run). */
+  delta: number | null;
+  /** Conversion used (null for a non-private run). */
+  conversion: Conversion | null;
+  /** Calibrated noise multiplier (0 for a non-private run). */
+  noiseMultiplier: number;
+  /** Poisson sampling rate. */
+  sampleRate: number;
+  /** DP-SGD steps over all phases. */
+  steps: number;
+  /** What happened in each phase. */
+  phases: PhaseReport[];
+  /** Test accuracies: after float training, after pruning, and of the exported integer model. */
+  testAccuracy: { float: number; pruned: number; quantized: number };
+  /** Test accuracy of the float simulation of the final quantized head (should match). */
+  quantizedFloatAccuracy: number;
+  /** Sparsity per dense layer of the exported model. */
+  sparsity: number[];
+  /** The budget accountant's ledger. */
+  ledger: readonly LedgerEntry[];
+}
+
+/**
+ * How the epochs are shared among phases: half for the first training, a fifth for pruning
+ * (split over the pruning steps), the rest for the four INQ stages; without pruning its share
+ * goes to the first training. After the last INQ stage (100%) every weight is frozen and only
+ * the biases are fine-tuned.
+ */
+export function planPhases(
+  p: { epochs: number; sampleRate: number; sparsity: number; pruneSteps: number },
+): PhasePlan[] {
+  const { epochs, sampleRate, sparsity, pruneSteps } = p;
+  const prune = sparsity > 0 ? pruningSchedule(sparsity, pruneSteps) : [];
+  const trainShare = prune.length > 0 ? 0.5 : 0.7;
+  const plans: PhasePlan[] = [];
+  const add = (name: string, action: PhasePlan["action"], e: number) =>
+    plans.push({ name, action, epochs: e, steps: stepsForEpochs(e, sampleRate) });
+  add("train", { kind: "none" }, epochs * trainShare);
+  prune.forEach((s, i) =>
+    add(
+      `prune ${i + 1}/${prune.length}`,
+      { kind: "prune", sparsity: s },
+      (epochs * 0.2) / prune.length,
+    )
+  );
+  const stages = INQ_SCHEDULE.length;
+  for (const share of INQ_SCHEDULE) {
+    add(
+      share === 1 ? "inq 100% (bias tune)" : `inq ${share * 100}%`,
+      { kind: "quantize", share },
+      (epochs * 0.3) / stages,
+    );
+  }
+  return plans;
+}
+
+function toTrainingSet(ex: IntegerExamples, input: InputSpec, classes: number): TrainingSet {
+  const dim = input.shape.reduce((a, b) => a * b, 1);
+  if (ex.x.length !== ex.count * dim) {
+    throw new RangeError(`expected ${ex.count} x ${dim} features, received ${ex.x.length}`);
+  }
+  return { x: dequantizeInputs(ex.x, input), y: ex.y, count: ex.count, dim, classes };
+}
+
+/**
+ * Trains, prunes and quantizes a head on private data under one privacy budget, exports it and
+ * measures its accuracy on the private test split at every stage.
+ *
+ * @throws {CalibrationError} when no noise multiplier reaches the target epsilon.
+ * @throws {RangeError} for bad arguments (epsilon <= 0, delta outside (0, 1), sparsity outside
+ * [0, 1), ...).
+ */
+export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
+  checkSparsity(o.sparsity);
+  if (!(o.epochs > 0) || !Number.isFinite(o.epochs)) {
+    throw new RangeError(`expected a finite number of epochs > 0, received ${o.epochs}`);
+  }
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > o.train.count) {
+    throw new RangeError(
+      `expected an expected batch size in 1..${o.train.count} (the training set), received ${o.batchSize}`,
+    );
+  }
+  if (!(o.clipNorm > 0)) throw new RangeError(`expected a clip norm > 0, received ${o.clipNorm}`);
+  if (o.privacy) {
+    const e = o.privacy.targetEpsilon;
+    if (!(e > 0) || !Number.isFinite(e)) {
+      throw new RangeError(`expected a finite target epsilon > 0, received ${e}`);
+    }
+    checkDelta(o.privacy.delta);
+  }
+  const classes = o.classes.length;
+  const train = toTrainingSet(o.train, o.input, classes);
+  const test = toTrainingSet(o.test, o.input, classes);
+  const sampleRate = o.batchSize / train.count;
+  const plans = planPhases({
+    epochs: o.epochs,
+    sampleRate,
+    sparsity: o.sparsity,
+    pruneSteps: o.pruneSteps ?? 3,
+  });
+  const totalSteps = plans.reduce((s, p) => s + p.steps, 0);
+
+  let dp: DpSgdParams | null = null;
+  let budget: BudgetAccountant | null = null;
+  if (o.privacy) {
+    const conversion = o.privacy.conversion ?? "tight";
+    const cal = calibrateNoiseMultiplier({
+      targetEpsilon: o.privacy.targetEpsilon,
+      delta: o.privacy.delta,
+      sampleRate,
+      steps: totalSteps,
+      conversion,
+    });
+    dp = { clipNorm: o.clipNorm, noiseMultiplier: cal.noiseMultiplier };
+    budget = new BudgetAccountant({
+      epsilon: o.privacy.targetEpsilon,
+      delta: o.privacy.delta,
+      conversion,
+    });
+  }
+
+  const head = createHead({
+    inputDim: train.dim,
+    hidden: o.hidden,
+    classes,
+    activation: o.activation.coefficients,
+    random: o.random,
+  });
+  const testAcc = () =>
+    accuracy(argmaxRows(headLogits(head, test.x, test.count), test.count), test.y);
+  const phases: PhaseReport[] = [];
+  let done = 0, ranges: ReturnType<typeof headExponentRanges> | null = null;
+  let floatAcc = NaN, prunedAcc = NaN;
+  for (const plan of plans) {
+    if (plan.action.kind === "prune") pruneToSparsity(head, plan.action.sparsity);
+    if (plan.action.kind === "quantize") {
+      ranges ??= headExponentRanges(head, o.exponentLevels ?? 8);
+      quantizeShare(head, plan.action.share, ranges);
+    }
+    let privacy: LedgerEntry | undefined;
+    if (budget && dp && plan.steps > 0) {
+      privacy = budget.spend(subsampledGaussianCost({
+        label: `dp-sgd: ${plan.name} (${plan.steps} steps)`,
+        sampleRate,
+        noiseMultiplier: dp.noiseMultiplier,
+        steps: plan.steps,
+      }));
+    }
+    const stats = trainSteps(head, train, {
+      steps: plan.steps,
+      sampleRate,
+      optimizer: adam({
+        learningRate: plan.name === "train" ? o.learningRate : o.learningRate / 2,
+      }),
+      random: o.noiseRandom ?? o.random,
+      privacy: dp,
+      onStep: (s) => o.onProgress?.(done + s, totalSteps, plan.name),
+    });
+    done += plan.steps;
+    const acc = testAcc();
+    phases.push({
+      ...plan,
+      testAccuracy: acc,
+      clippedFraction: stats.clippedFraction,
+      sparsity: head.layers.map((_, l) => layerSparsity(head, l)),
+      ...(privacy ? { privacy } : {}),
+    });
+    if (plan.name === "train") floatAcc = prunedAcc = acc;
+    if (plan.action.kind === "prune") prunedAcc = acc;
+  }
+  o.onProgress?.(totalSteps, totalSteps, "export");
+  roundBiases(head, o.input.scale_log2);
+
+  const model = exportHead(head, {
+    name: o.name,
+    input: o.input,
+    activationKind: o.activation.kind,
+    classes: o.classes,
+  });
+  const net = compileModel(model);
+  const quantizedAcc = accuracy(predictPlain(net, o.test.x, o.test.count), o.test.y);
+  const total = budget?.total();
+  const order = o.privacy && dp
+    ? dpSgdEpsilon({
+      noiseMultiplier: dp.noiseMultiplier,
+      sampleRate,
+      steps: totalSteps,
+      delta: o.privacy.delta,
+      conversion: o.privacy.conversion,
+    }).order
+    : null;
+  return {
+    model,
+    head,
+    private: o.privacy !== null,
+    epsilon: total ? total.epsilon : null,
+    epsilonClassic: o.privacy && dp
+      ? dpSgdEpsilon({
+        noiseMultiplier: dp.noiseMultiplier,
+        sampleRate,
+        steps: totalSteps,
+        delta: o.privacy.delta,
+        conversion: "classic",
+      }).epsilon
+      : null,
+    order,
+    delta: o.privacy?.delta ?? null,
+    conversion: o.privacy ? (o.privacy.conversion ?? "tight") : null,
+    noiseMultiplier: dp?.noiseMultiplier ?? 0,
+    sampleRate,
+    steps: totalSteps,
+    phases,
+    testAccuracy: { float: floatAcc, pruned: prunedAcc, quantized: quantizedAcc },
+    quantizedFloatAccuracy: testAcc(),
+    sparsity: head.layers.map((_, l) => layerSparsity(head, l)),
+    ledger: budget?.ledger() ?? [],
+  };
+}

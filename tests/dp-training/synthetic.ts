@@ -1,0 +1,23 @@
+/** Tiny synthetic private data for the DP training tests. @module */
+import type { InputSpec } from "../../lib/he-head/model/format.ts";
+import { type IntegerExamples, seededRandom } from "../../lib/dp-training/mod.ts";
+
+/** The input format of the synthetic features: 4-bit integers at scale 2^-2. */
+export const SYNTHETIC_INPUT: InputSpec = { shape: [6], min: 0, max: 15, scale_log2: 2 };
+
+/** `count` examples of `classes` Gaussian blobs in 6 dimensions, quantized to 0..15. */
+export function syntheticExamples(count: number, classes: number, seed: string): IntegerExamples {
+  const r = seededRandom(seed);
+  const centers = Array.from(
+    { length: classes },
+    (_, c) => Array.from({ length: 6 }, (_, k) => 4 + 8 * (((c * 7 + k * 3) % 5) / 4)),
+  );
+  const x = new Int32Array(count * 6), y = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    y[i] = i % classes;
+    for (let k = 0; k < 6; k++) {
+      x[i * 6 + k] = Math.min(15, Math.max(0, Math.round(centers[y[i]][k] + 1.5 * r.normal())));
+    }
+  }
+  return { x, y, count };
+}
