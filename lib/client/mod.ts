@@ -16,3 +16,4 @@
  * @module
  */
 export * from "./head_client.ts";
+export * from "./digit_image.ts";

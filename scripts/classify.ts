@@ -1,0 +1,121 @@
+/**
+ * `deno task classify --server URL (--image FILE... | --dataset uci-digits --count N)
+ *  [--plan auto|poly|simd|packed] [--json]`
+ *
+ * The client as a command: runs the public extractor on the images (PNG, PGM or JSON; any size,
+ * reduced to the 8 x 8 UCI format) or on the first N private test digits, checks that the server's
+ * head expects this extractor, quantizes the features with the server's spec, encrypts them under
+ * the chosen plan (auto: the planner's fastest for this many queries), and decrypts the answer.
+ * Prints the top classes per query; `--json` ends with one JSON object.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { HeadClient, readDigitImage } from "../lib/client/mod.ts";
+import { loadUciDigits } from "../lib/datasets/mod.ts";
+import { loadExtractor, quantizeFeatures } from "../lib/feature-extractor/mod.ts";
+import { formatBytes, formatTable } from "../lib/report/mod.ts";
+
+const { values: a, positionals } = parseArgs({
+  args: Deno.args,
+  allowPositionals: true,
+  options: {
+    server: { type: "string" },
+    image: { type: "string", multiple: true },
+    dataset: { type: "string" },
+    count: { type: "string", default: "10" },
+    plan: { type: "string", default: "auto" },
+    json: { type: "boolean", default: false },
+  },
+});
+const usage =
+  "usage: deno task classify --server URL (--image FILE... | --dataset uci-digits --count N) " +
+  "[--plan auto|poly|simd|packed] [--json]";
+if (!a.server) {
+  throw new TypeError(`--server: expected the function's URL, received nothing\n${usage}`);
+}
+// `--image a.png b.png` as well as `--image a.png --image b.png`.
+const imageFiles = [...(a.image ?? []), ...positionals];
+if (positionals.length && !a.image?.length) {
+  throw new TypeError(`unexpected arguments ${positionals.join(" ")}\n${usage}`);
+}
+if (!imageFiles.length && !a.dataset) {
+  throw new TypeError(`expected --image FILE... or --dataset uci-digits\n${usage}`);
+}
+if (a.dataset && a.dataset !== "uci-digits") {
+  throw new TypeError(`--dataset: expected "uci-digits", received ${JSON.stringify(a.dataset)}`);
+}
+const count = Number(a.count);
+if (a.dataset && (!Number.isInteger(count) || count < 1 || count > 500)) {
+  throw new RangeError(`--count: expected an integer in [1, 500], received ${a.count}`);
+}
+
+let raw: Float32Array, labels: (number | null)[], names: string[];
+if (imageFiles.length) {
+  const images = await Promise.all(imageFiles.map(readDigitImage));
+  raw = new Float32Array(64 * images.length);
+  images.forEach((im, i) => raw.set(im, 64 * i));
+  labels = images.map(() => null);
+  names = imageFiles;
+} else {
+  const { test } = await loadUciDigits();
+  raw = test.x.slice(0, 64 * count);
+  labels = Array.from(test.y.slice(0, count));
+  names = labels.map((_, i) => `uci-digits/test[${i}]`);
+}
+const n = names.length;
+
+const client = await HeadClient.connect(a.server);
+const extractor = await loadExtractor();
+client.checkExtractor(extractor.id);
+const features = quantizeFeatures(extractor.extract(raw, n), client.description.input);
+extractor.dispose();
+
+const planName = a.plan === "auto" ? client.choosePlan(n).plan : client.plan(a.plan).name;
+console.error(
+  `plan ${planName} for ${n} quer${n === 1 ? "y" : "ies"}; generating and registering keys...`,
+);
+using session = await client.session(planName);
+const r = await session.classify(features, n);
+
+const classes = client.description.classes;
+const top = (p: number[]) =>
+  p.map((v, i) => [i, v] as const).sort((x, y) => y[1] - x[1]).slice(0, 3).map(([i, v]) =>
+    `${classes[i]} ${(100 * v).toFixed(1)}%`
+  );
+console.error(formatTable([
+  ["query", "label", "predicted", "top 3"],
+  ...names.map((
+    name,
+    i,
+  ) => [
+    name,
+    labels[i] === null ? "-" : String(labels[i]),
+    classes[r.predictions[i]],
+    top(r.probabilities[i]).join(", "),
+  ]),
+]));
+const known = labels.filter((l) => l !== null).length;
+const correct = labels.filter((l, i) => l !== null && l === r.predictions[i]).length;
+const q = r.requests;
+console.error(
+  `${q.length} request(s): query ${
+    formatBytes(q.reduce((s, x) => s + x.query_bytes, 0))
+  }, response ${formatBytes(q.reduce((s, x) => s + x.response_bytes, 0))}, keys ${
+    formatBytes(session.keyBytes)
+  }, server ${q.reduce((s, x) => s + x.server_ms, 0).toFixed(0)} ms` +
+    (known ? `; accuracy ${correct}/${known}` : ""),
+);
+if (a.json) {
+  console.log(JSON.stringify({
+    plan: planName,
+    exact: r.exact,
+    queries: n,
+    predictions: Array.from(r.predictions, (p) => classes[p]),
+    labels,
+    probabilities: r.probabilities,
+    accuracy: known ? correct / known : null,
+    requests: q,
+    key_bytes: session.keyBytes,
+  }));
+}
