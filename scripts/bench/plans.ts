@@ -176,11 +176,11 @@ export async function benchPlans(
     }
     const by = (e: string) => rows.find((r) => r.encoding === e);
     const poly = by("poly")!, simd = by("simd")!, packed = by("packed");
-    options.log(
-      `\nPlans on the head (${net.name}: ${
-        net.layers.map((l) => l.outShape.join("x")).join(" -> ")
-      })`,
-    );
+    const shape = [
+      net.inputSize,
+      ...net.layers.filter((l) => l.weights > 0).map((l) => l.outShape.join("x")),
+    ];
+    options.log(`\nPlans on the head (${net.name}: ${shape.join(" -> ")})`);
     options.log(formatTable([
       [
         "plan",

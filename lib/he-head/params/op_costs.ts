@@ -1,7 +1,7 @@
 /**
  * Per-operation costs (milliseconds, one plaintext modulus, one thread) that turn HOP counts into
  * an expected time. Defaults are SEAL 4.1 / node-seal 7 medians measured on this project's 2-core
- * machines (n=4096 and 8192; larger degrees extrapolated until `deno task bench` measures them).
+ * machines by `deno task bench` (n = 4096, 8192, 16384; n = 32768 extrapolated, x4.5).
  *
  * @module
  */
@@ -26,48 +26,48 @@ export type OpCostTable = Readonly<Record<number, OpCosts>>;
 /** Default costs by ring degree. */
 export const DEFAULT_OP_COSTS: OpCostTable = {
   4096: {
-    add: 0.03,
-    add_plain: 0.03,
-    negate: 0.02,
-    plain_mul_single: 0.12,
-    plain_mul_dense: 1.7,
-    square: 9.3,
-    multiply: 13.2,
-    relin: 2.6,
-    rotate: 2.7,
+    add: 0.015,
+    add_plain: 0.003,
+    negate: 0.01,
+    plain_mul_single: 0.054,
+    plain_mul_dense: 0.78,
+    square: 4.2,
+    multiply: 5.7,
+    relin: 1.2,
+    rotate: 1.2,
   },
   8192: {
-    add: 0.11,
-    add_plain: 0.1,
-    negate: 0.08,
-    plain_mul_single: 0.4,
-    plain_mul_dense: 7,
-    square: 39,
-    multiply: 46,
-    relin: 13,
-    rotate: 13,
+    add: 0.079,
+    add_plain: 0.011,
+    negate: 0.045,
+    plain_mul_single: 0.28,
+    plain_mul_dense: 3.3,
+    square: 17.6,
+    multiply: 23.7,
+    relin: 6.1,
+    rotate: 6.1,
   },
   16384: {
-    add: 0.45,
-    add_plain: 0.4,
-    negate: 0.35,
-    plain_mul_single: 1.7,
-    plain_mul_dense: 30,
-    square: 170,
-    multiply: 200,
-    relin: 60,
-    rotate: 60,
+    add: 0.27,
+    add_plain: 0.051,
+    negate: 0.17,
+    plain_mul_single: 0.89,
+    plain_mul_dense: 14.4,
+    square: 82,
+    multiply: 106,
+    relin: 37,
+    rotate: 37,
   },
   32768: {
-    add: 2,
-    add_plain: 1.8,
-    negate: 1.6,
-    plain_mul_single: 7.5,
-    plain_mul_dense: 135,
-    square: 760,
-    multiply: 900,
-    relin: 270,
-    rotate: 270,
+    add: 1.2,
+    add_plain: 0.23,
+    negate: 0.8,
+    plain_mul_single: 4,
+    plain_mul_dense: 65,
+    square: 370,
+    multiply: 480,
+    relin: 170,
+    rotate: 170,
   },
 };
 
