@@ -61,6 +61,33 @@ function encodeFeature(
   });
 }
 
+/** Encodes every feature and hands each plaintext to `encrypt`; frees everything on failure. */
+function encryptEach<T>(
+  keys: ClientKeys,
+  values: ArrayLike<number>,
+  count: number,
+  width: number,
+  encrypt: (pt: Plaintext, modulus: number) => T,
+  free: (t: T) => void,
+): T[][] {
+  checkBatch(keys, values, count, width);
+  const out: T[][] = keys.ctx.moduli.map(() => []);
+  try {
+    for (let f = 0; f < width; f++) {
+      const pts = encodeFeature(keys, values, count, width, f);
+      try {
+        pts.forEach((pt, i) => out[i].push(encrypt(pt, i)));
+      } finally {
+        pts.forEach((pt) => pt.delete());
+      }
+    }
+  } catch (e) {
+    out.flat().forEach(free);
+    throw e;
+  }
+  return out;
+}
+
 /**
  * Encrypts row-major integer inputs (`count x width`) into ciphertext objects, `[modulus][feature]`
  * (for in-process evaluation).
@@ -71,23 +98,16 @@ export function encryptInputs(
   count: number,
   width: number,
 ): Ciphertext[][] {
-  checkBatch(keys, values, count, width);
-  const out: Ciphertext[][] = keys.ctx.moduli.map(() => []);
-  try {
-    for (let f = 0; f < width; f++) {
-      const pts = encodeFeature(keys, values, count, width, f);
-      pts.forEach((pt, i) => {
-        const ct = new keys.ctx.seal.Ciphertext();
-        out[i].push(ct);
-        sealCall("encrypt", () => keys.encryptor(i).encryptSymmetric(pt, ct));
-        pt.delete();
-      });
+  return encryptEach(keys, values, count, width, (pt, i) => {
+    const ct = new keys.ctx.seal.Ciphertext();
+    try {
+      sealCall("encrypt", () => keys.encryptor(i).encryptSymmetric(pt, ct));
+    } catch (e) {
+      ct.delete();
+      throw e;
     }
-  } catch (e) {
-    out.flat().forEach((c) => c.delete());
-    throw e;
-  }
-  return out;
+    return ct;
+  }, (ct) => ct.delete());
 }
 
 /**
@@ -100,20 +120,13 @@ export function encryptInputsSerialized(
   count: number,
   width: number,
 ): Uint8Array<ArrayBuffer>[][] {
-  checkBatch(keys, values, count, width);
-  const seal = keys.ctx.seal;
-  const out: Uint8Array<ArrayBuffer>[][] = keys.ctx.moduli.map(() => []);
-  for (let f = 0; f < width; f++) {
-    const pts = encodeFeature(keys, values, count, width, f);
-    pts.forEach((pt, i) => {
-      try {
-        const s = sealCall("encrypt", () => keys.encryptor(i).encryptSymmetricSerializable(pt));
-        out[i].push(new Uint8Array(s.saveToArray(seal.ComprModeType.none)));
-        s.delete();
-      } finally {
-        pt.delete();
-      }
-    });
-  }
-  return out;
+  const none = keys.ctx.seal.ComprModeType.none;
+  return encryptEach(keys, values, count, width, (pt, i) => {
+    const s = sealCall("encrypt", () => keys.encryptor(i).encryptSymmetricSerializable(pt));
+    try {
+      return new Uint8Array(s.saveToArray(none));
+    } finally {
+      s.delete();
+    }
+  }, () => {});
 }

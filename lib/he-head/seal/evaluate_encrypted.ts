@@ -14,7 +14,7 @@ import {
 } from "../engine/evaluate.ts";
 import type { LayerHops } from "../engine/hops.ts";
 import type { Network } from "../model/network.ts";
-import type { HeContext } from "./context.ts";
+import type { HeContext, ModulusContext } from "./context.ts";
 import type { EvaluationKeys } from "./evaluation_keys.ts";
 import { SealBackend } from "./seal_backend.ts";
 
@@ -35,6 +35,27 @@ function checkInputs(ctx: HeContext, inputs: readonly (readonly Ciphertext[])[])
     throw new RangeError(
       `expected inputs for ${ctx.moduli.length} plaintext moduli, received ${inputs.length}`,
     );
+  }
+}
+
+/** Runs `f` with a SEAL backend for modulus `m`, freeing the backend's plaintexts after. */
+function withBackend<T>(
+  ctx: HeContext,
+  m: ModulusContext,
+  keys: EvaluationKeys | null,
+  f: (b: SealBackend) => T,
+): T {
+  const backend = new SealBackend(ctx.seal, m, ctx.params.encoding, keys?.relin[m.index] ?? null);
+  let async = false;
+  try {
+    const r = f(backend);
+    if (r instanceof Promise) {
+      async = true;
+      return r.finally(() => backend.delete()) as T;
+    }
+    return r;
+  } finally {
+    if (!async) backend.delete();
   }
 }
 
@@ -60,14 +81,9 @@ export function evaluateEncrypted(
   checkInputs(ctx, inputs);
   const results: EvaluateResult<Ciphertext>[] = [];
   try {
-    ctx.moduli.forEach((m, i) => {
-      const backend = new SealBackend(ctx.seal, m, ctx.params.encoding, keys?.relin[i] ?? null);
-      try {
-        results.push(evaluate(net, backend, inputs[i], options));
-      } finally {
-        backend.delete();
-      }
-    });
+    for (const m of ctx.moduli) {
+      results.push(withBackend(ctx, m, keys, (b) => evaluate(net, b, inputs[m.index], options)));
+    }
   } catch (e) {
     freeResult(collect(results));
     throw e;
@@ -90,17 +106,9 @@ export async function evaluateEncryptedAsync(
   const results: EvaluateResult<Ciphertext>[] = [];
   try {
     for (const m of ctx.moduli) {
-      const backend = new SealBackend(
-        ctx.seal,
-        m,
-        ctx.params.encoding,
-        keys?.relin[m.index] ?? null,
+      results.push(
+        await withBackend(ctx, m, keys, (b) => evaluateAsync(net, b, inputs[m.index], options)),
       );
-      try {
-        results.push(await evaluateAsync(net, backend, inputs[m.index], options));
-      } finally {
-        backend.delete();
-      }
     }
   } catch (e) {
     freeResult(collect(results));
