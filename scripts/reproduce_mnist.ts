@@ -1,0 +1,383 @@
+/**
+ * `deno task reproduce:mnist [--images 100] [--latency-images 3] [--variants a,b] [--quick]
+ *  [--retrain] [--workers 2] [--out results/mnist] [--json]`
+ *
+ * The paper's experiment: MNIST with the CryptoNets architecture in four variants (CryptoNets,
+ * CryptoDL-style, Faster CryptoNets with ReLU-AQ and with Swish-AQ), all measured in one run:
+ * float and quantized accuracy on the full 10k test set, encrypted accuracy on N test images in
+ * one SIMD batch (every encrypted prediction checked against the integer reference), HOPs per
+ * layer, single-image latency with the paper's poly encoding (Faster variants; the baselines'
+ * latency is that of their own SIMD batch, which is what a CryptoNets-style client waits for),
+ * throughput, ring degree, moduli, noise budget, ciphertext counts and bytes. The plaintext
+ * moduli of a plan run in parallel workers (one per core). Writes `table.md`, `results.json`
+ * and SVG charts to `--out`; `--json` prints the results as the last line of stdout.
+ *
+ * `--quick` is the smoke mode: the Faster ReLU-AQ variant only, trained quickly on a subset
+ * (nothing stored), evaluated on `--images` images.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { type HopCounts, type LayerHops, totalHops } from "../lib/he-head/engine/hops.ts";
+import { argmax } from "../lib/he-head/engine/plain.ts";
+import { evaluateFast, predictFast } from "../lib/he-head/engine/rns_backend.ts";
+import type { QuantizedModel } from "../lib/he-head/model/format.ts";
+import { compileModel, type Network } from "../lib/he-head/model/network.ts";
+import { presetName } from "../lib/he-head/params/he_params.ts";
+import { DEFAULT_OP_COSTS, expectedMs } from "../lib/he-head/params/op_costs.ts";
+import { selectParameters } from "../lib/he-head/params/select.ts";
+import { ModulusPool, type PoolEvaluation } from "../lib/he-head/parallel/modulus_pool.ts";
+import { getMnistVariant, loadQuantizedMnist, VARIANT_NAMES } from "../lib/mnist-cryptonets/mod.ts";
+import { barChartSvg, formatBytes, formatTable, median } from "../lib/report/mod.ts";
+
+const { values: a } = parseArgs({
+  args: Deno.args,
+  options: {
+    images: { type: "string", default: "100" },
+    "latency-images": { type: "string", default: "3" },
+    variants: { type: "string" },
+    quick: { type: "boolean", default: false },
+    retrain: { type: "boolean", default: false },
+    workers: { type: "string", default: String(navigator.hardwareConcurrency || 2) },
+    out: { type: "string", default: "results/mnist" },
+    json: { type: "boolean", default: false },
+  },
+});
+const int = (name: string, v: string | undefined, lo: number, hi: number) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < lo || n > hi) {
+    throw new RangeError(`--${name}: expected an integer in [${lo}, ${hi}], received ${v}`);
+  }
+  return n;
+};
+const images = int("images", a.images, 1, 8192);
+const latencyImages = int("latency-images", a["latency-images"], 0, 100);
+const workers = int("workers", a.workers, 1, 16);
+const names = a.quick ? ["faster-relu-aq"] : (a.variants?.split(",") ?? [...VARIANT_NAMES]);
+const log = (s: string) => console.error(s);
+const t0 = performance.now();
+
+/** Everything measured for one variant. */
+interface VariantReport {
+  name: string;
+  float_accuracy: number;
+  test_accuracy: number;
+  test_images: number;
+  encrypted_images: number;
+  encrypted_accuracy: number;
+  encrypted_mismatches: number;
+  hops: LayerHops[];
+  hops_total: HopCounts;
+  /** HOP-weighted cost in units of one dense plaintext multiplication (poly encoding). */
+  dense_equivalent_hops: number;
+  /** Single-image latency (s) and how it was obtained. */
+  latency_s: number;
+  latency_kind: "poly (measured)" | "simd batch (measured)";
+  /** Poly single-image latency the cost model expects (s), for every variant. */
+  poly_latency_estimate_s: number;
+  throughput_images_per_s: number;
+  simd: PlanReport;
+  poly: PlanReport | null;
+  output_bound_log2: number;
+}
+
+interface PlanReport {
+  params: string;
+  ring_degree: number;
+  plain_moduli: string[];
+  /** Wall-clock ms of each run (all moduli in parallel). */
+  wall_ms: number[];
+  /** Server evaluation ms per modulus (median over runs). */
+  eval_ms_per_modulus: number[];
+  noise_budget_bits: number;
+  estimated_noise_budget_bits: number;
+  input_ciphertexts: number;
+  input_bytes: number;
+  output_bytes: number;
+}
+
+function planReport(
+  ev: PoolEvaluation[],
+  params: { polyModulusDegree: number; plainModuli: string[] },
+  name: string,
+): PlanReport {
+  const first = ev[0].moduli;
+  return {
+    params: name,
+    ring_degree: params.polyModulusDegree,
+    plain_moduli: params.plainModuli,
+    wall_ms: ev.map((e) => e.wallMs),
+    eval_ms_per_modulus: first.map((_, i) => median(ev.map((e) => e.moduli[i].evalMs))),
+    noise_budget_bits: Math.min(...ev.flatMap((e) => e.moduli.map((m) => m.noiseBits))),
+    estimated_noise_budget_bits: Math.min(...first.map((m) => m.estimatedNoiseBits)),
+    input_ciphertexts: first.reduce((s, m) => s + m.inputCiphertexts, 0),
+    input_bytes: first.reduce((s, m) => s + m.inputBytes, 0),
+    output_bytes: first.reduce((s, m) => s + m.outputBytes, 0),
+  };
+}
+
+function denseEquivalent(h: HopCounts, degree: number): number {
+  const c = DEFAULT_OP_COSTS[degree];
+  return expectedMs(h, c) / c.plain_mul_dense;
+}
+
+log(
+  `MNIST reproduction: ${
+    names.join(", ")
+  }; ${images} encrypted test images per variant; ${workers} workers`,
+);
+const test = await loadQuantizedMnist("test");
+using pool = new ModulusPool(workers);
+const reports: VariantReport[] = [];
+for (const name of names) {
+  log(`\n== ${name}`);
+  const r = await getMnistVariant(name, { quick: a.quick, retrain: a.retrain });
+  const model: QuantizedModel = r.model;
+  const net: Network = compileModel(model);
+  log(
+    `model ${r.cached ? "loaded from models/mnist" : "trained"}; float accuracy ${
+      (100 * r.floatAccuracy).toFixed(2)
+    }%`,
+  );
+
+  let t = performance.now();
+  const pred = predictFast(net, test.ints, test.count);
+  const testAccuracy = pred.filter((p, i) => p === test.y[i]).length / test.count;
+  log(
+    `quantized (exact integer) accuracy on ${test.count} test images: ${
+      (100 * testAccuracy).toFixed(2)
+    }% (${((performance.now() - t) / 1000).toFixed(0)} s)`,
+  );
+
+  // One SIMD batch of N encrypted images.
+  const x = test.ints.subarray(0, images * net.inputSize);
+  const want = evaluateFast(net, x, images);
+  const simdChoice = selectParameters(net, { encoding: "simd", batchSize: images });
+  log(
+    `simd: ${simdChoice.name}, ${simdChoice.params.plainModuli.length} moduli, expected ${
+      (simdChoice.estimatedMs / 1000).toFixed(0)
+    } s sequential`,
+  );
+  t = performance.now();
+  const simd = await pool.evaluate(model, simdChoice.params, x, images);
+  const mismatches = simd.logits.filter((l, i) => l.some((v, j) => v !== want[i][j])).length;
+  const encCorrect = simd.logits.filter((l, i) => argmax(l) === test.y[i]).length;
+  log(
+    `simd batch of ${images}: ${
+      (simd.wallMs / 1000).toFixed(1)
+    } s wall, ${mismatches} mismatches, ${encCorrect}/${images} correct`,
+  );
+
+  // Single-image latency with the paper's poly encoding (Faster variants).
+  const polyChoice = selectParameters(net, { encoding: "poly" });
+  const polyHops = totalHops(polyChoice.hops);
+  const polyRuns: PoolEvaluation[] = [];
+  const isFaster = name.startsWith("faster");
+  if (isFaster) {
+    for (let k = 0; k < latencyImages; k++) {
+      const xi = test.ints.subarray(k * net.inputSize, (k + 1) * net.inputSize);
+      const e = await pool.evaluate(model, polyChoice.params, xi, 1);
+      const ref = evaluateFast(net, xi, 1)[0];
+      const ok = e.logits[0].every((v, j) => v === ref[j]);
+      if (!ok) {
+        throw new Error(
+          `${name}: poly encrypted logits differ from the integer reference on image ${k}`,
+        );
+      }
+      polyRuns.push(e);
+      log(
+        `poly image ${k + 1}/${latencyImages}: ${polyChoice.name}, ${
+          (e.wallMs / 1000).toFixed(1)
+        } s, exact`,
+      );
+    }
+  }
+  const polyEstimate = polyChoice.estimatedMs / 1000;
+  const latency = polyRuns.length
+    ? median(polyRuns.map((e) => e.wallMs)) / 1000
+    : simd.wallMs / 1000;
+  reports.push({
+    name,
+    float_accuracy: r.floatAccuracy,
+    test_accuracy: testAccuracy,
+    test_images: test.count,
+    encrypted_images: images,
+    encrypted_accuracy: encCorrect / images,
+    encrypted_mismatches: mismatches,
+    hops: polyChoice.hops,
+    hops_total: polyHops,
+    dense_equivalent_hops: denseEquivalent(polyHops, polyChoice.params.polyModulusDegree) *
+      polyChoice.params.plainModuli.length,
+    latency_s: latency,
+    latency_kind: polyRuns.length ? "poly (measured)" : "simd batch (measured)",
+    poly_latency_estimate_s: polyEstimate,
+    throughput_images_per_s: images / (simd.wallMs / 1000),
+    simd: planReport([simd], simdChoice.params, presetName(simdChoice.params)),
+    poly: polyRuns.length
+      ? planReport(polyRuns, polyChoice.params, presetName(polyChoice.params))
+      : null,
+    output_bound_log2: r.outputBoundLog2,
+  });
+}
+
+const baseline = reports.find((r) => r.name === "cryptonets");
+const faster = reports.filter((r) => r.name.startsWith("faster"));
+const best = faster.sort((p, q) => p.latency_s - q.latency_s)[0];
+const speedupLatency = baseline && best ? baseline.latency_s / best.latency_s : null;
+const speedupHops = baseline && best
+  ? baseline.dense_equivalent_hops / best.dense_equivalent_hops
+  : null;
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+const rows = reports.map((r) => [
+  r.name,
+  pct(r.float_accuracy),
+  pct(r.test_accuracy),
+  `${pct(r.encrypted_accuracy)} (${r.encrypted_mismatches} mismatches / ${r.encrypted_images})`,
+  r.hops_total.ct_ct_mul,
+  r.hops_total.plain_mul_single,
+  r.hops_total.plain_mul_dense,
+  r.hops_total.add,
+  Math.round(r.dense_equivalent_hops),
+  `${r.latency_s.toFixed(1)} s (${r.latency_kind})`,
+  r.throughput_images_per_s.toFixed(2),
+  `${r.simd.params}; ${r.poly?.params ?? "-"}`,
+]);
+const header = [
+  "variant",
+  "float acc",
+  "quantized acc (10k)",
+  "encrypted acc",
+  "ct*ct",
+  "pt*ct 1-coef",
+  "pt*ct dense",
+  "add",
+  "dense-equiv HOPs",
+  "1-image latency",
+  "images/s (simd)",
+  "parameters (simd; poly)",
+];
+log("\n" + formatTable([header, ...rows]));
+if (speedupLatency) {
+  log(
+    `Faster CryptoNets (${best.name}) vs CryptoNets: ${speedupLatency.toFixed(1)}x lower latency, ${
+      speedupHops!.toFixed(1)
+    }x fewer dense-equivalent HOPs`,
+  );
+}
+log(
+  `Paper: 39.1 s per image on an i7-5930K (native SEAL); here ${
+    best ? best.latency_s.toFixed(1) : "-"
+  } s on one core of this machine (WebAssembly).`,
+);
+
+const result = {
+  variants: reports,
+  speedup_latency: speedupLatency,
+  speedup_hops: speedupHops,
+  images,
+  quick: a.quick,
+  total_s: (performance.now() - t0) / 1000,
+};
+await Deno.mkdir(a.out!, { recursive: true });
+const md = [
+  "# MNIST, CryptoNets architecture: four variants measured in one run",
+  "",
+  `Command: \`deno task reproduce:mnist --images ${images} --latency-images ${latencyImages}${
+    a.quick ? " --quick" : ""
+  }\` (${(result.total_s / 60).toFixed(1)} min, ${workers} workers).`,
+  "",
+  "| " + header.join(" | ") + " |",
+  "|" + header.map(() => "---").join("|") + "|",
+  ...rows.map((r) => "| " + r.join(" | ") + " |"),
+  "",
+  speedupLatency
+    ? `Faster CryptoNets (${best.name}) over CryptoNets: ${
+      speedupLatency.toFixed(1)
+    }x lower single-image latency, ${
+      speedupHops!.toFixed(1)
+    }x fewer dense-equivalent HOPs (poly encoding, HOPs weighted by measured per-operation costs, in units of one dense plaintext multiplication).`
+    : "",
+  "",
+  "CryptoNets- and CryptoDL-style latency is their own SIMD batch (one ciphertext per pixel, all images in slots): a single image costs a whole batch. Faster CryptoNets latency uses the paper's poly encoding (one query, power-of-two weights as monomials).",
+  "",
+  "## HOPs per layer (poly encoding, per plaintext modulus)",
+  "",
+  ...reports.flatMap((r) => [
+    `### ${r.name}`,
+    "",
+    "| layer | ct*ct | relin | pt*ct 1-coef | pt*ct dense | add | add pt |",
+    "|---|---|---|---|---|---|---|",
+    ...r.hops.map((l) =>
+      `| ${l.name} (${l.type}) | ${l.hops.ct_ct_mul} | ${l.hops.relin} | ${l.hops.plain_mul_single} | ${l.hops.plain_mul_dense} | ${l.hops.add} | ${l.hops.add_plain} |`
+    ),
+    "",
+  ]),
+  "## Plans",
+  "",
+  "| variant | plan | moduli | wall s | eval s per modulus | noise left (est.) bits | input ciphertexts | input | output |",
+  "|---|---|---|---|---|---|---|---|---|",
+  ...reports.flatMap((r) =>
+    [r.simd, r.poly].filter((p): p is PlanReport => p !== null).map((p) =>
+      `| ${r.name} | ${p.params} | ${p.plain_moduli.length} | ${
+        (median(p.wall_ms) / 1000).toFixed(1)
+      } | ${
+        p.eval_ms_per_modulus.map((m) => (m / 1000).toFixed(1)).join(", ")
+      } | ${p.noise_budget_bits} (${
+        p.estimated_noise_budget_bits.toFixed(1)
+      }) | ${p.input_ciphertexts} | ${formatBytes(p.input_bytes)} | ${
+        formatBytes(p.output_bytes)
+      } |`
+    )
+  ),
+  "",
+].join("\n");
+await Deno.writeTextFile(`${a.out}/table.md`, md);
+await Deno.writeTextFile(
+  `${a.out}/results.json`,
+  JSON.stringify(result, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n",
+);
+const colors = ["#888888", "#b07aa1", "#4e79a7", "#59a14f"];
+const layerNames = reports[0].hops.map((l) => l.name);
+await Deno.writeTextFile(
+  `${a.out}/hops_per_layer.svg`,
+  barChartSvg({
+    title: "Dense-equivalent HOPs per layer (poly encoding, per modulus)",
+    yLabel: "dense plaintext multiplications (log)",
+    groups: layerNames,
+    logY: true,
+    series: reports.map((r, i) => ({
+      label: r.name,
+      color: colors[i % colors.length],
+      values: layerNames.map((n) => {
+        const l = r.hops.find((h) => h.name === n);
+        return l ? denseEquivalent(l.hops, r.poly?.ring_degree ?? r.simd.ring_degree) : 0;
+      }),
+    })),
+  }),
+);
+await Deno.writeTextFile(
+  `${a.out}/latency.svg`,
+  barChartSvg({
+    title: "Single-image latency (s): poly measured for Faster, own SIMD batch for baselines",
+    yLabel: "seconds (log)",
+    groups: reports.map((r) => r.name),
+    logY: true,
+    series: [
+      { label: "measured latency", color: "#4e79a7", values: reports.map((r) => r.latency_s) },
+      {
+        label: "poly, cost-model estimate",
+        color: "#f28e2b",
+        values: reports.map((r) => r.poly_latency_estimate_s),
+      },
+    ],
+  }),
+);
+log(
+  `\nwrote ${a.out}/table.md, results.json, hops_per_layer.svg, latency.svg (${
+    (result.total_s / 60).toFixed(1)
+  } min)`,
+);
+if (a.json) {
+  console.log(JSON.stringify(result, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+}

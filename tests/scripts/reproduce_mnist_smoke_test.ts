@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+
+Deno.test("reproduce:mnist --quick --images 3: encrypted predictions equal the integer reference", async () => {
+  const out = await Deno.makeTempDir();
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      "scripts/reproduce_mnist.ts",
+      "--quick",
+      "--images",
+      "3",
+      "--latency-images",
+      "1",
+      "--out",
+      out,
+      "--json",
+    ],
+    cwd: new URL("../../", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(stderr);
+  assert.equal(code, 0, err.slice(-2000));
+  const lines = new TextDecoder().decode(stdout).trim().split("\n");
+  const result = JSON.parse(lines[lines.length - 1]);
+  assert.equal(result.quick, true);
+  const [v] = result.variants;
+  assert.equal(v.encrypted_images, 3);
+  assert.equal(v.encrypted_mismatches, 0, "SIMD batch equals the integer reference");
+  assert.equal(
+    v.latency_kind,
+    "poly (measured)",
+    "one poly image was evaluated (the script checks it bit for bit)",
+  );
+  assert.ok(
+    v.hops_total.ct_ct_mul > 0 && v.hops_total.plain_mul_dense === 0,
+    "power-of-two weights need no dense plaintext",
+  );
+  for (const f of ["table.md", "results.json", "hops_per_layer.svg", "latency.svg"]) {
+    await Deno.stat(`${out}/${f}`);
+  }
+  await Deno.remove(out, { recursive: true });
+});
