@@ -23,3 +23,5 @@ export * from "./ckks_context.ts";
 export * from "./packed_layout.ts";
 export * from "./packed_head.ts";
 export * from "./packed_client.ts";
+export * from "./packed_matvec.ts";
+export * from "./packed_network.ts";

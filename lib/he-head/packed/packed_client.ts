@@ -85,3 +85,30 @@ export function decryptPacked(
     pt.delete();
   }
 }
+
+/** Encrypts one image for a packed network: `x_int * inputUnit`, repeated with the input period. */
+export function encryptPackedImage(
+  keys: ClientKeys<CkksContext>,
+  x: ArrayLike<number>,
+  inputUnit: number,
+  period: number,
+): Ciphertext {
+  const ctx = keys.ctx;
+  const slots = new Float64Array(ctx.slots);
+  for (let s = 0; s < ctx.slots; s++) {
+    const i = s % period;
+    slots[s] = i < x.length ? x[i] * inputUnit : 0;
+  }
+  const pt = new ctx.seal.Plaintext();
+  const ct = new ctx.seal.Ciphertext();
+  try {
+    sealCall("encode", () => ctx.encoder.encode(slots, ctx.scale, pt));
+    sealCall("encrypt", () => keys.encryptor(0).encryptSymmetric(pt, ct));
+  } catch (e) {
+    ct.delete();
+    throw e;
+  } finally {
+    pt.delete();
+  }
+  return ct;
+}

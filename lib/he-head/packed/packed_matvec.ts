@@ -1,0 +1,213 @@
+/**
+ * A CKKS matrix-vector product on packed slots (the hybrid diagonal method with baby-step /
+ * giant-step rotations), the building block of packed networks.
+ *
+ * Layout: an input vector of length <= N sits in slots repeated with period N (a power of two
+ * dividing the slot count). The product with an `rows x N` matrix (rows padded to a power of two
+ * m <= N) leaves output r in every slot s with s mod m = r: again a periodic layout, with period
+ * m, so products chain without masking. Several inputs can be summed in one product (`sum_j M_j
+ * x_j`, sharing the giant steps and the final sums). All-zero diagonals are skipped.
+ *
+ * @module
+ */
+import type { Ciphertext, GaloisKeys, Plaintext } from "node-seal/dist/seal_throws.d.ts";
+import type { HopCounts } from "../engine/hops.ts";
+import { sealCall } from "../seal/runtime.ts";
+import type { CkksContext } from "./ckks_context.ts";
+
+/** A real matrix given by its rows (`cols <= period`). */
+export interface RealMatrix {
+  rows: number;
+  cols: number;
+  /** Row-major values. */
+  values: Float64Array;
+}
+
+const pow2AtLeast = (x: number) => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
+
+/** Geometry of one packed product. */
+export interface MatVecGeometry {
+  /** Input period N. */
+  period: number;
+  /** Output period m (power of two >= rows, <= N). */
+  stride: number;
+  baby: number;
+  giant: number;
+  /** Rotation steps used. */
+  steps: number[];
+}
+
+/** The geometry of an `rows x cols` product on inputs of period `period`. */
+export function matVecGeometry(rows: number, period: number): MatVecGeometry {
+  const stride = pow2AtLeast(rows);
+  if (stride > period) throw new RangeError(`expected at most ${period} rows, received ${rows}`);
+  const baby = 2 ** Math.ceil(Math.log2(stride) / 2);
+  const giant = stride / baby;
+  const steps: number[] = [];
+  for (let b = 1; b < baby; b++) steps.push(b);
+  for (let g = 1; g < giant; g++) steps.push(g * baby);
+  for (let s = stride; s < period; s *= 2) steps.push(s);
+  return { period, stride, baby, giant, steps };
+}
+
+/**
+ * A packed product `sum_j M_j x_j` (all `M_j` of the same shape). Diagonal plaintexts are encoded
+ * on first use at the level and scale of the inputs met, then reused. Free with `delete()`.
+ */
+export class PackedMatVec {
+  readonly geometry: MatVecGeometry;
+  /** `diagonals[j][g][b]` values; null where all-zero. */
+  private readonly values: (Float64Array | null)[][][];
+  private plain: (Plaintext | null)[][][] | null = null;
+  private plainKey = "";
+
+  constructor(readonly ctx: CkksContext, readonly matrices: RealMatrix[], period: number) {
+    const rows = matrices[0].rows;
+    for (const M of matrices) {
+      if (M.rows !== rows || M.cols > period) {
+        throw new RangeError(
+          `expected ${rows} x <=${period} matrices, received ${M.rows} x ${M.cols}`,
+        );
+      }
+    }
+    this.geometry = matVecGeometry(rows, period);
+    const { stride: m, baby: B, giant: G } = this.geometry;
+    const slots = ctx.slots;
+    this.values = matrices.map((M) => {
+      const at = (
+        r: number,
+        c: number,
+      ) => (r < M.rows && c < M.cols ? M.values[r * M.cols + c] : 0);
+      return Array.from({ length: G }, (_, g) =>
+        Array.from({ length: B }, (_, b) => {
+          const i = g * B + b;
+          const d = new Float64Array(slots);
+          let any = false;
+          for (let s = 0; s < slots; s++) {
+            // D'[s] = D_i[s - gB], D_i[u] = M[u mod m][(u + i) mod N].
+            const u = (((s - g * B) % slots) + slots) % slots;
+            d[s] = at(u % m, (u + i) % period);
+            if (d[s] !== 0) any = true;
+          }
+          return any ? d : null;
+        }));
+    });
+  }
+
+  /** Number of nonzero diagonals (plaintext multiplications per evaluation). */
+  get multiplications(): number {
+    return this.values.flat(2).filter((d) => d !== null).length;
+  }
+
+  private plaintexts(inputs: readonly Ciphertext[], scale: number): (Plaintext | null)[][][] {
+    const key = inputs.map((c) => `${c.coeffModulusSize()}/${c.scale()}`).join(",") + `@${scale}`;
+    if (this.plain && this.plainKey === key) return this.plain;
+    this.freePlain();
+    const { seal, encoder, evaluator } = this.ctx;
+    const plain: (Plaintext | null)[][][] = this.values.map((per) =>
+      per.map((row) => row.map(() => null))
+    );
+    this.plain = plain;
+    this.plainKey = key;
+    this.values.forEach((per, j) => {
+      // Every product must end at `scale`, whatever the input's own scale.
+      const s = scale / inputs[j].scale();
+      per.forEach((row, g) =>
+        row.forEach((d, b) => {
+          if (!d) return;
+          const pt = new seal.Plaintext();
+          plain[j][g][b] = pt;
+          sealCall("encode diagonal", () => encoder.encode(d, s, pt));
+          sealCall("mod switch diagonal", () =>
+            evaluator.plainModSwitchToInplace(pt, inputs[j].parmsId()));
+        })
+      );
+    });
+    return plain;
+  }
+
+  private freePlain(): void {
+    this.plain?.flat(2).forEach((p) => p?.delete());
+    this.plain = null;
+  }
+
+  /**
+   * `sum_j M_j x_j` for inputs at one level; products are brought to `scale` (pass the square of
+   * the encoding scale to rescale to about it next). Returns a new ciphertext (not rescaled).
+   */
+  apply(
+    inputs: readonly Ciphertext[],
+    keys: GaloisKeys,
+    scale: number,
+    hops: HopCounts,
+  ): Ciphertext {
+    if (inputs.length !== this.matrices.length) {
+      throw new RangeError(`expected ${this.matrices.length} inputs, received ${inputs.length}`);
+    }
+    const { seal, evaluator: ev } = this.ctx;
+    const { baby: B, giant: G, stride: m, period: N } = this.geometry;
+    const plain = this.plaintexts(inputs, scale);
+    const live: Ciphertext[] = [];
+    const fresh = () => {
+      const c = new seal.Ciphertext();
+      live.push(c);
+      return c;
+    };
+    const rotate = (from: Ciphertext, step: number) => {
+      const to = fresh();
+      sealCall("rotate", () => ev.rotateVector(from, step, keys, to));
+      hops.rotate++;
+      return to;
+    };
+    try {
+      const babies = inputs.map((x) => {
+        const out: Ciphertext[] = [x];
+        for (let b = 1; b < B; b++) out.push(rotate(x, b));
+        return out;
+      });
+      let total: Ciphertext | null = null;
+      const product = fresh();
+      for (let g = 0; g < G; g++) {
+        let acc: Ciphertext | null = null;
+        plain.forEach((per, j) =>
+          per[g].forEach((pt, b) => {
+            if (!pt) return;
+            const into: Ciphertext = acc ?? fresh();
+            sealCall(
+              "multiplyPlain",
+              () => ev.multiplyPlain(babies[j][b], pt, acc ? product : into),
+            );
+            hops.plain_mul_dense++;
+            if (acc) {
+              ev.addInplace(acc, product);
+              hops.add++;
+            } else acc = into;
+          })
+        );
+        if (!acc) continue;
+        const part: Ciphertext = g > 0 ? rotate(acc, g * B) : acc;
+        if (total) {
+          ev.addInplace(total, part);
+          hops.add++;
+        } else total = part;
+      }
+      if (!total) throw new RangeError("the matrix has no nonzero entry");
+      const t: Ciphertext = total;
+      for (let s = m; s < N; s *= 2) {
+        const r = rotate(t, s);
+        ev.addInplace(t, r);
+        hops.add++;
+      }
+      for (const c of live) if (c !== t) c.delete();
+      return t;
+    } catch (e) {
+      for (const c of live) c.delete();
+      throw e;
+    }
+  }
+
+  /** Frees the encoded diagonals. */
+  delete(): void {
+    this.freePlain();
+  }
+}

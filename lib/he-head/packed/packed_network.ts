@@ -1,0 +1,278 @@
+/**
+ * A packed CKKS plan for whole networks `linear -> [bias] -> activation (degree <= 2) -> linear
+ * -> ... -> linear -> [bias]` (conv2d and pooling layers become sparse matrices): one ciphertext
+ * per image, every layer a packed matrix-vector product ({@linkcode PackedMatVec}), every
+ * activation one ciphertext square for all units together. The activation's coefficients are
+ * folded into the next product (`a2 M y^2 + a1 M y + a0 M 1`), so each layer costs one level
+ * and each activation one more. Per-stage scale factors, derived from worst-case magnitudes,
+ * keep every slot within the headroom of its level.
+ *
+ * @module
+ */
+import type { Ciphertext, GaloisKeys, RelinKeys } from "node-seal/dist/seal_throws.d.ts";
+import { type HopCounts, zeroHops } from "../engine/hops.ts";
+import type { IntRow, LinearOp, Network, Pow2Row } from "../model/network.ts";
+import { sealCall } from "../seal/runtime.ts";
+import type { CkksContext } from "./ckks_context.ts";
+import type { CkksParams } from "./ckks_params.ts";
+import { matVecGeometry, PackedMatVec, type RealMatrix } from "./packed_matvec.ts";
+
+/** One product stage of the packed network. */
+export interface PackedStage {
+  /** `M_j` for the inputs `[y^2, y]` (or `[x]` for the first stage). */
+  matrices: RealMatrix[];
+  /** Added to every output (real). */
+  bias: Float64Array;
+  /** Input period. */
+  period: number;
+  /** Whether the stage is followed by an activation (a square). */
+  activation: boolean;
+}
+
+/** The compiled packed network. */
+export interface PackedNetworkPlan {
+  stages: PackedStage[];
+  inputSize: number;
+  /** The client encodes `x_int * inputUnit` (at most 1 in magnitude). */
+  inputUnit: number;
+  /** Real logits are `outputFactor` times the decrypted slots. */
+  outputFactor: number;
+  outputs: number;
+  /** Every rotation step used (the Galois keys the client makes). */
+  galoisSteps: number[];
+  /** Levels (rescales) the evaluation needs. */
+  levels: number;
+}
+
+const pow2AtLeast = (x: number) => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
+
+function realMatrix(op: LinearOp): RealMatrix {
+  const unit = 2 ** -(op.outScale - op.inScale);
+  const values = new Float64Array(op.outSize * op.inSize);
+  (op.rows as (Pow2Row | IntRow)[]).forEach((r, row) => {
+    r.inputs.forEach((c, t) => {
+      const w = "exps" in r
+        ? (r as Pow2Row).signs[t] * 2 ** (r as Pow2Row).exps[t]
+        : (r as IntRow).values[t];
+      values[row * op.inSize + c] += w * unit;
+    });
+  });
+  return { rows: op.outSize, cols: op.inSize, values };
+}
+
+function scaleMatrix(M: RealMatrix, k: number): RealMatrix {
+  return { rows: M.rows, cols: M.cols, values: M.values.map((v) => v * k) };
+}
+
+function rowBound(M: RealMatrix, inBound: number, bias: Float64Array): number {
+  let b = 0;
+  for (let r = 0; r < M.rows; r++) {
+    let s = Math.abs(bias[r]);
+    for (let c = 0; c < M.cols; c++) s += Math.abs(M.values[r * M.cols + c]) * inBound;
+    b = Math.max(b, s);
+  }
+  return b;
+}
+
+/**
+ * Compiles a network for the packed plan with `slots` slots, keeping every slot value below
+ * `2^headroomBits` at every step. Returns null when the network has another shape.
+ */
+export function packedNetworkPlan(
+  net: Network,
+  slots: number,
+  headroomBits: number,
+): PackedNetworkPlan | null {
+  const ops = [...net.ops];
+  const groups: { linear: LinearOp; bias: Float64Array; act: [number, number, number] | null }[] =
+    [];
+  while (ops.length) {
+    const l = ops.shift()!;
+    if (l.op !== "linear") return null;
+    const bias = new Float64Array(l.outSize);
+    if (ops[0]?.op === "bias") {
+      const b = ops.shift()!;
+      if (b.op === "bias") b.values.forEach((v, i) => (bias[i] = Number(v) * 2 ** -b.outScale));
+    }
+    let act: [number, number, number] | null = null;
+    if (ops[0]?.op === "activation") {
+      const a = ops.shift()!;
+      if (a.op !== "activation" || a.degree > 2) return null;
+      act = [0, 1, 2].map((
+        i,
+      ) => (a.coefficients[i]
+        ? Number(a.coefficients[i].value) * 2 ** (i * a.inScale - a.outScale)
+        : 0)
+      ) as [
+        number,
+        number,
+        number,
+      ];
+    }
+    groups.push({ linear: l, bias, act });
+  }
+  if (!groups.length || groups[groups.length - 1].act !== null) return null;
+
+  // Real inputs are x_int * 2^-inputScale; the client encodes x_int / max|x_int| (<= 1) and the
+  // first matrix takes the rest.
+  const xScale = Math.max(Math.abs(net.inputMin), Math.abs(net.inputMax), 1);
+  const limit = 2 ** (headroomBits - 1);
+  const stages: PackedStage[] = [];
+  let period = pow2AtLeast(net.inputSize);
+  if (period > slots) return null;
+  // What feeds the next stage: the first input (x), a linear output y' = y / f, or an
+  // activation of one, a2 y^2 + a1 y + a0 = a2 f^2 y'^2 + a1 f y' + a0.
+  let prev: { kind: "input" } | { kind: "linear"; f: number; bound: number } | {
+    kind: "act";
+    a: [number, number, number];
+    f: number;
+    bound: number;
+  } = { kind: "input" };
+  let factor = 1;
+  for (const g of groups) {
+    const M = realMatrix(g.linear);
+    let bias = g.bias.slice();
+    let matrices: RealMatrix[];
+    let bounds: number[];
+    if (prev.kind === "input") {
+      matrices = [scaleMatrix(M, xScale * 2 ** -net.inputScale)];
+      bounds = [1];
+    } else if (prev.kind === "linear") {
+      matrices = [scaleMatrix(M, prev.f)];
+      bounds = [prev.bound];
+    } else {
+      const { a, f, bound } = prev;
+      matrices = [scaleMatrix(M, a[2] * f * f)];
+      bounds = [bound * bound];
+      if (a[1] !== 0) {
+        matrices.push(scaleMatrix(M, a[1] * f));
+        bounds.push(bound);
+      }
+      for (let r = 0; r < M.rows; r++) {
+        let s = 0;
+        for (let c = 0; c < M.cols; c++) s += M.values[r * M.cols + c];
+        bias[r] += a[0] * s;
+      }
+    }
+    const zero = new Float64Array(M.rows);
+    let bound = matrices.reduce((s, Mj, j) => s + rowBound(Mj, bounds[j], zero), 0) +
+      Math.max(...bias.map(Math.abs));
+    // Scale the stage's output into the headroom (a square must fit too).
+    const f = Math.max(1, (2 * bound) / (g.act ? Math.sqrt(limit) : limit));
+    matrices = matrices.map((Mj) => scaleMatrix(Mj, 1 / f));
+    bias = bias.map((v) => v / f);
+    bound /= f;
+    const rows = g.linear.outSize;
+    if (matVecGeometry(rows, period).stride > period) return null;
+    stages.push({ matrices, bias, period, activation: g.act !== null });
+    prev = g.act ? { kind: "act", a: g.act, f, bound } : { kind: "linear", f, bound };
+    factor = f;
+    period = pow2AtLeast(rows);
+  }
+  const steps = new Set<number>();
+  for (const s of stages) {
+    for (const st of matVecGeometry(s.matrices[0].rows, s.period).steps) steps.add(st);
+  }
+  return {
+    stages,
+    inputSize: net.inputSize,
+    inputUnit: 1 / xScale,
+    outputFactor: factor,
+    outputs: net.outputSize,
+    galoisSteps: [...steps].sort((a, b) => a - b),
+    levels: stages.length + stages.filter((s) => s.activation).length,
+  };
+}
+
+/** CKKS parameters for a packed network: a base prime, one prime per level, a special prime. */
+export function packedNetworkParams(levels: number, n = 8192): CkksParams {
+  const total = { 8192: 218, 16384: 438 }[n] ?? 218;
+  const scale = 28, base = 40;
+  const special = total - base - levels * scale;
+  if (special < scale) {
+    throw new RangeError(`${levels} levels do not fit ring degree ${n} at a 2^${scale} scale`);
+  }
+  return {
+    scheme: "ckks",
+    polyModulusDegree: n,
+    coeffModulusBits: [base, ...new Array(levels).fill(scale), Math.min(special, 60)],
+    scaleBits: scale,
+    weightScaleBits: scale,
+    securityLevel: 128,
+  };
+}
+
+/** The server side: the stages' products, ready to evaluate. Free with `delete()`. */
+export class PackedNetwork {
+  private readonly products: PackedMatVec[];
+  constructor(readonly ctx: CkksContext, readonly plan: PackedNetworkPlan) {
+    this.products = plan.stages.map((s) => new PackedMatVec(ctx, s.matrices, s.period));
+  }
+
+  /** Plaintext multiplications per evaluation. */
+  get multiplications(): number {
+    return this.products.reduce((a, p) => a + p.multiplications, 0);
+  }
+
+  /** Evaluates one encrypted image; the first `outputs` slots of the result hold logits / factor. */
+  evaluate(
+    x: Ciphertext,
+    galois: GaloisKeys,
+    relin: RelinKeys,
+  ): { result: Ciphertext; hops: HopCounts } {
+    const { seal, evaluator: ev, encoder } = this.ctx;
+    const hops = zeroHops();
+    const delta = 2 ** this.ctx.params.scaleBits;
+    const live: Ciphertext[] = [];
+    const keep = (c: Ciphertext) => (live.push(c), c);
+    try {
+      let inputs: Ciphertext[] = [x];
+      let y: Ciphertext | null = null;
+      this.plan.stages.forEach((stage, k) => {
+        const t = keep(this.products[k].apply(inputs, galois, delta * delta, hops));
+        const slots = this.ctx.slots;
+        const bias = new Float64Array(slots);
+        for (let s = 0; s < slots; s++) {
+          const r = s % this.products[k].geometry.stride;
+          bias[s] = r < stage.bias.length ? stage.bias[r] : 0;
+        }
+        const pt = new seal.Plaintext();
+        try {
+          sealCall("encode bias", () => encoder.encode(bias, t.scale(), pt));
+          sealCall("mod switch bias", () => ev.plainModSwitchToInplace(pt, t.parmsId()));
+          ev.addPlainInplace(t, pt);
+          hops.add_plain++;
+        } finally {
+          pt.delete();
+        }
+        sealCall("rescale", () => ev.rescaleToNextInplace(t));
+        hops.rescale++;
+        y = t;
+        if (stage.activation) {
+          const sq = keep(new seal.Ciphertext());
+          sealCall("square", () => ev.square(t, sq));
+          sealCall("relinearize", () => ev.relinearizeInplace(sq, relin));
+          sealCall("rescale", () => ev.rescaleToNextInplace(sq));
+          hops.ct_ct_mul++;
+          hops.square++;
+          hops.relin++;
+          hops.rescale++;
+          const lin = keep(new seal.Ciphertext());
+          sealCall("mod switch", () => ev.cipherModSwitchTo(t, sq.parmsId(), lin));
+          inputs = this.plan.stages[k + 1].matrices.length === 2 ? [sq, lin] : [sq];
+        } else inputs = [t];
+      });
+      const result = y!;
+      for (const c of live) if (c !== result) c.delete();
+      return { result, hops };
+    } catch (e) {
+      for (const c of live) c.delete();
+      throw e;
+    }
+  }
+
+  /** Frees the encoded diagonals. */
+  delete(): void {
+    this.products.forEach((p) => p.delete());
+  }
+}
