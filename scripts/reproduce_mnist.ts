@@ -28,6 +28,16 @@ import { DEFAULT_OP_COSTS, expectedMs } from "../lib/he-head/params/op_costs.ts"
 import { selectParameters } from "../lib/he-head/params/select.ts";
 import { ModulusPool, type PoolEvaluation } from "../lib/he-head/parallel/modulus_pool.ts";
 import { getMnistVariant, loadQuantizedMnist, VARIANT_NAMES } from "../lib/mnist-cryptonets/mod.ts";
+import { ClientKeys } from "../lib/he-head/client/keys.ts";
+import { CkksContext } from "../lib/he-head/packed/ckks_context.ts";
+import { ckksPresetName } from "../lib/he-head/packed/ckks_params.ts";
+import { decryptPacked, encryptPackedImage } from "../lib/he-head/packed/packed_client.ts";
+import {
+  PackedNetwork,
+  packedNetworkParams,
+  packedNetworkPlan,
+} from "../lib/he-head/packed/packed_network.ts";
+import { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
 import { barChartSvg, formatBytes, formatTable, median } from "../lib/report/mod.ts";
 
 const { values: a } = parseArgs({
@@ -129,10 +139,12 @@ log(
 const test = await loadQuantizedMnist("test");
 using pool = new ModulusPool(workers);
 const reports: VariantReport[] = [];
+const models = new Map<string, QuantizedModel>();
 for (const name of names) {
   log(`\n== ${name}`);
   const r = await getMnistVariant(name, { quick: a.quick, retrain: a.retrain });
   const model: QuantizedModel = r.model;
+  models.set(name, model);
   const net: Network = compileModel(model);
   log(
     `model ${r.cached ? "loaded from models/mnist" : "trained"}; float accuracy ${
@@ -220,6 +232,97 @@ for (const name of names) {
   });
 }
 
+// The packed plan (issue 7) on the full network: one CKKS ciphertext per image.
+interface PackedRow {
+  name: string;
+  base_variant: string;
+  params: string;
+  encrypted_images: number;
+  argmax_mismatches: number;
+  encrypted_accuracy: number;
+  max_abs_error: number;
+  latency_s: number;
+  hops: HopCounts;
+  galois_steps: number;
+  key_bytes: number;
+  query_bytes: number;
+  response_bytes: number;
+  keygen_s: number;
+}
+let packed: PackedRow | null = null;
+const packedBase = ["faster-relu-aq", "faster-swish-aq"].find((n) => models.has(n));
+if (packedBase) {
+  log(`\n== ${packedBase} (packed, CKKS)`);
+  const model = models.get(packedBase)!;
+  const net = compileModel(model);
+  const plan = packedNetworkPlan(net, 4096, 11);
+  if (!plan) log("no packed plan for this network");
+  else {
+    const params = packedNetworkParams(plan.levels);
+    using ctx = await CkksContext.create(params);
+    const pn = new PackedNetwork(ctx, plan);
+    let t = performance.now();
+    using keys = ClientKeys.generate(ctx, { relin: true, galoisSteps: plan.galoisSteps });
+    const keygen = (performance.now() - t) / 1000;
+    using ek = EvaluationKeys.load(ctx, keys.evaluationKeys);
+    const keyBytes = keys.evaluationKeys[0].relin!.length + keys.evaluationKeys[0].galois!.length;
+    const x = test.ints.subarray(0, images * net.inputSize);
+    const want = evaluateFast(net, x, images);
+    const times: number[] = [];
+    let mismatches = 0, correct = 0, maxErr = 0, hops = null as HopCounts | null;
+    let queryBytes = 0, responseBytes = 0;
+    try {
+      for (let q = 0; q < images; q++) {
+        const ct = encryptPackedImage(
+          keys,
+          x.subarray(q * net.inputSize, (q + 1) * net.inputSize),
+          plan.inputUnit,
+          plan.stages[0].period,
+        );
+        queryBytes = ct.saveToArray(ctx.seal.ComprModeType.none).length;
+        t = performance.now();
+        const r = pn.evaluate(ct, ek.galois[0]!, ek.relin[0]!);
+        times.push(performance.now() - t);
+        responseBytes = r.result.saveToArray(ctx.seal.ComprModeType.none).length;
+        hops = r.hops;
+        const got = decryptPacked(keys, r.result, net.outputSize, plan.outputFactor);
+        ct.delete();
+        r.result.delete();
+        const exact = want[q].map((v) => Number(v) * 2 ** -net.outputScale);
+        got.forEach((v, k) => (maxErr = Math.max(maxErr, Math.abs(v - exact[k]))));
+        const p = got.indexOf(Math.max(...got));
+        if (p !== argmax(want[q])) mismatches++;
+        if (p === test.y[q]) correct++;
+      }
+    } finally {
+      pn.delete();
+    }
+    packed = {
+      name: `${packedBase} (packed)`,
+      base_variant: packedBase,
+      params: ckksPresetName(params),
+      encrypted_images: images,
+      argmax_mismatches: mismatches,
+      encrypted_accuracy: correct / images,
+      max_abs_error: maxErr,
+      latency_s: median(times.slice(1).length ? times.slice(1) : times) / 1000,
+      hops: hops!,
+      galois_steps: plan.galoisSteps.length,
+      key_bytes: keyBytes,
+      query_bytes: queryBytes,
+      response_bytes: responseBytes,
+      keygen_s: keygen,
+    };
+    log(
+      `packed: ${packed.params}, ${
+        packed.latency_s.toFixed(2)
+      } s per image (median, after the first), ${mismatches} arg-max differences / ${images}, max |error| ${
+        maxErr.toExponential(2)
+      }, keys ${formatBytes(keyBytes)}`,
+    );
+  }
+}
+
 const baseline = reports.find((r) => r.name === "cryptonets");
 const faster = reports.filter((r) => r.name.startsWith("faster"));
 const best = faster.sort((p, q) => p.latency_s - q.latency_s)[0];
@@ -257,6 +360,24 @@ const header = [
   "images/s (simd)",
   "parameters (simd; poly)",
 ];
+if (packed) {
+  rows.push([
+    packed.name,
+    pct(reports.find((r) => r.name === packed!.base_variant)!.float_accuracy),
+    pct(reports.find((r) => r.name === packed!.base_variant)!.test_accuracy),
+    `${
+      pct(packed.encrypted_accuracy)
+    } (${packed.argmax_mismatches} arg-max differences / ${packed.encrypted_images})`,
+    packed.hops.ct_ct_mul,
+    0,
+    packed.hops.plain_mul_dense,
+    packed.hops.add,
+    "-",
+    `${packed.latency_s.toFixed(2)} s (packed CKKS, measured)`,
+    (1 / packed.latency_s).toFixed(2),
+    packed.params,
+  ]);
+}
 log("\n" + formatTable([header, ...rows]));
 if (speedupLatency) {
   log(
@@ -273,6 +394,7 @@ log(
 
 const result = {
   variants: reports,
+  packed,
   speedup_latency: speedupLatency,
   speedup_hops: speedupHops,
   images,
@@ -297,6 +419,16 @@ const md = [
     }x lower single-image latency, ${
       speedupHops!.toFixed(1)
     }x fewer dense-equivalent HOPs (poly encoding, HOPs weighted by measured per-operation costs, in units of one dense plaintext multiplication).`
+    : "",
+  "",
+  packed
+    ? `Packed row: one CKKS ciphertext per image (${packed.params}), every layer a packed matrix-vector product and one square per activation for all units; ${packed.hops.rotate} rotations (${packed.galois_steps} Galois keys, ${
+      formatBytes(packed.key_bytes)
+    } of evaluation keys, generated in ${packed.keygen_s.toFixed(1)} s), query ${
+      formatBytes(packed.query_bytes)
+    }, response ${formatBytes(packed.response_bytes)}; approximate: max |logit error| ${
+      packed.max_abs_error.toExponential(2)
+    }, ${packed.argmax_mismatches} arg-max differences from the integer reference on ${packed.encrypted_images} images. LoLa: 2.2 s on 8 vCPUs.`
     : "",
   "",
   "CryptoNets- and CryptoDL-style latency is their own SIMD batch (one ciphertext per pixel, all images in slots): a single image costs a whole batch. Faster CryptoNets latency uses the paper's poly encoding (one query, power-of-two weights as monomials).",

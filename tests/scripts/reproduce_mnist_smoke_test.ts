@@ -37,6 +37,8 @@ Deno.test("reproduce:mnist --quick --images 3: encrypted predictions equal the i
     v.hops_total.ct_ct_mul > 0 && v.hops_total.plain_mul_dense === 0,
     "power-of-two weights need no dense plaintext",
   );
+  assert.equal(result.packed.encrypted_images, 3, "the packed CKKS row ran too");
+  assert.ok(result.packed.hops.ct_ct_mul === 2, "one square per activation layer");
   for (const f of ["table.md", "results.json", "hops_per_layer.svg", "latency.svg"]) {
     await Deno.stat(`${out}/${f}`);
   }
