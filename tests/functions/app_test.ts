@@ -4,6 +4,10 @@ import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import { ClientKeys } from "../../lib/he-head/client/keys.ts";
 import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
 import { HeContext } from "../../lib/he-head/seal/context.ts";
+import { CkksContext } from "../../lib/he-head/packed/ckks_context.ts";
+import type { CkksParams } from "../../lib/he-head/packed/ckks_params.ts";
+import { encryptPackedSerialized } from "../../lib/he-head/packed/packed_client.ts";
+import { packedLayout } from "../../lib/he-head/packed/packed_layout.ts";
 import type { HeParams } from "../../lib/he-head/params/he_params.ts";
 import { packInputs, packKeys } from "../../lib/he-head/wire/payloads.ts";
 import { ExtractorMismatchError, HeadClient, ServerError } from "../../lib/client/mod.ts";
@@ -188,6 +192,58 @@ Deno.test("bad input gets the right 4xx JSON error and the next valid request st
       t.model,
       t.service.maxBodyBytes + t.service.maxKeyBytes,
     );
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("packed plan: too many queries, keys without the plan's rotations, and no keys are refused", async () => {
+  const t = await testApp();
+  try {
+    const client = await HeadClient.connect("http://fcn.test", { fetch: t.fetch });
+    const plan = client.plan("packed");
+    using ctx = await CkksContext.create(plan.params as CkksParams);
+    // Relinearisation keys only: the plan needs Galois keys for its rotation steps.
+    using wrong = ClientKeys.generate(ctx, { relin: true });
+    const res = await t.app.request(PATHS.keys, {
+      method: "POST",
+      headers: { "content-type": ENVELOPE_TYPE },
+      body: await packKeys(plan.params, wrong.evaluationKeys),
+    });
+    assert.equal(res.status, 422);
+    assert.match((await res.json()).error.message, /Galois key for rotation step/);
+    using session = await client.session("packed");
+    const net = compileModel(t.model);
+    const layout = packedLayout(
+      net.inputSize,
+      net.outputSize,
+      ctx.slots,
+      net.inputMin,
+      net.inputMax,
+    );
+    const x = randomInputs(2, 1, net.inputSize, net.inputMin, net.inputMax);
+    const one = encryptPackedSerialized(session.keys as ClientKeys<CkksContext>, x, layout);
+    const post = async (body: Uint8Array<ArrayBuffer>, keyId: string | null) =>
+      await t.app.request(PATHS.classify, {
+        method: "POST",
+        body,
+        headers: { "content-type": ENVELOPE_TYPE, ...(keyId ? { "x-key-id": keyId } : {}) },
+      });
+    const tooMany = await post(
+      await packInputs(plan.params, [new Array(17).fill(one)], 17),
+      session.keyId,
+    );
+    assert.equal(tooMany.status, 400);
+    assert.match(
+      (await tooMany.json()).error.message,
+      /expected 1 to 16 query ciphertexts, received 17/,
+    );
+    const noKeys = await post(await packInputs(plan.params, [[one]], 1), null);
+    assert.equal(noKeys.status, 400);
+    assert.equal((await noKeys.json()).error.code, "missing-key-id");
+    const ok = await post(await packInputs(plan.params, [[one]], 1), session.keyId);
+    assert.equal(ok.status, 200);
+    await ok.arrayBuffer();
   } finally {
     t.close();
   }
