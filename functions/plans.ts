@@ -26,6 +26,9 @@ import { packedLayout } from "../lib/he-head/packed/packed_layout.ts";
 import { quadraticForm } from "../lib/he-head/packed/quadratic_form.ts";
 import { HeContext } from "../lib/he-head/seal/context.ts";
 import { budgetAfterSwitch, responsePrimesToDrop } from "../lib/he-head/seal/modulus_switch.ts";
+import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
+import { galoisElement } from "../lib/he-head/seal/galois.ts";
+import { ApiError } from "./errors.ts";
 
 interface PlanBase {
   name: string;
@@ -132,6 +135,32 @@ export async function buildPlans(net: Network): Promise<Plan[]> {
   const packed = await packedPlan(net, CKKS_N4096);
   if (packed) plans.push(packed);
   return plans;
+}
+
+/**
+ * Checks that evaluation keys hold what the plan needs: relinearisation keys for every modulus,
+ * and a Galois key for every rotation step.
+ *
+ * @throws {ApiError} 422 naming what is missing.
+ */
+export function requireKeys(plan: Plan, keys: EvaluationKeys): void {
+  if (plan.needsRelinKeys && keys.relin.some((k) => k === null)) {
+    throw new ApiError(
+      422,
+      "missing-keys",
+      `plan ${plan.name} needs relinearization keys for every plaintext modulus`,
+    );
+  }
+  for (const step of plan.galoisSteps) {
+    const elt = galoisElement(step, plan.params.polyModulusDegree);
+    if (keys.galois.some((g) => !g || !g.hasKey(elt))) {
+      throw new ApiError(
+        422,
+        "missing-keys",
+        `plan ${plan.name} needs a Galois key for rotation step ${step}`,
+      );
+    }
+  }
 }
 
 /** Frees a plan's SEAL objects. */

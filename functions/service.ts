@@ -12,14 +12,13 @@ import { loadSeal } from "../lib/he-head/seal/runtime.ts";
 import { EnvelopeError } from "../lib/he-head/wire/envelope.ts";
 import { ciphertextBytes, keySwitchKeyBytes, unpackKeys } from "../lib/he-head/wire/payloads.ts";
 import { expectedPlanMs, type PlanCost } from "../lib/he-head/params/planner.ts";
-import { galoisElement } from "../lib/he-head/seal/galois.ts";
 import type { KeysResponse, ModelDescription } from "../lib/protocol/api.ts";
 import { ApiError } from "./errors.ts";
 import { KeyCache } from "./key_cache.ts";
 import { KvKeyStore, sha256Hex } from "./key_store.ts";
 import { EvaluationLimiter } from "./limiter.ts";
 import { describeModel } from "./describe.ts";
-import { buildPlans, freePlan, type Plan } from "./plans.ts";
+import { buildPlans, freePlan, type Plan, requireKeys } from "./plans.ts";
 import { runPlan } from "./run_plan.ts";
 
 /** Service limits (all have defaults). */
@@ -160,26 +159,7 @@ export class HeadService {
     const plan = this.planOf(bytes);
     const keys = await unpackKeys(plan.ctx, bytes);
     try {
-      if (plan.needsRelinKeys && keys.relin.some((k) => k === null)) {
-        throw new ApiError(
-          422,
-          "missing-keys",
-          `plan ${plan.name} needs relinearization keys for every plaintext modulus`,
-        );
-      }
-      for (const step of plan.galoisSteps) {
-        if (
-          keys.galois.some((g) =>
-            !g || !g.hasKey(galoisElement(step, plan.params.polyModulusDegree))
-          )
-        ) {
-          throw new ApiError(
-            422,
-            "missing-keys",
-            `plan ${plan.name} needs a Galois key for rotation step ${step}`,
-          );
-        }
-      }
+      requireKeys(plan, keys);
     } finally {
       keys.delete();
     }
@@ -207,6 +187,12 @@ export class HeadService {
         );
       }
       const keys = await unpackKeys(plan.ctx, inline);
+      try {
+        requireKeys(plan, keys);
+      } catch (e) {
+        keys.delete();
+        throw e;
+      }
       return { keys, release: () => keys.delete() };
     }
     if (!keyId) {

@@ -150,6 +150,19 @@ Deno.test("stateless classify: keys inline in a multipart body", async () => {
     const res = await t.app.request(PATHS.classify, { method: "POST", body: form });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("x-plan"), plan.name);
+    // Inline keys without relinearization keys: refused as keys, not a server error.
+    using bare = ClientKeys.generate(ctx, { relin: false });
+    const form2 = new FormData();
+    form2.append(
+      "inputs",
+      new Blob([
+        await packInputs(plan.params, encryptInputsSerialized(keys, x, 1, net.inputSize), 1),
+      ]),
+    );
+    form2.append("keys", new Blob([await packKeys(plan.params, bare.evaluationKeys)]));
+    const res2 = await t.app.request(PATHS.classify, { method: "POST", body: form2 });
+    assert.equal(res2.status, 422);
+    assert.equal((await res2.json()).error.code, "missing-keys");
   } finally {
     t.close();
   }
