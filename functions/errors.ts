@@ -7,6 +7,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { EnvelopeError } from "../lib/he-head/wire/envelope.ts";
+import { SealError } from "../lib/he-head/seal/runtime.ts";
 
 /** An error the API reports to the client as-is. */
 export class ApiError extends Error {
@@ -39,7 +40,12 @@ export function fromEnvelopeError(e: EnvelopeError): ApiError {
 
 /** The JSON error response for any thrown value (unknown errors are a 500, logged). */
 export function errorResponse(c: Context, e: unknown): Response {
-  const err = e instanceof EnvelopeError ? fromEnvelopeError(e) : e;
+  const err = e instanceof EnvelopeError
+    ? fromEnvelopeError(e)
+    // Inputs are validated before SEAL sees them; should SEAL still refuse one, say so.
+    : e instanceof SealError
+    ? new ApiError(422, "rejected-by-seal", e.message)
+    : e;
   if (err instanceof ApiError) {
     for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
     return c.json({ error: { code: err.code, message: err.message } }, err.status);

@@ -41,7 +41,18 @@ export async function multipartParts(
   c: Context,
   names: string[],
 ): Promise<Record<string, Uint8Array | null>> {
-  const form = await c.req.parseBody();
+  let form: Record<string, unknown>;
+  try {
+    form = await c.req.parseBody();
+  } catch (e) {
+    throw new ApiError(
+      400,
+      "bad-multipart",
+      `expected a multipart/form-data body, received one that does not parse (${
+        (e as Error).message
+      })`,
+    );
+  }
   const out: Record<string, Uint8Array | null> = {};
   for (const n of names) {
     const v = form[n];

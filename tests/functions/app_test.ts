@@ -251,6 +251,18 @@ Deno.test("packed plan: too many queries, keys without the plan's rotations, and
       (await tooMany.json()).error.message,
       /expected 1 to 16 query ciphertexts, received 17/,
     );
+    // A well-formed ciphertext at another scale than the plan's (SEAL would fail later).
+    const pt = new ctx.seal.Plaintext();
+    ctx.encoder.encode(new Float64Array(ctx.slots).fill(0.5), 2 ** 50, pt);
+    const odd = (session.keys as ClientKeys<CkksContext>).encryptor(0).encryptSymmetricSerializable(
+      pt,
+    );
+    const oddBytes = new Uint8Array(odd.saveToArray(ctx.seal.ComprModeType.none));
+    odd.delete();
+    pt.delete();
+    const badScale = await post(await packInputs(plan.params, [[oddBytes]], 1), session.keyId);
+    assert.equal(badScale.status, 400);
+    assert.match((await badScale.json()).error.message, /expected scale 1073741824/);
     const noKeys = await post(await packInputs(plan.params, [[one]], 1), null);
     assert.equal(noKeys.status, 400);
     assert.equal((await noKeys.json()).error.code, "missing-key-id");

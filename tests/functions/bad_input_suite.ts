@@ -71,6 +71,22 @@ export async function runBadInputSuite(
     relin: encryptInputsSerialized(keys, x, 1, net.inputSize)[0][0],
     galois: null,
   }]);
+  // A valid ciphertext switched one level down: well formed, but not what a client sends.
+  const lowered = await (async () => {
+    using ctx = await HeContext.create(params);
+    const rows = encryptInputsSerialized(keys, x, 1, net.inputSize).map((row) =>
+      row.map((b, i) => {
+        if (i !== 0) return b;
+        const ct = new ctx.seal.Ciphertext();
+        ct.loadFromArray(ctx.moduli[0].context, b);
+        ctx.moduli[0].evaluator.cipherModSwitchToNextInplace(ct);
+        const out = new Uint8Array(ct.saveToArray(ctx.seal.ComprModeType.none));
+        ct.delete();
+        return out;
+      })
+    );
+    return await packInputs(params, rows, 1);
+  })();
   const cases: [string, () => Promise<Response>, number, string][] = [
     ["empty body", () => post(new Uint8Array(0)), 400, "empty-body"],
     ["truncated", () => post(valid.subarray(0, valid.length - 100)), 400, "envelope-truncated"],
@@ -110,6 +126,16 @@ export async function runBadInputSuite(
       "envelope-malformed",
     ],
     ["GET on classify", () => send(PATHS.classify, null, {}, "GET"), 404, "not-found"],
+    [
+      "multipart that does not parse",
+      () =>
+        send(PATHS.classify, "--x\r\ngarbage", {
+          "content-type": "multipart/form-data; boundary=zzz",
+        }),
+      400,
+      "bad-multipart",
+    ],
+    ["a ciphertext below the top level", () => post(lowered), 400, "envelope-malformed"],
   ];
   for (const [name, request, status, code] of cases) {
     const res = await request();

@@ -100,6 +100,7 @@ function loadCiphertext(
   e: EnvelopeEntry,
   what: string,
   maxParts: number,
+  fresh = false,
 ): Ciphertext {
   checkSealHeader(e.bytes, what);
   const ct = new ctx.seal.Ciphertext();
@@ -110,6 +111,24 @@ function loadCiphertext(
         "malformed",
         `${what}: expected a ciphertext of 2..${maxParts} components, received ${ct.size()}`,
       );
+    }
+    if (fresh) {
+      // A client's input is a fresh encryption: at the top level, at the encoding scale.
+      const levels = ctx.params.coeffModulusBits.length - 1;
+      if (ct.coeffModulusSize() !== levels) {
+        throw new EnvelopeError(
+          "malformed",
+          `${what}: expected a ciphertext at the top level (${levels} primes), received ${ct.coeffModulusSize()}`,
+        );
+      }
+      const scaleBits = (ctx.params as { scaleBits?: number }).scaleBits;
+      const want = scaleBits === undefined ? 1 : 2 ** scaleBits;
+      if (ct.scale() !== want) {
+        throw new EnvelopeError(
+          "malformed",
+          `${what}: expected scale ${want}, received ${ct.scale()}`,
+        );
+      }
     }
   } catch (err) {
     ct.delete();
@@ -170,7 +189,7 @@ export async function unpackInputs(
         );
       }
       ciphertexts[want].push(
-        loadCiphertext(ctx, e, `input ${i % expect.inputs} (modulus ${want})`, 2),
+        loadCiphertext(ctx, e, `input ${i % expect.inputs} (modulus ${want})`, 2, true),
       );
     });
   } catch (err) {
