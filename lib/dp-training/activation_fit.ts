@@ -90,14 +90,29 @@ export function polynomialMse(
   return momentsMse(fitMoments(f, coefficients.length - 1, dist), coefficients);
 }
 
-function solve(a: number[][], b: number[]): number[] {
+/**
+ * Solves the square system `a x = b` by Gaussian elimination with partial pivoting (the normal
+ * equations of the fits here are small and well scaled).
+ *
+ * @example
+ * ```ts
+ * import { solveLinearSystem } from "./activation_fit.ts";
+ * solveLinearSystem([[2, 0], [0, 4]], [2, 2]); // [1, 0.5]
+ * ```
+ * @throws {RangeError} when the system is singular.
+ */
+export function solveLinearSystem(a: number[][], b: number[]): number[] {
   const n = b.length;
   const m = a.map((row, i) => [...row, b[i]]);
   for (let c = 0; c < n; c++) {
     let p = c;
     for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
     [m[c], m[p]] = [m[p], m[c]];
-    if (Math.abs(m[c][c]) < 1e-300) throw new RangeError("singular normal equations");
+    if (Math.abs(m[c][c]) < 1e-300) {
+      throw new RangeError(
+        `expected a non-singular ${n}x${n} system, received one singular at column ${c}`,
+      );
+    }
     for (let r = c + 1; r < n; r++) {
       const k = m[r][c] / m[c][c];
       for (let j = c; j <= n; j++) m[r][j] -= k * m[c][j];
@@ -129,7 +144,7 @@ export function leastSquaresFit(
   dist: PreActivationDistribution,
 ): PolynomialFit {
   const m = fitMoments(f, degree, dist);
-  const coefficients = solve(m.gram, m.target);
+  const coefficients = solveLinearSystem(m.gram, m.target);
   return { coefficients, mse: momentsMse(m, coefficients) };
 }
 

@@ -10,7 +10,12 @@
  * @module
  */
 import type { PreActivationDistribution } from "../dp-training/activation_functions.ts";
-import { type FitMoments, fitMoments, momentsMse } from "../dp-training/activation_fit.ts";
+import {
+  type FitMoments,
+  fitMoments,
+  momentsMse,
+  solveLinearSystem,
+} from "../dp-training/activation_fit.ts";
 import { MnistVariantError } from "./errors.ts";
 
 /** A dyadic least-squares fit. */
@@ -35,32 +40,6 @@ export interface DyadicFitOptions {
   maxShift?: number;
 }
 
-function solve(a: number[][], b: number[]): number[] {
-  const n = b.length;
-  const m = a.map((row, i) => [...row.slice(0, n), b[i]]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
-    [m[c], m[p]] = [m[p], m[c]];
-    if (Math.abs(m[c][c]) < 1e-300) {
-      throw new MnistVariantError(
-        "expected non-singular normal equations, received a singular system",
-      );
-    }
-    for (let r = c + 1; r < n; r++) {
-      const k = m[r][c] / m[c][c];
-      for (let j = c; j <= n; j++) m[r][j] -= k * m[c][j];
-    }
-  }
-  const x = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = m[r][n];
-    for (let j = r + 1; j < n; j++) s -= m[r][j] * x[j];
-    x[r] = s / m[r][r];
-  }
-  return x;
-}
-
 /** Least squares of the coefficients below `k` with those from `k` up fixed. */
 function refitBelow(m: FitMoments, c: number[], k: number): void {
   if (k === 0) return;
@@ -70,7 +49,7 @@ function refitBelow(m: FitMoments, c: number[], k: number): void {
     for (let j = k; j < c.length; j++) s -= m.gram[a][j] * c[j];
     return s;
   });
-  solve(gram, rhs).forEach((v, a) => (c[a] = v));
+  solveLinearSystem(gram, rhs).forEach((v, a) => (c[a] = v));
 }
 
 function roundedAt(m: FitMoments, shift: number): number[] | null {

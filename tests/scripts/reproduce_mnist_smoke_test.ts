@@ -28,6 +28,7 @@ Deno.test("reproduce:mnist --quick --images 3: encrypted predictions equal the i
   const [v] = result.variants;
   assert.equal(v.encrypted_images, 3);
   assert.equal(v.encrypted_mismatches, 0, "SIMD batch equals the integer reference");
+  assert.equal(v.poly_mismatches, 0, "poly single image equals the integer reference");
   assert.ok(
     v.hops_total.ct_ct_mul > 0 && v.hops_total.plain_mul_dense === 0,
     "power-of-two weights need no dense plaintext",
