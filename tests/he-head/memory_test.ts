@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   ClientKeys,
   compileModel,
+  decryptOutputs,
   encryptInputs,
   encryptInputsSerialized,
   evaluateEncrypted,
@@ -62,4 +63,33 @@ Deno.test("1,000 encrypted evaluations keep the WASM heap flat (errors included)
   for (let i = 0; i < 1000; i++) await round(i);
   assert.equal(heapBytes(), warm, `heap grew from ${warm} to ${heapBytes()} bytes`);
   inputs.flat().forEach((c) => c.delete());
+});
+
+Deno.test("consumeInputs: inputs freed by the evaluation (also on failure), same logits", async () => {
+  const net = compileModel(randomHead(11, 6, 3, 2));
+  const { params } = selectParameters(net, { encoding: "simd", batchSize: 4 });
+  using ctx = await HeContext.create(params);
+  using keys = ClientKeys.generate(ctx);
+  using evalKeys = EvaluationKeys.load(ctx, keys.evaluationKeys);
+  const x = randomInputs(3, 4, 6, 0, 15);
+  const kept = encryptInputs(keys, x, 4, 6);
+  const want = evaluateEncrypted(ctx, net, kept, evalKeys);
+  const consumed = encryptInputs(keys, x, 4, 6);
+  const got = evaluateEncrypted(ctx, net, consumed, evalKeys, { consumeInputs: true });
+  try {
+    assert.ok(consumed.flat().every((c) => c.isDeleted()), "inputs freed by the evaluation");
+    assert.ok(kept.flat().every((c) => !c.isDeleted()), "inputs kept by default");
+    assert.deepEqual(decryptOutputs(keys, got, 4), decryptOutputs(keys, want, 4));
+  } finally {
+    freeResult(want);
+    freeResult(got);
+    kept.flat().forEach((c) => c.delete());
+  }
+  // Without relinearization keys the evaluation fails half-way; the inputs are freed anyway.
+  const failing = encryptInputs(keys, x, 4, 6);
+  assert.throws(
+    () => evaluateEncrypted(ctx, net, failing, null, { consumeInputs: true }),
+    /relinearization keys/,
+  );
+  assert.ok(failing.flat().every((c) => c.isDeleted()));
 });

@@ -77,7 +77,11 @@ export async function runModulusTask(task: ModulusTask): Promise<ModulusResult> 
   const encryptMs = performance.now() - t;
   try {
     t = performance.now();
-    const result = evaluateEncrypted(ctx, net, [inputs], evalKeys, task.options);
+    // The evaluation frees the inputs as it goes (peak memory), also when it fails.
+    const result = evaluateEncrypted(ctx, net, [inputs], evalKeys, {
+      ...task.options,
+      consumeInputs: true,
+    });
     const evalMs = performance.now() - t;
     try {
       const noiseBits = Math.min(...outputNoiseBudgets(keys, result));
@@ -112,6 +116,7 @@ export async function runModulusTask(task: ModulusTask): Promise<ModulusResult> 
       freeResult(result);
     }
   } finally {
-    inputs.forEach((c) => c.delete());
+    // Freed by the evaluation unless it refused them before starting.
+    for (const c of inputs) if (!c.isDeleted()) c.delete();
   }
 }
