@@ -4,11 +4,10 @@ import {
   CalibrationError,
   parsePrivacyArgs,
   parseTrainArgs,
-  seededRandom,
   trainPrivateHead,
   UsageError,
 } from "../../lib/dp-training/mod.ts";
-import { SYNTHETIC_INPUT, syntheticExamples } from "./synthetic.ts";
+import { tinyHeadOptions } from "./synthetic.ts";
 
 function rejects(args: string[], message: RegExp): void {
   assert.throws(
@@ -120,22 +119,13 @@ Deno.test("privacy: the task prints {epsilon, order} as its last stdout line", a
 Deno.test("train: a target epsilon no sigma can reach within the epoch budget is a clear error", async () => {
   await initTf();
   const run = (targetEpsilon: number, epochs: number) =>
-    trainPrivateHead({
-      train: syntheticExamples(60, 3, "train"),
-      test: syntheticExamples(30, 3, "test"),
-      input: SYNTHETIC_INPUT,
-      classes: ["a", "b", "c"],
-      name: "tiny",
-      hidden: [4],
-      activation: { kind: "relu-aq", coefficients: [0.125, 0.5, 0.25] },
-      privacy: { targetEpsilon, delta: 1e-5 },
-      epochs,
-      batchSize: 15,
-      clipNorm: 1,
-      learningRate: 0.05,
-      sparsity: 0.5,
-      random: seededRandom(1),
-    });
+    trainPrivateHead(
+      tinyHeadOptions(1, {
+        privacy: { targetEpsilon, delta: 1e-5 },
+        epochs,
+        pruneSteps: undefined,
+      }),
+    );
   assert.throws(
     () => run(0.02, 50),
     (e: unknown) =>

@@ -12,7 +12,7 @@ import {
   toTensorBatch,
   trainPrivateHead,
 } from "../../lib/dp-training/mod.ts";
-import { SYNTHETIC_INPUT, syntheticExamples } from "./synthetic.ts";
+import { tinyHeadOptions } from "./synthetic.ts";
 
 await initTf();
 
@@ -97,24 +97,7 @@ Deno.test("a fully frozen layer contributes nothing to the clipped norm but its 
 });
 
 function tinyRun(seed: string, overrides: Partial<PrivateHeadOptions> = {}) {
-  return trainPrivateHead({
-    train: syntheticExamples(60, 3, "train"),
-    test: syntheticExamples(30, 3, "test"),
-    input: SYNTHETIC_INPUT,
-    classes: ["a", "b", "c"],
-    name: "tiny",
-    hidden: [4],
-    activation: { kind: "relu-aq", coefficients: [0.125, 0.5, 0.25] },
-    privacy: { targetEpsilon: 8, delta: 1e-5 },
-    epochs: 4,
-    batchSize: 15,
-    clipNorm: 1,
-    learningRate: 0.05,
-    sparsity: 0.5,
-    pruneSteps: 1,
-    random: seededRandom(seed),
-    ...overrides,
-  });
+  return trainPrivateHead(tinyHeadOptions(seed, overrides));
 }
 
 Deno.test("the same seed reproduces the same model bit for bit; another seed does not", () => {

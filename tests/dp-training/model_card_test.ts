@@ -6,10 +6,9 @@ import {
   cardMetadata,
   modelCardMarkdown,
   type PrivateFeatures,
-  seededRandom,
   trainPrivateHead,
 } from "../../lib/dp-training/mod.ts";
-import { SYNTHETIC_INPUT, syntheticExamples } from "./synthetic.ts";
+import { SYNTHETIC_INPUT, syntheticExamples, tinyHeadOptions } from "./synthetic.ts";
 
 await initTf();
 
@@ -23,20 +22,11 @@ Deno.test("the model card reports the composed privacy, every stage's accuracy a
     classes: ["a", "b", "c"],
     preprocessing: "synthetic",
   };
-  const r = trainPrivateHead({
-    ...data,
+  const r = trainPrivateHead(tinyHeadOptions(3, {
     name: "card",
-    hidden: [4],
     activation: { kind: "swish-aq", coefficients: [0.0625, 0.5, 0.125] },
     privacy: { targetEpsilon: 2, delta: 1e-5 },
-    epochs: 4,
-    batchSize: 15,
-    clipNorm: 1,
-    learningRate: 0.05,
-    sparsity: 0.5,
-    pruneSteps: 1,
-    random: seededRandom(3),
-  });
+  }));
   const card = buildModelCard(r, {
     modelPath: "x.json",
     data,

@@ -1,6 +1,10 @@
 /** Tiny synthetic private data for the DP training tests. @module */
 import type { InputSpec } from "../../lib/he-head/model/format.ts";
-import { type IntegerExamples, seededRandom } from "../../lib/dp-training/mod.ts";
+import {
+  type IntegerExamples,
+  type PrivateHeadOptions,
+  seededRandom,
+} from "../../lib/dp-training/mod.ts";
 
 /** The input format of the synthetic features: 4-bit integers at scale 2^-2. */
 export const SYNTHETIC_INPUT: InputSpec = { shape: [6], min: 0, max: 15, scale_log2: 2 };
@@ -20,4 +24,29 @@ export function syntheticExamples(count: number, classes: number, seed: string):
     }
   }
   return { x, y, count };
+}
+
+/** Options of a tiny private head on the synthetic data (eps 8, 4 epochs), with overrides. */
+export function tinyHeadOptions(
+  seed: string | number,
+  overrides: Partial<PrivateHeadOptions> = {},
+): PrivateHeadOptions {
+  return {
+    train: syntheticExamples(60, 3, "train"),
+    test: syntheticExamples(30, 3, "test"),
+    input: SYNTHETIC_INPUT,
+    classes: ["a", "b", "c"],
+    name: "tiny",
+    hidden: [4],
+    activation: { kind: "relu-aq", coefficients: [0.125, 0.5, 0.25] },
+    privacy: { targetEpsilon: 8, delta: 1e-5 },
+    epochs: 4,
+    batchSize: 15,
+    clipNorm: 1,
+    learningRate: 0.05,
+    sparsity: 0.5,
+    pruneSteps: 1,
+    random: seededRandom(seed),
+    ...overrides,
+  };
 }

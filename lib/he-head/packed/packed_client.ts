@@ -5,29 +5,44 @@
  *
  * @module
  */
-import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
+import type { Ciphertext, Plaintext } from "node-seal/dist/seal_throws.d.ts";
 import type { ClientKeys } from "../client/keys.ts";
 import { sealCall } from "../seal/runtime.ts";
 import type { CkksContext } from "./ckks_context.ts";
 import { type PackedLayout, slotVector } from "./packed_layout.ts";
 import { packFeatures } from "./quadratic_form.ts";
 
-function encode(keys: ClientKeys<CkksContext>, x: ArrayLike<number>, layout: PackedLayout) {
-  if (x.length !== layout.inputs) {
-    throw new RangeError(`expected ${layout.inputs} features, received ${x.length}`);
-  }
-  const ctx = keys.ctx;
+/** Encodes a full slot vector at the context's scale. */
+function encodeSlots(ctx: CkksContext, slots: Float64Array): Plaintext {
   const pt = new ctx.seal.Plaintext();
   try {
-    sealCall(
-      "encode",
-      () => ctx.encoder.encode(slotVector(packFeatures(x), layout), ctx.scale, pt),
-    );
+    sealCall("encode", () => ctx.encoder.encode(slots, ctx.scale, pt));
   } catch (e) {
     pt.delete();
     throw e;
   }
   return pt;
+}
+
+function encode(keys: ClientKeys<CkksContext>, x: ArrayLike<number>, layout: PackedLayout) {
+  if (x.length !== layout.inputs) {
+    throw new RangeError(`expected ${layout.inputs} features, received ${x.length}`);
+  }
+  return encodeSlots(keys.ctx, slotVector(packFeatures(x), layout));
+}
+
+/** Encrypts `pt` into a new ciphertext and frees `pt` (also on failure). */
+function encryptOwned(keys: ClientKeys<CkksContext>, pt: Plaintext): Ciphertext {
+  const ct = new keys.ctx.seal.Ciphertext();
+  try {
+    sealCall("encrypt", () => keys.encryptor(0).encryptSymmetric(pt, ct));
+  } catch (e) {
+    ct.delete();
+    throw e;
+  } finally {
+    pt.delete();
+  }
+  return ct;
 }
 
 /** Encrypts one query into SEAL's seeded serialization (for an envelope). */
@@ -55,17 +70,7 @@ export function encryptPacked(
   x: ArrayLike<number>,
   layout: PackedLayout,
 ): Ciphertext {
-  const pt = encode(keys, x, layout);
-  const ct = new keys.ctx.seal.Ciphertext();
-  try {
-    sealCall("encrypt", () => keys.encryptor(0).encryptSymmetric(pt, ct));
-  } catch (e) {
-    ct.delete();
-    throw e;
-  } finally {
-    pt.delete();
-  }
-  return ct;
+  return encryptOwned(keys, encode(keys, x, layout));
 }
 
 /** The real-valued logits: `outputFactor` times the first `outputs` slots of a result. */
@@ -99,16 +104,5 @@ export function encryptPackedImage(
     const i = s % period;
     slots[s] = i < x.length ? x[i] * inputUnit : 0;
   }
-  const pt = new ctx.seal.Plaintext();
-  const ct = new ctx.seal.Ciphertext();
-  try {
-    sealCall("encode", () => ctx.encoder.encode(slots, ctx.scale, pt));
-    sealCall("encrypt", () => keys.encryptor(0).encryptSymmetric(pt, ct));
-  } catch (e) {
-    ct.delete();
-    throw e;
-  } finally {
-    pt.delete();
-  }
-  return ct;
+  return encryptOwned(keys, encodeSlots(ctx, slots));
 }

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { matVecGeometry, pow2AtLeast } from "./packed_matvec.ts";
 import { packedLength } from "./quadratic_form.ts";
 
 /** Geometry of a packed evaluation. */
@@ -32,8 +33,6 @@ export interface PackedLayout {
   galoisSteps: number[];
 }
 
-const pow2AtLeast = (x: number) => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
-
 /**
  * The layout for `d` inputs in `[min, max]` and `C` outputs over `slots` slots.
  *
@@ -53,16 +52,10 @@ export function packedLayout(
       `the packed plan needs ${length} slots for ${d} inputs (d(d+1)/2 + d), more than the ${slots} available`,
     );
   }
-  const stride = pow2AtLeast(outputs);
-  if (stride > period) {
+  if (pow2AtLeast(outputs) > period) {
     throw new RangeError(`expected at most ${period} outputs, received ${outputs}`);
   }
-  const baby = 2 ** Math.ceil(Math.log2(stride) / 2);
-  const giant = stride / baby;
-  const steps: number[] = [];
-  for (let b = 1; b < baby; b++) steps.push(b);
-  for (let g = 1; g < giant; g++) steps.push(g * baby);
-  for (let s = stride; s < period; s *= 2) steps.push(s);
+  const { stride, baby, giant, steps } = matVecGeometry(outputs, period);
   const m = Math.max(Math.abs(min), Math.abs(max), 1);
   return {
     slots,

@@ -23,7 +23,8 @@ export interface RealMatrix {
   values: Float64Array;
 }
 
-const pow2AtLeast = (x: number) => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
+/** The smallest power of two `>= x` (1 for `x <= 1`). */
+export const pow2AtLeast = (x: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
 
 /** Geometry of one packed product. */
 export interface MatVecGeometry {

@@ -15,7 +15,7 @@ import type { IntRow, LinearOp, Network, Pow2Row } from "../model/network.ts";
 import { sealCall } from "../seal/runtime.ts";
 import type { CkksContext } from "./ckks_context.ts";
 import type { CkksParams } from "./ckks_params.ts";
-import { matVecGeometry, PackedMatVec, type RealMatrix } from "./packed_matvec.ts";
+import { matVecGeometry, PackedMatVec, pow2AtLeast, type RealMatrix } from "./packed_matvec.ts";
 
 /** One product stage of the packed network. */
 export interface PackedStage {
@@ -43,8 +43,6 @@ export interface PackedNetworkPlan {
   /** Levels (rescales) the evaluation needs. */
   levels: number;
 }
-
-const pow2AtLeast = (x: number) => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
 
 function realMatrix(op: LinearOp): RealMatrix {
   const unit = 2 ** -(op.outScale - op.inScale);
