@@ -40,3 +40,25 @@ Deno.test("reproduce:mnist --quick --images 3: encrypted predictions equal the i
   }
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("reproduce:mnist refuses bad options before any work, naming option and value", async () => {
+  for (
+    const [args, message] of [
+      [["--images", "0"], /--images: expected an integer in \[1, 8192\], received 0/],
+      [
+        ["--baseline-poly-max-s=-5"],
+        /--baseline-poly-max-s: expected an integer .* received -5/,
+      ],
+      [["--workers", "two"], /--workers: expected an integer in \[1, 16\], received two/],
+    ] as const
+  ) {
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", "scripts/reproduce_mnist.ts", ...args],
+      cwd: new URL("../../", import.meta.url),
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.notEqual(code, 0, args.join(" "));
+    assert.match(new TextDecoder().decode(stderr), message);
+  }
+});
