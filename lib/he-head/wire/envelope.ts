@@ -19,7 +19,7 @@ export type Bytes = Uint8Array<ArrayBuffer>;
 export type EnvelopeKind = "ciphertexts" | "keys" | "results";
 
 /** What an entry holds. */
-export type EntryTag = "ciphertext" | "constant" | "relin-keys" | "galois-keys";
+export type EntryTag = "ciphertext" | "constant" | "relin-keys" | "galois-keys" | "public-key";
 
 /** One entry of an envelope. */
 export interface EnvelopeEntry {
@@ -70,7 +70,8 @@ const MAGIC = [0x46, 0x43, 0x4e, 0x45]; // "FCNE"
 const HEAD = 52;
 const SUM = 32;
 const KINDS: EnvelopeKind[] = ["ciphertexts", "keys", "results"];
-const TAGS: EntryTag[] = ["ciphertext", "constant", "relin-keys", "galois-keys"];
+// New tags go at the end: an entry's tag byte is its index here.
+const TAGS: EntryTag[] = ["ciphertext", "constant", "relin-keys", "galois-keys", "public-key"];
 const FLAG_DEFLATE = 1;
 
 async function sha256(data: Uint8Array): Promise<Uint8Array> {
