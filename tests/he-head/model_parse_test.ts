@@ -174,3 +174,54 @@ Deno.test("JSON that does not parse is a ModelFormatError too", () => {
     (e) => e instanceof ModelFormatError && /expected JSON/.test(e.message),
   );
 });
+
+Deno.test("a privacy block must say where its noise came from: crypto or seeded", () => {
+  const claim = { epsilon: 3, delta: 1e-5, accountant: "rdp" };
+  const withPrivacy = (privacy: unknown): Mutable => ({ ...randomHead(1), metadata: { privacy } });
+  for (const noise_source of ["crypto", "seeded"]) {
+    const m = parseModel(withPrivacy({ ...claim, noise_source, not_covered: ["x"] }));
+    assert.equal(m.metadata!.privacy!.noise_source, noise_source);
+  }
+  assert.equal(parseModel({ ...randomHead(1), metadata: {} }).metadata!.privacy, undefined);
+  const field = /^model\.metadata\.privacy\.noise_source$/;
+  refused(
+    (m) => (m.metadata = { privacy: claim }),
+    field,
+    /expected "crypto" or "seeded" \(where the DP noise came from\), received nothing/,
+  );
+  refused(
+    (m) => (m.metadata = { privacy: { ...claim, noise_source: "secure" } }),
+    field,
+    /expected "crypto" or "seeded" .*, received the string "secure"/,
+  );
+  refused(
+    (m) => (m.metadata = { privacy: { ...claim, noise_source: true } }),
+    field,
+    /received boolean true/,
+  );
+  refused(
+    (m) => (m.metadata = { privacy: null }),
+    /^model\.metadata\.privacy$/,
+    /expected an object, received null/,
+  );
+  refused(
+    (m) => (m.metadata = { privacy: { ...claim, epsilon: 0, noise_source: "crypto" } }),
+    /^model\.metadata\.privacy\.epsilon$/,
+    /expected a finite number > 0, received number 0/,
+  );
+  refused(
+    (m) => (m.metadata = { privacy: { ...claim, delta: 1, noise_source: "crypto" } }),
+    /^model\.metadata\.privacy\.delta$/,
+    /expected a number in \[0, 1\), received number 1/,
+  );
+  refused(
+    (m) => (m.metadata = { privacy: { ...claim, noise_source: "crypto", not_covered: [""] } }),
+    /^model\.metadata\.privacy\.not_covered\[0\]$/,
+    /expected a non-empty string/,
+  );
+  refused(
+    (m) => (m.metadata = { privacy: { ...claim, noise_source: "crypto", not_covered: "all" } }),
+    /^model\.metadata\.privacy\.not_covered$/,
+    /expected an array/,
+  );
+});

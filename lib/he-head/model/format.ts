@@ -150,6 +150,35 @@ export type Layer =
   | FlattenLayer
   | ActivationLayer;
 
+/**
+ * Where the DP noise (and the Poisson sampling) of a training came from: `"crypto"` is
+ * `crypto.getRandomValues`, secret, and the guarantee holds; `"seeded"` is a seeded,
+ * reproducible generator: anyone who knows the seed can replay the noise, so the model is NOT
+ * private (experiments and tests only).
+ */
+export const NOISE_SOURCES = ["crypto", "seeded"] as const;
+
+/** One of {@linkcode NOISE_SOURCES}. */
+export type NoiseSource = typeof NOISE_SOURCES[number];
+
+/**
+ * The differential-privacy claim of the training that produced the weights
+ * (`metadata.privacy`). Its absence means the model makes no DP claim.
+ */
+export interface PrivacyMetadata {
+  /** Total epsilon over every phase that touched the private training data (> 0). */
+  epsilon: number;
+  /** Delta, in [0, 1). */
+  delta: number;
+  /** How the guarantee was computed, for people. */
+  accountant?: string;
+  /** Where the noise came from; the guarantee holds only for `"crypto"`. */
+  noise_source: NoiseSource;
+  /** What the guarantee does not cover (hyperparameter search, test-split figures, ...). */
+  not_covered?: string[];
+  [key: string]: unknown;
+}
+
 /** Everything a model card carries; free to extend, never secret. */
 export interface ModelMetadata {
   /** Free text for people. */
@@ -157,7 +186,7 @@ export interface ModelMetadata {
   /** Content hash (and name) of the public feature extractor the head expects. */
   extractor?: { id: string; name?: string; feature_layer?: string };
   /** The differential-privacy guarantee of the training that produced the weights. */
-  privacy?: { epsilon: number; delta: number; accountant?: string; [key: string]: unknown };
+  privacy?: PrivacyMetadata;
   /** Measured accuracies, fractions in [0, 1]. */
   accuracy?: Record<string, number>;
   [key: string]: unknown;

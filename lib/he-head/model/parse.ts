@@ -13,6 +13,8 @@ import {
   type Layer,
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
+  NOISE_SOURCES,
+  type PrivacyMetadata,
   type QuantizedModel,
   type WeightTensor,
 } from "./format.ts";
@@ -240,8 +242,42 @@ function checkInput(v: unknown, c: Ctx): InputSpec {
 }
 
 /**
+ * `metadata.privacy`, when present: the DP claim. `epsilon` > 0 and finite, `delta` in [0, 1),
+ * `noise_source` one of {@linkcode NOISE_SOURCES} (required: a claim must say whether its noise
+ * was secret), `accountant` a string and `not_covered` an array of strings when given.
+ */
+function checkPrivacy(v: unknown, c: Ctx): PrivacyMetadata {
+  const p = obj(v, c);
+  const eps = p.epsilon;
+  if (typeof eps !== "number" || !(eps > 0) || !Number.isFinite(eps)) {
+    c.at("epsilon").fail(`expected a finite number > 0, received ${describe(eps)}`);
+  }
+  const delta = p.delta;
+  if (typeof delta !== "number" || !(delta >= 0 && delta < 1)) {
+    c.at("delta").fail(`expected a number in [0, 1), received ${describe(delta)}`);
+  }
+  if (p.accountant !== undefined) str(p.accountant, c.at("accountant"));
+  const source = p.noise_source;
+  if (!(NOISE_SOURCES as readonly unknown[]).includes(source)) {
+    c.at("noise_source").fail(
+      `expected ${NOISE_SOURCES.map((s) => JSON.stringify(s)).join(" or ")} (where the DP noise ` +
+        `came from), received ${source === undefined ? "nothing" : describe(source)}`,
+    );
+  }
+  if (p.not_covered !== undefined) {
+    arr(p.not_covered, c.at("not_covered")).forEach((x, i) => {
+      if (str(x, c.at("not_covered").at(i)).trim() === "") {
+        c.at("not_covered").at(i).fail("expected a non-empty string, received an empty one");
+      }
+    });
+  }
+  return p as PrivacyMetadata;
+}
+
+/**
  * Validates a parsed JSON document and returns it as a {@linkcode QuantizedModel}. Every field is
- * checked, then the network is compiled to check that shapes and scales agree layer by layer.
+ * checked (including the DP claim `metadata.privacy`, whose `noise_source` is required), then the
+ * network is compiled to check that shapes and scales agree layer by layer.
  *
  * @throws {ModelFormatError} naming the layer and field that is wrong.
  */
@@ -267,7 +303,10 @@ export function parseModel(doc: unknown): QuantizedModel {
   if (m.classes !== undefined) {
     arr(m.classes, root.at("classes")).forEach((x, i) => str(x, root.at("classes").at(i)));
   }
-  if (m.metadata !== undefined) obj(m.metadata, root.at("metadata"));
+  if (m.metadata !== undefined) {
+    const meta = obj(m.metadata, root.at("metadata"));
+    if (meta.privacy !== undefined) checkPrivacy(meta.privacy, root.at("metadata").at("privacy"));
+  }
   const model = m as unknown as QuantizedModel;
   compileModel(model);
   return model;
