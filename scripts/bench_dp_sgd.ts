@@ -1,13 +1,14 @@
 /**
  * `deno run -A scripts/bench_dp_sgd.ts [--features raw|extractor] [--hidden 32] [--batch-size 64]
- *  [--repeats 5] [--json]` (also `deno task bench:dp-sgd`)
+ *  [--repeats 5] [--seeded-noise] [--json]` (also `deno task bench:dp-sgd`)
  *
  * DP-SGD epoch time against ordinary (non-private) training of the same head on the same data,
  * in the same run, alternating so both see the same machine state: median milliseconds per
  * epoch over `--repeats` epochs each, and their ratio (target at most 3x). For reference it also
  * times one epoch of naive per-example gradients (one backward pass per example, the loop the
- * zero-perturbation trick avoids). A human table goes to stderr; with `--json` one JSON object is
- * the last line of stdout.
+ * zero-perturbation trick avoids). Sampling and noise come from `crypto.getRandomValues` with the
+ * summed Gaussian sampler, as in `deno task train` (`--seeded-noise`: from `seedrandom`). A human
+ * table goes to stderr; with `--json` one JSON object is the last line of stdout.
  *
  * @module
  */
@@ -24,6 +25,8 @@ import {
   meanGradient,
   poissonSample,
   quantizedActivation,
+  type RandomSource,
+  secureRandom,
   seededRandom,
   toTensorBatch,
   type TrainingSet,
@@ -37,6 +40,7 @@ const { values: args } = parseArgs({
     hidden: { type: "string", default: "32" },
     "batch-size": { type: "string", default: "64" },
     repeats: { type: "string", default: "5" },
+    "seeded-noise": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   },
 });
@@ -54,6 +58,9 @@ if (args.features !== "raw" && args.features !== "extractor") {
   throw new RangeError(`--features: expected raw or extractor, received ${args.features}`);
 }
 const log = (s: string) => console.error(s);
+/** Sampling and noise randomness of a timed epoch. */
+const noiseRandom = (seed: number): RandomSource =>
+  args["seeded-noise"] ? seededRandom(`${seed}/dp-sgd`) : secureRandom();
 
 const backend = await initTf();
 const data = await loadPrivateFeatures("uci-digits", args.features);
@@ -84,7 +91,7 @@ function epoch(privacy: boolean, seed: number): number {
     steps,
     sampleRate: q,
     optimizer: adam({ learningRate: 0.01 }),
-    random: seededRandom(seed),
+    random: noiseRandom(seed),
     privacy: privacy ? { clipNorm: 1, noiseMultiplier: 1.1 } : null,
   });
   return performance.now() - t0;
@@ -93,7 +100,7 @@ function epoch(privacy: boolean, seed: number): number {
 /** One epoch of DP-SGD with per-example gradients from one backward pass per example. */
 function naiveEpoch(seed: number): number {
   const head = newHead();
-  const random = seededRandom(seed);
+  const random = noiseRandom(seed);
   const noise = new GaussianMechanism({ sensitivity: 1, noiseMultiplier: 1.1, random });
   const opt = adam({ learningRate: 0.01 });
   const t0 = performance.now();
@@ -134,6 +141,7 @@ const mPlain = median(plain), mDp = median(dp);
 const result = {
   backend,
   features: args.features,
+  noise_source: args["seeded-noise"] ? "seeded" : "crypto",
   examples: train.count,
   input_dim: dim,
   hidden,
@@ -156,6 +164,7 @@ log(
 );
 log(
   `uci-digits ${args.features} features: ${train.count} examples, ${dim} -> ${hidden} -> ` +
-    `${train.classes}, expected batch ${batch}, ${steps} steps/epoch, ${repeats} repeats, ${backend}`,
+    `${train.classes}, expected batch ${batch}, ${steps} steps/epoch, ${repeats} repeats, ${backend}, ` +
+    `noise ${result.noise_source}`,
 );
 if (args.json) console.log(JSON.stringify(result));

@@ -3,9 +3,11 @@
  *  [--results results/dp_training] [train options...] [--json]` (also `deno task dp-sweep`)
  *
  * Accuracy against privacy: trains the head at each target epsilon (delta from the train options,
- * default 1e-5) for each seed, with every other option as `deno task train` takes it, and reports
+ * default 1e-5) once per seed, with every other option as `deno task train` takes it, and reports
  * the median test accuracy on the private test split after float training, pruning and
- * quantization (exact integer inference of the exported model). Writes
+ * quantization (exact integer inference of the exported model). The seeds seed initialisation;
+ * sampling and noise come from `crypto.getRandomValues`, fresh for every run, so the figures vary
+ * from run to run (`--seeded-noise` makes them reproducible, as for `deno task train`). Writes
  * `<results>/accuracy_vs_epsilon_<dataset>.{json,md,svg}`; the table goes to stderr and, with
  * `--json`, one JSON object is the last stdout line. Models are not written.
  *
@@ -14,6 +16,7 @@
 import { initTf } from "../lib/tfjs/runtime.ts";
 import { median } from "../lib/report/mod.ts";
 import {
+  dpNoiseRandom,
   lineChartSvg,
   loadPrivateFeatures,
   parseTrainArgs,
@@ -76,7 +79,7 @@ for (const eps of epsilons) {
       sparsity: base.sparsity,
       exponentLevels: base.exponentLevels,
       random: seededRandom(seed),
-      noiseRandom: seededRandom(`${seed}/dp-sgd`),
+      noiseRandom: dpNoiseRandom({ seededNoise: base.seededNoise, seed }),
     });
     sigma = r.noiseMultiplier;
     runs.push({ seed, ...r.testAccuracy });
@@ -94,12 +97,15 @@ for (const eps of epsilons) {
 bar.done();
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const noiseSource = base.seededNoise ? "seeded" : "crypto";
 const md = [
   `# Test accuracy against epsilon: ${base.dataset} (${base.features} features)`,
   "",
-  `Median over seeds ${
-    seeds.join(", ")
-  } on the private test split (${data.test.count} examples); ` +
+  `Median over ${seeds.length} runs (initialisation seeds ${seeds.join(", ")}; sampling and ` +
+  (base.seededNoise
+    ? "noise seeded from the same seeds, --seeded-noise, reproducible) "
+    : "noise fresh from crypto.getRandomValues, so another run gives other figures) ") +
+  `on the private test split (${data.test.count} examples); ` +
   `delta ${base.delta}, ${base.conversion} conversion, ${base.epochs} epochs over all phases, ` +
   `expected batch ${base.batchSize}, C = ${base.clipNorm}, hidden [${base.hidden}], ${act.kind}, ` +
   `sparsity ${base.sparsity}. "quantized" is exact integer inference of the exported model.`,
@@ -145,7 +151,14 @@ const svg = lineChartSvg({
 });
 await Deno.mkdir(resultsDir, { recursive: true });
 const stem = `${resultsDir}/accuracy_vs_epsilon_${base.dataset.replace("-", "_")}`;
-const report = { dataset: base.dataset, features: base.features, delta: base.delta, seeds, points };
+const report = {
+  dataset: base.dataset,
+  features: base.features,
+  delta: base.delta,
+  noise_source: noiseSource,
+  seeds,
+  points,
+};
 await Deno.writeTextFile(`${stem}.json`, JSON.stringify(report, null, 2) + "\n");
 await Deno.writeTextFile(`${stem}.md`, md.join("\n"));
 await Deno.writeTextFile(`${stem}.svg`, svg);

@@ -1,19 +1,21 @@
 /**
  * `deno run -A scripts/dp_validation_sweep.ts '<json grid>' [uci-digits|breast-cancer]
- *  [extractor|raw] [--extractor PATH]`
+ *  [extractor|raw] [--extractor PATH] [--seeded-noise]`
  *
  * The hyperparameter search behind the trainer's defaults, kept reproducible: the private
  * TRAINING split is cut (seeded) into 77% fit / 23% validation, and each grid point
  * (`{"eps": 3, "lr": 0.01, "batch": 64, "epochs": 60, "clip": 1, "hidden": [32],
  * "sparsity": 0.5, "levels": 8, "act": "relu"}`, any subset; no `eps` = no DP) is trained with
  * seeds 1, 2, 3. Prints the mean validation accuracy after float training, pruning and
- * quantization. The test split is never touched. Tuning on private data is not covered by the
- * privacy accounting (see docs/dp_training.md).
+ * quantization. The test split is never touched. Seeds 1, 2, 3 seed initialisation; sampling and
+ * noise come from `crypto.getRandomValues` unless `--seeded-noise` (reproducible). Tuning on
+ * private data is not covered by the privacy accounting (see docs/dp_training.md).
  *
  * @module
  */
 import { initTf } from "../lib/tfjs/runtime.ts";
 import {
+  dpNoiseRandom,
   type IntegerExamples,
   loadPrivateFeatures,
   quantizedActivation,
@@ -26,6 +28,7 @@ const positional = Deno.args.filter((a, i) =>
 );
 const extractorAt = Deno.args.indexOf("--extractor");
 const extractor = extractorAt >= 0 ? Deno.args[extractorAt + 1] : undefined;
+const seededNoise = Deno.args.includes("--seeded-noise");
 const grid = JSON.parse(positional[0] ?? "[{}]") as Record<string, unknown>[];
 const dataset = (positional[1] ?? "uci-digits") as "uci-digits" | "breast-cancer";
 const features = (positional[2] ?? "extractor") as "raw" | "extractor";
@@ -66,6 +69,7 @@ for (const g of grid) {
       sparsity: (g.sparsity as number) ?? 0.5,
       exponentLevels: g.levels as number | undefined,
       random: seededRandom(seed),
+      noiseRandom: dpNoiseRandom({ seededNoise, seed: String(seed) }),
     }).testAccuracy
   );
   const mean = (k: "float" | "pruned" | "quantized") =>

@@ -1,11 +1,14 @@
 /**
  * `deno task train --dataset uci-digits --target-epsilon 3 --delta 1e-5 [--hidden 32]
- *  [--sparsity 0.5] [--seed 1] [--epochs N] [--out models/head/uci_digits.json] [--json]`
+ *  [--sparsity 0.5] [--seed 1] [--seeded-noise] [--epochs N] [--out models/head/uci_digits.json]
+ *  [--json]`
  *
  * Trains a head on private data with DP-SGD (one privacy budget over training, pruning and
  * power-of-two quantization), writes the model (validated by the model format) and its model
- * card (`<out>.card.json`, `<out>.card.md`). A progress bar goes to stderr; with `--json` the
- * card is the last line of stdout. `--help` lists every option.
+ * card (`<out>.card.json`, `<out>.card.md`). Sampling and noise come from
+ * `crypto.getRandomValues` (`noise_source: "crypto"`); `--seeded-noise` makes them reproducible
+ * and the model NOT private (`noise_source: "seeded"`). A progress bar goes to stderr; with
+ * `--json` the card is the last line of stdout. `--help` lists every option.
  *
  * @module
  */
@@ -15,12 +18,12 @@ import { writeModel } from "../lib/he-head/model/parse.ts";
 import {
   buildModelCard,
   cardMetadata,
+  dpNoiseRandom,
   loadPrivateFeatures,
   modelCardMarkdown,
   parseTrainArgs,
   ProgressBar,
   quantizedActivation,
-  secureRandom,
   seededRandom,
   TRAIN_USAGE,
   trainPrivateHead,
@@ -39,10 +42,11 @@ async function main(): Promise<number> {
   const data = await loadPrivateFeatures(o.dataset, o.features, { extractor: o.extractor });
   const activation = quantizedActivation(o.activation, o.activationDegree);
   const dp = o.targetEpsilon !== null;
-  if (dp && !o.secureRng) {
+  if (dp && o.seededNoise) {
     log(
-      "warning: DP-SGD sampling and noise come from a seeded, predictable generator (seedrandom); " +
-        "the guarantee assumes the noise is secret. Use --secure-rng for production training.",
+      "warning: --seeded-noise: DP-SGD sampling and noise come from a seeded, replayable " +
+        'generator; this head is NOT private (noise_source "seeded"; the server refuses it ' +
+        "unless FCN_ALLOW_SEEDED_NOISE=1). Drop --seeded-noise for a private head.",
     );
   }
   if (!dp) log("warning: --no-dp: this head is NOT differentially private (a baseline).");
@@ -66,7 +70,7 @@ async function main(): Promise<number> {
     sparsity: o.sparsity,
     exponentLevels: o.exponentLevels,
     random: seededRandom(o.seed),
-    noiseRandom: o.secureRng ? secureRandom() : seededRandom(`${o.seed}/dp-sgd`),
+    noiseRandom: dpNoiseRandom(o),
     onProgress: (done, total, phase) => {
       bar.total = total;
       bar.update(done, phase);
@@ -82,11 +86,7 @@ async function main(): Promise<number> {
     batchSize: o.batchSize,
     epochs: o.epochs,
     exponentLevels: o.exponentLevels,
-    rng: o.secureRng
-      ? "crypto.getRandomValues (secure)"
-      : `seedrandom, seed ${o.seed} (reproducible)`,
     seed: o.seed,
-    trainingSeconds: seconds,
     command: ["deno task train", ...Deno.args].join(" "),
   });
   const model = { ...result.model, metadata: cardMetadata(card) };
@@ -98,10 +98,10 @@ async function main(): Promise<number> {
   const a = card.test_accuracy;
   log(
     `${o.out}: ${
-      dp
-        ? `(eps ${card.epsilon?.toFixed(3)}, delta ${card.delta})-DP, sigma ${
-          card.noise_multiplier.toFixed(3)
-        }`
+      card.privacy
+        ? `(eps ${card.privacy.epsilon.toFixed(3)}, delta ${card.privacy.delta})-DP, sigma ${
+          card.privacy.noise_multiplier.toFixed(3)
+        }, noise ${card.privacy.noise_source}${card.private ? "" : " (NOT private)"}`
         : "NOT private"
     }, ${card.steps} steps, test accuracy float ${(a.float * 100).toFixed(1)}% / pruned ${
       (a.pruned * 100).toFixed(1)

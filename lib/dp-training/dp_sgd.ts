@@ -44,15 +44,22 @@ export interface TrainStepsOptions {
   sampleRate: number;
   /** The optimizer (it only moves trainable parameters). */
   optimizer: Optimizer;
-  /** Sampling and noise randomness. */
+  /**
+   * Sampling and noise randomness: `secureRandom()` for a private run; a seeded source
+   * makes the noise replayable (reproducible experiments and tests only).
+   */
   random: RandomSource;
   /** DP-SGD parameters, or null for ordinary (non-private) training. */
   privacy: DpSgdParams | null;
-  /** Called after every step. */
+  /** Called after every step (the loss is a private-data statistic: do not publish it). */
   onStep?: (step: number, loss: number) => void;
 }
 
-/** Statistics of a run of steps. */
+/**
+ * Statistics of a run of steps. The clipped fraction and the loss are computed on the private
+ * examples outside the DP mechanism: local diagnostics that must not be published (the model
+ * card does not carry them).
+ */
 export interface TrainStepsStats {
   /** Steps run. */
   steps: number;

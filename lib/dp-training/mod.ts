@@ -38,6 +38,7 @@ export * from "./conversion.ts";
 export * from "./rdp_accountant.ts";
 export * from "./calibrate.ts";
 export * from "./random.ts";
+export * from "./secure_gaussian.ts";
 export * from "./privacy_cost.ts";
 export * from "./gaussian_mechanism.ts";
 export * from "./laplace_mechanism.ts";

@@ -1,55 +1,83 @@
 /**
  * The model card of a trained head: what it was trained on, under which privacy guarantee
- * (every phase composed), how it was compressed, how accurate it is at each stage on the private
- * test split, and what it costs under HE. Written as JSON (also embedded in the model's
- * metadata) and as Markdown for people.
+ * (every phase composed, where its noise came from, what it does not cover), how it was
+ * compressed, how accurate it is at each stage on the private test split, and what it costs
+ * under HE. Written as JSON (also embedded in the model's metadata) and as Markdown for people.
+ * No statistic of the private training split other than the DP-SGD output is published: no
+ * clipped fractions, losses or data-dependent integer sizes.
  *
  * @module
  */
 import type { HopCounts } from "../he-head/engine/hops.ts";
 import { totalHops } from "../he-head/engine/hops.ts";
-import { countHops, evaluatePlain } from "../he-head/engine/plain.ts";
-import type { ModelMetadata } from "../he-head/model/format.ts";
+import { countHops } from "../he-head/engine/plain.ts";
+import type { ModelMetadata, NoiseSource, PrivacyMetadata } from "../he-head/model/format.ts";
 import { compileModel } from "../he-head/model/network.ts";
 import { bitLength } from "../he-head/model/dyadic.ts";
+import { DP_NOT_COVERED } from "../he-head/model/privacy_status.ts";
+import { outputBound } from "../he-head/params/select.ts";
+import { SECURE_GAUSSIAN_TERMS } from "./secure_gaussian.ts";
 import type { PrivateFeatures } from "./private_features.ts";
 import type { PrivateHeadResult } from "./train_private_head.ts";
 
-/** The model card (JSON). Fractions are in [0, 1]; epsilon is null for a non-private model. */
-export interface ModelCard {
-  /** Path of the model file. */
-  model: string;
-  /** True when trained with DP-SGD. */
-  private: boolean;
-  /** Total epsilon over all phases (null: not private). */
-  epsilon: number | null;
-  /** Delta (null: not private). */
-  delta: number | null;
-  /** Calibrated noise multiplier (0: not private). */
+/**
+ * The DP claim of a private run, exactly as stored in the model's `metadata.privacy`: the
+ * guarantee, the mechanism behind it, where its noise came from and what it does not cover.
+ */
+export interface CardPrivacy extends PrivacyMetadata {
+  /** Total epsilon over all phases. */
+  epsilon: number;
+  /** Delta. */
+  delta: number;
+  /** How the guarantee was computed. */
+  accountant: string;
+  /** RDP-to-(epsilon, delta) conversion. */
+  conversion: string;
+  /** The epsilon under the classic conversion, for comparison with older reports. */
+  epsilon_classic: number;
+  /** RDP order attaining the epsilon. */
+  rdp_order: number;
+  /** `crypto` (secret noise: the guarantee holds) or `seeded` (replayable: NOT private). */
+  noise_source: NoiseSource;
+  /** Calibrated noise multiplier (noise std / clipping norm). */
   noise_multiplier: number;
   /** Per-example clipping norm C. */
   clipping_norm: number;
   /** Poisson sampling rate q. */
   sample_rate: number;
+  /** DP-SGD steps over all phases. */
+  steps: number;
+  /** Every spend in order: its epsilon alone and the running total. */
+  ledger: { label: string; epsilon: number; total_epsilon: number }[];
+  /** What the guarantee does not cover. */
+  not_covered: string[];
+}
+
+/**
+ * The model card (JSON). Fractions are in [0, 1]. It publishes nothing computed from the private
+ * training split besides the DP-SGD output (the weights and what follows from them); the
+ * accuracies are computed on the private test split and are listed as not covered.
+ */
+export interface ModelCard {
+  /** Path of the model file. */
+  model: string;
+  /** True when trained with DP-SGD and secret (`crypto`) noise: the guarantee holds. */
+  private: boolean;
+  /** The DP claim (null: trained without DP). */
+  privacy: CardPrivacy | null;
+  /** Per-example clipping norm C (training setting, also used without DP). */
+  clipping_norm: number;
+  /** Poisson sampling rate q. */
+  sample_rate: number;
   /** Expected batch size q n. */
   expected_batch_size: number;
-  /** DP-SGD steps over all phases. */
+  /** Training steps over all phases. */
   steps: number;
   /** Passes over the private data, all phases together. */
   epochs: number;
-  /** How the guarantee was computed. */
-  accountant: string;
-  /** RDP-to-(epsilon, delta) conversion (null: not private). */
-  conversion: string | null;
-  /** The epsilon under the classic conversion, for comparison with older reports. */
-  epsilon_classic: number | null;
-  /** RDP order attaining the epsilon. */
-  rdp_order: number | null;
-  /** Every spend in order: its epsilon alone and the running total. */
-  privacy_ledger: { label: string; epsilon: number; total_epsilon: number }[];
-  /** Where sampling and noise came from. */
+  /** Where initialisation, sampling and noise came from, for people. */
   rng: string;
-  /** The seed. */
+  /** Seed of the initialisation (and of the noise when `noise_source` is `seeded`). */
   seed: string;
   /** The private data set and how its examples became integer inputs. */
   dataset: {
@@ -73,21 +101,21 @@ export interface ModelCard {
   };
   /** Test accuracy after float training, after pruning, and of the exported integer model. */
   test_accuracy: { float: number; pruned: number; quantized: number };
-  /** Each phase: its epochs, steps, test accuracy, clipped fraction and sparsity. */
+  /** Each phase: its epochs, steps, test accuracy and sparsity. */
   phases: {
     name: string;
     epochs: number;
     steps: number;
     test_accuracy: number;
-    clipped_fraction: number;
     sparsity: number[];
   }[];
   /** HOPs of one evaluation per plaintext modulus, in both encodings (from `lib/he-head`). */
   hops: { poly: HopCounts; simd: HopCounts };
-  /** Bits of the largest |integer logit| over the test split (plaintext modulus sizing). */
-  max_logit_bits: number;
-  /** Wall-clock seconds of training. */
-  training_seconds: number;
+  /**
+   * Bits of the largest |integer logit| any input in `[input.min, input.max]` can produce
+   * (interval arithmetic on the released model: data-independent).
+   */
+  worst_case_logit_bits: number;
   /** The command line that produced the model. */
   command: string;
 }
@@ -108,52 +136,72 @@ export interface CardContext {
   epochs: number;
   /** Power-of-two magnitudes per layer. */
   exponentLevels: number;
-  /** Where sampling and noise came from. */
-  rng: string;
-  /** The seed. */
+  /** The initialisation seed (also the noise seed for seeded noise). */
   seed: string;
-  /** Wall-clock seconds of training. */
-  trainingSeconds: number;
   /** The command line that produced the model. */
   command: string;
 }
 
 const round = (x: number, d = 6) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** Builds the card (HOP counts and integer sizes are measured on the exported model). */
+/** How the card describes the randomness of a run. */
+function describeRng(source: NoiseSource | null, seed: string): string {
+  const init = `initialisation: seedrandom(${JSON.stringify(seed)})`;
+  if (source === "seeded") {
+    return `sampling and noise: seedrandom(${
+      JSON.stringify(`${seed}/dp-sgd`)
+    }), reproducible and therefore NOT private (--seeded-noise); ${init}`;
+  }
+  if (source === "crypto") {
+    return "sampling and noise: crypto.getRandomValues, each normal variate the sum of " +
+      `${SECURE_GAUSSIAN_TERMS} Box-Muller variates divided by 2 (Holohan and Braghin 2021); ${init}`;
+  }
+  return `no DP noise; sampling: crypto.getRandomValues; ${init}`;
+}
+
+/**
+ * Builds the card (HOP counts and integer sizes are measured on the exported model, without
+ * data).
+ */
 export function buildModelCard(r: PrivateHeadResult, c: CardContext): ModelCard {
   const net = compileModel(r.model);
-  const logits = evaluatePlain(net, c.data.test.x, c.data.test.count);
-  let maxBits = 0;
-  for (const row of logits) for (const v of row) maxBits = Math.max(maxBits, bitLength(v));
+  const worstBits = bitLength(outputBound(net, "simd").bound);
   const weights = net.layers.reduce((s, l) => s + l.weights, 0);
   const nonzeros = net.layers.reduce((s, l) => s + (l.type === "dense" ? l.nonzeros : 0), 0);
   const act = r.model.layers.find((l) => l.type === "activation");
+  const privacy: CardPrivacy | null = r.private
+    ? {
+      epsilon: round(r.epsilon!),
+      delta: r.delta!,
+      accountant: "RDP of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar, Zhang " +
+        `2019), composed over all phases, ${r.conversion} conversion to (epsilon, delta)` +
+        (r.conversion === "tight" ? " (Balle et al. 2020)" : " (Mironov 2017)"),
+      conversion: r.conversion!,
+      epsilon_classic: round(r.epsilonClassic!),
+      rdp_order: r.order!,
+      noise_source: r.noiseSource!,
+      noise_multiplier: round(r.noiseMultiplier),
+      clipping_norm: c.clipNorm,
+      sample_rate: round(r.sampleRate, 8),
+      steps: r.steps,
+      ledger: r.ledger.map((e) => ({
+        label: e.label,
+        epsilon: round(e.epsilon),
+        total_epsilon: round(e.totalEpsilon),
+      })),
+      not_covered: [...DP_NOT_COVERED, ...(c.data.notCovered ?? [])],
+    }
+    : null;
   return {
     model: c.modelPath,
-    private: r.private,
-    epsilon: r.epsilon === null ? null : round(r.epsilon),
-    delta: r.delta,
-    noise_multiplier: round(r.noiseMultiplier),
+    private: privacy !== null && privacy.noise_source === "crypto",
+    privacy,
     clipping_norm: c.clipNorm,
     sample_rate: round(r.sampleRate, 8),
     expected_batch_size: c.batchSize,
     steps: r.steps,
     epochs: c.epochs,
-    accountant: r.private
-      ? "RDP of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar, Zhang 2019), " +
-        `composed over all phases, ${r.conversion} conversion to (epsilon, delta)` +
-        (r.conversion === "tight" ? " (Balle et al. 2020)" : " (Mironov 2017)")
-      : "none: NOT differentially private",
-    conversion: r.conversion,
-    epsilon_classic: r.epsilonClassic === null ? null : round(r.epsilonClassic),
-    rdp_order: r.order,
-    privacy_ledger: r.ledger.map((e) => ({
-      label: e.label,
-      epsilon: round(e.epsilon),
-      total_epsilon: round(e.totalEpsilon),
-    })),
-    rng: c.rng,
+    rng: describeRng(r.noiseSource, c.seed),
     seed: c.seed,
     dataset: {
       name: c.data.dataset,
@@ -185,40 +233,31 @@ export function buildModelCard(r: PrivateHeadResult, c: CardContext): ModelCard 
       epochs: round(p.epochs, 3),
       steps: p.steps,
       test_accuracy: round(p.testAccuracy, 4),
-      clipped_fraction: round(p.clippedFraction, 4),
       sparsity: p.sparsity.map((s) => round(s, 4)),
     })),
     hops: {
       poly: totalHops(countHops(net, { encoding: "poly" })),
       simd: totalHops(countHops(net, { encoding: "simd" })),
     },
-    max_logit_bits: maxBits,
-    training_seconds: round(c.trainingSeconds, 2),
+    worst_case_logit_bits: worstBits,
     command: c.command,
   };
 }
 
-/** The part of the card stored in the model file's metadata. */
+/** The part of the card stored in the model file's metadata (`privacy` is the card's block). */
 export function cardMetadata(card: ModelCard): ModelMetadata {
+  const p = card.privacy;
   return {
-    description: card.private
-      ? `Head trained with DP-SGD on ${card.dataset.name}: (${card.epsilon}, ${card.delta})-DP ` +
-        `over all phases (training, pruning and quantization fine-tuning).`
-      : `Head trained WITHOUT differential privacy on ${card.dataset.name} (a baseline).`,
+    description: p === null
+      ? `Head trained WITHOUT differential privacy on ${card.dataset.name} (a baseline).`
+      : p.noise_source === "crypto"
+      ? `Head trained with DP-SGD on ${card.dataset.name}: (${p.epsilon}, ${p.delta})-DP ` +
+        `over all phases (training, pruning and quantization fine-tuning), secret noise from ` +
+        `crypto.getRandomValues.`
+      : `Head trained with DP-SGD on ${card.dataset.name} with SEEDED, replayable noise: NOT ` +
+        `private (the (${p.epsilon}, ${p.delta}) figure would hold only for secret noise).`,
     ...(card.extractor ? { extractor: card.extractor } : {}),
-    ...(card.private
-      ? {
-        privacy: {
-          epsilon: card.epsilon!,
-          delta: card.delta!,
-          accountant: card.accountant,
-          noise_multiplier: card.noise_multiplier,
-          clipping_norm: card.clipping_norm,
-          sample_rate: card.sample_rate,
-          steps: card.steps,
-        },
-      }
-      : {}),
+    ...(p === null ? {} : { privacy: p }),
     accuracy: {
       test_float: card.test_accuracy.float,
       test_pruned: card.test_accuracy.pruned,
@@ -230,16 +269,27 @@ export function cardMetadata(card: ModelCard): ModelMetadata {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
+/** The headline of the card: the guarantee, or why there is none. */
+function privacyHeadline(card: ModelCard): string {
+  const p = card.privacy;
+  if (p === null) return "**NOT differentially private** (non-private baseline).";
+  const claim = `(epsilon = ${p.epsilon}, delta = ${p.delta}) for the whole training (every ` +
+    `phase below composed), ${p.accountant}. Classic conversion: epsilon ${p.epsilon_classic}.`;
+  return p.noise_source === "crypto"
+    ? `**Differential privacy:** ${claim} Noise source: \`crypto\` (secret).`
+    : `**NOT private: seeded noise.** DP-SGD ran with noise from a seeded generator ` +
+      `(\`noise_source: "seeded"\`, \`--seeded-noise\`), which anyone who knows the seed can ` +
+      `replay; ${claim.replace(/^\(/, "the claim (")} would hold only for secret noise. The ` +
+      `server refuses this model unless FCN_ALLOW_SEEDED_NOISE=1.`;
+}
+
 /** The card as Markdown. */
 export function modelCardMarkdown(card: ModelCard): string {
+  const p = card.privacy;
   const lines = [
     `# Model card: ${card.model}`,
     "",
-    card.private
-      ? `**Differential privacy:** (epsilon = ${card.epsilon}, delta = ${card.delta}) for the whole ` +
-        `training (every phase below composed), ${card.accountant}. Classic conversion: epsilon ` +
-        `${card.epsilon_classic}.`
-      : "**NOT differentially private** (non-private baseline).",
+    privacyHeadline(card),
     "",
     "| | |",
     "|---|---|",
@@ -255,17 +305,18 @@ export function modelCardMarkdown(card: ModelCard): string {
     `| activation | ${card.architecture.activation}: ${
       card.architecture.activation_coefficients.map((c, i) => `${c} x^${i}`).join(" + ")
     } |`,
-    `| noise multiplier / clipping norm | ${card.noise_multiplier} / ${card.clipping_norm} |`,
+    `| noise multiplier / clipping norm | ${p?.noise_multiplier ?? 0} / ${card.clipping_norm} |`,
     `| sampling | Poisson, rate ${card.sample_rate} (expected batch ${card.expected_batch_size}) |`,
     `| steps / epochs | ${card.steps} / ${card.epochs} |`,
+    `| noise source | ${p?.noise_source ?? "none (no DP)"} |`,
     `| randomness | ${card.rng} |`,
     `| sparsity per layer | ${
       card.compression.sparsity.map(pct).join(", ")
     } (${card.compression.nonzero_weights} of ${card.compression.weights} weights nonzero) |`,
     `| weights | signed powers of two, ${card.compression.exponent_levels} magnitudes per layer |`,
-    `| largest integer logit on the test split | ${card.max_logit_bits} bits |`,
+    `| largest integer logit, any input in range | ${card.worst_case_logit_bits} bits |`,
     "",
-    "## Test accuracy (private test split)",
+    "## Test accuracy (private test split, not covered by the guarantee)",
     "",
     "| float | pruned | quantized (exact integer inference = encrypted result) |",
     "|---|---|---|",
@@ -275,21 +326,25 @@ export function modelCardMarkdown(card: ModelCard): string {
     "",
     "## Phases",
     "",
-    "| phase | epochs | steps | test accuracy | clipped | sparsity |",
-    "|---|---|---|---|---|---|",
-    ...card.phases.map((p) =>
-      `| ${p.name} | ${p.epochs} | ${p.steps} | ${pct(p.test_accuracy)} | ${
-        pct(p.clipped_fraction)
-      } | ${p.sparsity.map(pct).join(", ")} |`
+    "| phase | epochs | steps | test accuracy | sparsity |",
+    "|---|---|---|---|---|",
+    ...card.phases.map((ph) =>
+      `| ${ph.name} | ${ph.epochs} | ${ph.steps} | ${pct(ph.test_accuracy)} | ${
+        ph.sparsity.map(pct).join(", ")
+      } |`
     ),
     "",
-    ...(card.private
+    ...(p
       ? [
         "## Privacy ledger",
         "",
         "| spend | epsilon alone | total epsilon |",
         "|---|---|---|",
-        ...card.privacy_ledger.map((e) => `| ${e.label} | ${e.epsilon} | ${e.total_epsilon} |`),
+        ...p.ledger.map((e) => `| ${e.label} | ${e.epsilon} | ${e.total_epsilon} |`),
+        "",
+        "## Not covered by the guarantee",
+        "",
+        ...p.not_covered.map((n) => `- ${n}`),
         "",
       ]
       : []),

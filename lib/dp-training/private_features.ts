@@ -31,6 +31,11 @@ export interface PrivateFeatures {
   extractor?: { id: string; name: string; feature_layer: string };
   /** How raw values became integers, for the model card. */
   preprocessing: string;
+  /**
+   * What a DP guarantee on this data does not cover because of the preprocessing, for the card's
+   * `not_covered` (added to the general list).
+   */
+  notCovered?: string[];
 }
 
 function examples(d: Dataset, x: Int32Array): IntegerExamples {
@@ -115,5 +120,9 @@ export async function loadPrivateFeatures(
     preprocessing: `public standardizer ${std.name} (${std.id.slice(0, 19)}...): ` +
       `sqrt(clamp(x / public upper bound, 0, 1)), quantized to [${std.quantization.min}, ` +
       `${std.quantization.max}] at scale 2^-${std.quantization.scale_log2}`,
+    notCovered: [
+      "the standardiser's per-column upper bounds: rounded outward (1-2-5 series) from the data " +
+      "set's published summary table, which was computed from the same 569 patients",
+    ],
   };
 }

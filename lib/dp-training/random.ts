@@ -1,12 +1,17 @@
 /**
- * Randomness for privacy: a seeded generator (`seedrandom`, bit-for-bit reproducible runs) and a
- * cryptographically secure one (`crypto.getRandomValues`, for production training, where the
- * noise must not be predictable). Both produce uniform doubles with 53 random bits, standard
- * normal variates (Box-Muller) and Laplace variates (inverse distribution function).
+ * Randomness for privacy. DP noise and Poisson sampling come from {@linkcode secureRandom}
+ * (`crypto.getRandomValues`, with the summed Gaussian sampler of `secure_gaussian.ts`) unless a
+ * caller asks, explicitly, for {@linkcode seededRandom} (`seedrandom`, bit-for-bit reproducible:
+ * for initialisation, tests and experiments; noise drawn from it is public to anyone who knows
+ * the seed, and a model trained with it is marked `noise_source: "seeded"`, not private). Both
+ * produce uniform doubles with 53 random bits, standard normal variates and Laplace variates
+ * (inverse distribution function).
  *
  * @module
  */
 import seedrandom from "seedrandom";
+import type { NoiseSource } from "../he-head/model/format.ts";
+import { summedGaussian } from "./secure_gaussian.ts";
 
 /** A source of random numbers for sampling and noise. */
 export interface RandomSource {
@@ -72,8 +77,8 @@ class SeededRandom extends BoxMuller {
 class SecureRandom extends BoxMuller {
   readonly secure = true;
   readonly name = "secure";
-  private readonly buf = new Uint32Array(1024);
-  private pos = 1024;
+  private readonly buf = new Uint32Array(16384); // 64 KiB, the most one call may fill
+  private pos = this.buf.length;
   private next32(): number {
     if (this.pos >= this.buf.length) {
       crypto.getRandomValues(this.buf);
@@ -86,10 +91,15 @@ class SecureRandom extends BoxMuller {
     const lo = this.next32() >>> 6; // 26 bits
     return (hi * 67108864 + lo) / 9007199254740992;
   }
+  /** Four Box-Muller variates summed and halved (Holohan and Braghin 2021). */
+  override normal(): number {
+    return summedGaussian(() => super.normal());
+  }
 }
 
 /**
- * A reproducible generator: the same seed gives the same sequence, bit for bit.
+ * A reproducible generator: the same seed gives the same sequence, bit for bit. Noise drawn from
+ * it is NOT secret; use it for initialisation, tests and experiments.
  *
  * @example
  * ```ts
@@ -102,7 +112,30 @@ export function seededRandom(seed: string | number): RandomSource {
   return new SeededRandom(seed);
 }
 
-/** A generator drawing from `crypto.getRandomValues` (not reproducible, not predictable). */
+/**
+ * A generator drawing from `crypto.getRandomValues` (not reproducible, not predictable), whose
+ * normal variates are sums of four Box-Muller variates divided by two (see
+ * {@linkcode summedGaussian}): the default for every DP mechanism.
+ */
 export function secureRandom(): RandomSource {
   return new SecureRandom();
+}
+
+/** The model's `noise_source` for DP noise drawn from `random`: `crypto` when it is secure. */
+export function noiseSourceOf(random: RandomSource): NoiseSource {
+  return random.secure ? "crypto" : "seeded";
+}
+
+/**
+ * The generator of DP sampling and noise for a training run: {@linkcode secureRandom} by
+ * default, {@linkcode seededRandom}(`<seed>/dp-sgd`) only when `seededNoise` is asked for.
+ *
+ * @example
+ * ```ts
+ * import { dpNoiseRandom } from "./random.ts";
+ * dpNoiseRandom({ seededNoise: false, seed: "1" }).secure; // true
+ * ```
+ */
+export function dpNoiseRandom(o: { seededNoise: boolean; seed: string }): RandomSource {
+  return o.seededNoise ? seededRandom(`${o.seed}/dp-sgd`) : secureRandom();
 }

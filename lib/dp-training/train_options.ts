@@ -62,10 +62,14 @@ export interface TrainOptions {
   clipNorm: number;
   /** `--learning-rate`. */
   learningRate: number;
-  /** `--seed`. */
+  /** `--seed`: initialisation (and the noise, with `--seeded-noise`). */
   seed: string;
-  /** `--secure-rng`. */
-  secureRng: boolean;
+  /**
+   * `--seeded-noise`: Poisson sampling and DP noise from `seedrandom(<seed>/dp-sgd)`,
+   * reproducible and therefore NOT private (the model says `noise_source: "seeded"`). False by
+   * default: they come from `crypto.getRandomValues`.
+   */
+  seededNoise: boolean;
   /** `--out`. */
   out: string;
   /** `--json`. */
@@ -93,8 +97,12 @@ export const TRAIN_USAGE = `usage: deno task train [options]
   --batch-size B                       expected (Poisson) batch size (default 64)
   --clip-norm C                        per-example clipping norm (default 1)
   --learning-rate R                    Adam learning rate (default 0.003 uci-digits, 0.05 breast-cancer)
-  --seed S                             seed of initialisation, sampling and noise (default 1)
-  --secure-rng                         sampling and noise from crypto.getRandomValues
+  --seed S                             seed of initialisation (default 1); of sampling and noise
+                                       too with --seeded-noise
+  --seeded-noise                       reproducible sampling and noise from seedrandom(S/dp-sgd):
+                                       for tests and experiments, NOT private (the model says
+                                       noise_source "seeded" and the server refuses it by
+                                       default). Without it they come from crypto.getRandomValues
   --out FILE                           model file (default models/head/<dataset>.json)
   --json                               print the model card as the last stdout line
   --quiet                              no progress bar`;
@@ -147,6 +155,13 @@ export function joinNegativeValues(args: string[]): string[] {
  * (epsilon <= 0, delta outside (0, 1), sparsity outside [0, 1), ...).
  */
 export function parseTrainArgs(args: string[]): TrainOptions {
+  if (args.some((a) => a === "--secure-rng" || a.startsWith("--secure-rng="))) {
+    throw new UsageError(
+      "--secure-rng: expected no such option (removed: sampling and noise come from " +
+        "crypto.getRandomValues by default; --seeded-noise asks for reproducible, NOT private " +
+        "noise), received --secure-rng",
+    );
+  }
   let values;
   try {
     ({ values } = parseArgs({
@@ -171,7 +186,7 @@ export function parseTrainArgs(args: string[]): TrainOptions {
         "clip-norm": { type: "string", default: "1" },
         "learning-rate": { type: "string" },
         seed: { type: "string", default: "1" },
-        "secure-rng": { type: "boolean", default: false },
+        "seeded-noise": { type: "boolean", default: false },
         out: { type: "string" },
         json: { type: "boolean", default: false },
         quiet: { type: "boolean", default: false },
@@ -261,7 +276,7 @@ export function parseTrainArgs(args: string[]): TrainOptions {
       "a number > 0",
     ),
     seed: values.seed!,
-    secureRng: values["secure-rng"]!,
+    seededNoise: values["seeded-noise"]!,
     out: values.out ?? `models/head/${dataset.replace("-", "_")}.json`,
     json: values.json!,
     quiet: values.quiet!,

@@ -10,7 +10,10 @@
  *
  * The noise multiplier is calibrated once for the total number of steps of all phases, and
  * every phase is spent through a {@linkcode BudgetAccountant} before it runs, which refuses to
- * pass the budget. Pruning and quantization decisions use only released weights.
+ * pass the budget. Pruning and quantization decisions use only released weights. Sampling and
+ * noise come from `crypto.getRandomValues` unless the caller passes a seeded `noiseRandom`.
+ * Nothing computed from the private training split besides the DP-SGD releases leaves this
+ * function (no clipped fractions or losses); the accuracies are on the test split.
  *
  * @module
  */
@@ -27,7 +30,8 @@ import { adam } from "./optimizer.ts";
 import { headExponentRanges, INQ_SCHEDULE, quantizeShare } from "./pow2_quantization.ts";
 import { subsampledGaussianCost } from "./privacy_cost.ts";
 import { checkSparsity, layerSparsity, pruneToSparsity, pruningSchedule } from "./pruning.ts";
-import type { RandomSource } from "./random.ts";
+import type { NoiseSource } from "../he-head/model/format.ts";
+import { noiseSourceOf, type RandomSource, secureRandom } from "./random.ts";
 import { dpSgdEpsilon, stepsForEpochs } from "./rdp_accountant.ts";
 
 /** Integer features (the model's inputs) with labels. */
@@ -82,9 +86,13 @@ export interface PrivateHeadOptions {
   pruneSteps?: number;
   /** Nonzero power-of-two magnitudes per layer (default 8). */
   exponentLevels?: number;
-  /** Randomness for initialisation (and for sampling and noise unless `noiseRandom` is given). */
+  /** Randomness for initialisation only (not part of the guarantee; may be seeded). */
   random: RandomSource;
-  /** Randomness for Poisson sampling and DP noise (e.g. {@linkcode secureRandom}). */
+  /**
+   * Randomness for Poisson sampling and DP noise. Default: a fresh {@linkcode secureRandom}
+   * (`crypto.getRandomValues`). A seeded source makes the run reproducible and NOT private
+   * (the result's `noiseSource` is then `"seeded"`).
+   */
   noiseRandom?: RandomSource;
   /** Progress: steps done, total steps, current phase. */
   onProgress?: (done: number, total: number, phase: string) => void;
@@ -109,8 +117,6 @@ export interface PhasePlan {
 export interface PhaseReport extends PhasePlan {
   /** Test accuracy after the phase (float head). */
   testAccuracy: number;
-  /** Fraction of examples whose gradient was clipped. */
-  clippedFraction: number;
   /** Sparsity per layer after the phase. */
   sparsity: number[];
   /** Privacy ledger entry (absent for non-private runs). */
@@ -123,8 +129,10 @@ export interface PrivateHeadResult {
   model: QuantizedModel;
   /** The final head (float view of the quantized weights). */
   head: Head;
-  /** True for a DP run. */
+  /** True for a DP run (private only when `noiseSource` is `"crypto"`). */
   private: boolean;
+  /** Where sampling and noise came from (null for a non-private run). */
+  noiseSource: NoiseSource | null;
   /** Total epsilon spent (null for a non-private run). */
   epsilon: number | null;
   /** The same under the classic conversion (for comparison with older reports). */
@@ -259,6 +267,7 @@ export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
     activation: o.activation.coefficients,
     random: o.random,
   });
+  const noiseRandom = o.noiseRandom ?? secureRandom();
   const testAcc = () =>
     accuracy(argmaxRows(headLogits(head, test.x, test.count), test.count), test.y);
   const phases: PhaseReport[] = [];
@@ -279,13 +288,13 @@ export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
         steps: plan.steps,
       }));
     }
-    const stats = trainSteps(head, train, {
+    trainSteps(head, train, {
       steps: plan.steps,
       sampleRate,
       optimizer: adam({
         learningRate: plan.name === "train" ? o.learningRate : o.learningRate / 2,
       }),
-      random: o.noiseRandom ?? o.random,
+      random: noiseRandom,
       privacy: dp,
       onStep: (s) => o.onProgress?.(done + s, totalSteps, plan.name),
     });
@@ -294,7 +303,6 @@ export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
     phases.push({
       ...plan,
       testAccuracy: acc,
-      clippedFraction: stats.clippedFraction,
       sparsity: head.layers.map((_, l) => layerSparsity(head, l)),
       ...(privacy ? { privacy } : {}),
     });
@@ -326,6 +334,7 @@ export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
     model,
     head,
     private: o.privacy !== null,
+    noiseSource: o.privacy === null ? null : noiseSourceOf(noiseRandom),
     epsilon: total ? total.epsilon : null,
     epsilonClassic: o.privacy && dp
       ? dpSgdEpsilon({

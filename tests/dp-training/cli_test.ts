@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { initTf } from "../../lib/tfjs/runtime.ts";
+import { checkNoiseSource, readModel, SeededNoiseError } from "../../lib/he-head/mod.ts";
 import {
   CalibrationError,
+  dpNoiseRandom,
   parsePrivacyArgs,
   parseTrainArgs,
   trainPrivateHead,
@@ -56,6 +58,72 @@ Deno.test("train: defaults, non-private runs and explicit values", () => {
   const o = parseTrainArgs(["--dataset", "breast-cancer", "--hidden", "0", "--sparsity", "0"]);
   assert.equal(o.features, "extractor");
   assert.deepEqual(o.hidden, []);
+});
+
+Deno.test("train: noise is secret by default; --seeded-noise is the only way to seed it", () => {
+  const d = parseTrainArgs([]);
+  assert.equal(d.seededNoise, false);
+  assert.equal(dpNoiseRandom(d).secure, true, "the default noise source must be crypto");
+  const s = parseTrainArgs(["--seeded-noise", "--seed", "5"]);
+  assert.equal(s.seededNoise, true);
+  assert.equal(dpNoiseRandom(s).secure, false);
+  assert.equal(parseTrainArgs(["--seed", "5"]).seededNoise, false, "--seed seeds only the init");
+  rejects(["--secure-rng"], /--secure-rng: expected no such option \(removed: .* by default/);
+});
+
+/** Runs `scripts/train.ts` on breast cancer for 3 epochs; returns the written model. */
+async function trainCli(dir: string, name: string, extra: string[]) {
+  const out = `${dir}/${name}.json`;
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      new URL("../../scripts/train.ts", import.meta.url).pathname,
+      "--dataset",
+      "breast-cancer",
+      "--epochs",
+      "3",
+      "--quiet",
+      "--out",
+      out,
+      ...extra,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(r.stderr);
+  assert.equal(r.code, 0, stderr);
+  return {
+    model: await readModel(out),
+    stderr,
+    card: JSON.parse(await Deno.readTextFile(`${dir}/${name}.card.json`)),
+  };
+}
+
+Deno.test("deno task train without flags writes noise_source crypto; --seeded-noise writes seeded", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fcn_train_cli_" });
+  try {
+    const a = await trainCli(dir, "a", []);
+    const b = await trainCli(dir, "b", []);
+    assert.equal(a.model.metadata!.privacy!.noise_source, "crypto");
+    assert.equal(a.card.privacy.noise_source, "crypto");
+    assert.equal(a.card.private, true);
+    assert.ok(a.model.metadata!.privacy!.not_covered!.length > 0);
+    assert.notEqual(JSON.stringify(a.model.layers), JSON.stringify(b.model.layers), "fresh noise");
+    assert.doesNotThrow(() => checkNoiseSource(a.model, { allowSeededNoise: false }));
+    const s = await trainCli(dir, "s", ["--seeded-noise"]);
+    const t = await trainCli(dir, "t", ["--seeded-noise"]);
+    assert.equal(s.model.metadata!.privacy!.noise_source, "seeded");
+    assert.equal(s.card.private, false);
+    assert.match(s.stderr, /--seeded-noise: .* NOT private/);
+    assert.equal(JSON.stringify(s.model.layers), JSON.stringify(t.model.layers), "replayable");
+    assert.throws(
+      () => checkNoiseSource(s.model, { allowSeededNoise: false }),
+      (e: unknown) => e instanceof SeededNoiseError,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("privacy: arguments are validated", () => {

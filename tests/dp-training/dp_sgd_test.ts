@@ -115,9 +115,27 @@ Deno.test("DP noise is really added: only the noise source differs, and the mode
   assert.notEqual(JSON.stringify(a.model), JSON.stringify(b.model));
 });
 
-Deno.test("--secure-rng mode: noise from crypto.getRandomValues, never the same twice", () => {
-  const a = tinyRun("7", { noiseRandom: secureRandom() });
-  const b = tinyRun("7", { noiseRandom: secureRandom() });
+Deno.test("by default sampling and noise are secret: crypto.getRandomValues, never the same twice", () => {
+  const a = tinyRun("7", { noiseRandom: undefined });
+  const b = tinyRun("7", { noiseRandom: undefined });
+  assert.equal(a.noiseSource, "crypto");
   assert.notEqual(JSON.stringify(a.model), JSON.stringify(b.model));
   assert.equal(a.quantizedFloatAccuracy, a.testAccuracy.quantized, "float sim must match integers");
+  assert.equal(tinyRun("7", { noiseRandom: secureRandom() }).noiseSource, "crypto");
+});
+
+Deno.test("seeded noise is only what the caller asks for, and is reported as seeded", () => {
+  assert.equal(tinyRun("7").noiseSource, "seeded");
+  assert.equal(tinyRun("7", { noiseRandom: seededRandom("x") }).noiseSource, "seeded");
+  assert.equal(tinyRun("7", { privacy: null }).noiseSource, null, "no DP, no noise");
+});
+
+Deno.test("phase reports carry no clipped fraction or loss of the private training split", () => {
+  const r = tinyRun("7");
+  for (const p of r.phases) {
+    assert.deepEqual(
+      Object.keys(p).sort(),
+      ["action", "epochs", "name", "privacy", "sparsity", "steps", "testAccuracy"],
+    );
+  }
 });

@@ -26,7 +26,11 @@ export function syntheticExamples(count: number, classes: number, seed: string):
   return { x, y, count };
 }
 
-/** Options of a tiny private head on the synthetic data (eps 8, 4 epochs), with overrides. */
+/**
+ * Options of a tiny private head on the synthetic data (eps 8, 4 epochs), with overrides. The
+ * noise is SEEDED (`<seed>/noise`) so runs are reproducible; pass `noiseRandom: undefined` for
+ * the default, secret noise.
+ */
 export function tinyHeadOptions(
   seed: string | number,
   overrides: Partial<PrivateHeadOptions> = {},
@@ -47,6 +51,7 @@ export function tinyHeadOptions(
     sparsity: 0.5,
     pruneSteps: 1,
     random: seededRandom(seed),
+    noiseRandom: seededRandom(`${seed}/noise`),
     ...overrides,
   };
 }
