@@ -1,6 +1,7 @@
 /** `GET /v1/model`: what a client needs to use the head, and nothing secret (no weights). @module */
 import type { Network } from "../lib/he-head/model/network.ts";
 import type { QuantizedModel } from "../lib/he-head/model/format.ts";
+import { privacyStatement } from "../lib/he-head/model/privacy_status.ts";
 import type { ModelDescription, PlanDescription } from "../lib/protocol/api.ts";
 import type { Plan } from "./plans.ts";
 
@@ -52,7 +53,7 @@ export function describeModel(
       };
     }),
     extractor: meta.extractor ?? null,
-    privacy: meta.privacy ?? null,
+    privacy: privacyStatement(model),
     accuracy: meta.accuracy ?? {},
     plans: plans.map(describePlan),
     limits,

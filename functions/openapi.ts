@@ -43,11 +43,41 @@ export const OPENAPI = {
     [PATHS.model]: {
       get: {
         summary:
-          "Model description: architecture (no weights), plans and their HE parameters, input quantization, extractor id, privacy guarantee, accuracy",
+          "Model description: architecture (no weights), plans and their HE parameters, input quantization, extractor id, privacy statement (epsilon, delta, noise_source, private, not_covered), accuracy",
         responses: {
           200: {
             description: "The description",
-            content: { "application/json": { schema: { type: "object" } } },
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    privacy: {
+                      type: "object",
+                      description:
+                        "The DP claim: private is true only for secret (crypto) noise; not_covered lists what the guarantee does not cover; note says why a model is not private",
+                      required: [
+                        "epsilon",
+                        "delta",
+                        "accountant",
+                        "noise_source",
+                        "private",
+                        "not_covered",
+                      ],
+                      properties: {
+                        epsilon: { type: ["number", "null"] },
+                        delta: { type: ["number", "null"] },
+                        accountant: { type: ["string", "null"] },
+                        noise_source: { enum: ["crypto", "seeded", null] },
+                        private: { type: "boolean" },
+                        not_covered: { type: "array", items: { type: "string" } },
+                        note: { type: "string" },
+                      },
+                    },
+                  },
+                },
+              },
+            },
           },
         },
       },

@@ -6,6 +6,7 @@
  */
 import type { LayerHops } from "../he-head/engine/hops.ts";
 import type { InputSpec } from "../he-head/model/format.ts";
+import type { PrivacyStatement } from "../he-head/model/privacy_status.ts";
 import type { HeParams } from "../he-head/params/he_params.ts";
 import type { CkksParams } from "../he-head/packed/ckks_params.ts";
 
@@ -82,7 +83,11 @@ export interface ModelDescription {
   output_scale_log2: number;
   architecture: LayerDescription[];
   extractor: { id: string; name?: string; feature_layer?: string } | null;
-  privacy: { epsilon: number; delta: number; accountant?: string; [k: string]: unknown } | null;
+  /**
+   * The DP claim and what it is worth: `private` is false for seeded noise or no claim (then
+   * `note` says why); `not_covered` lists what the guarantee does not cover.
+   */
+  privacy: PrivacyStatement;
   accuracy: Record<string, number>;
   plans: PlanDescription[];
   limits: {

@@ -15,7 +15,7 @@ export function testModel(seed = 3): QuantizedModel {
   m.classes = ["a", "b", "c", "d"];
   m.metadata = {
     extractor: { id: "sha256:test-extractor" },
-    privacy: { epsilon: 3, delta: 1e-5, accountant: "rdp" },
+    privacy: { epsilon: 3, delta: 1e-5, accountant: "rdp", noise_source: "crypto" },
     accuracy: { quantized: 0.9 },
   };
   return m;
