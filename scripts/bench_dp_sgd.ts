@@ -7,7 +7,8 @@
  * epoch over `--repeats` epochs each, and their ratio (target at most 3x). For reference it also
  * times one epoch of naive per-example gradients (one backward pass per example, the loop the
  * zero-perturbation trick avoids). Sampling and noise come from `crypto.getRandomValues` with the
- * summed Gaussian sampler, as in `deno task train` (`--seeded-noise`: from `seedrandom`). A human
+ * summed Gaussian sampler, as in `deno task train` (`--seeded-noise`: from `seedrandom`); the
+ * cost of drawing an epoch's noise alone is timed for both sources. A human
  * table goes to stderr; with `--json` one JSON object is the last line of stdout.
  *
  * @module
@@ -137,6 +138,20 @@ for (let r = 0; r < repeats; r++) {
   dp.push(epoch(true, r + 1));
 }
 const naive = naiveEpoch(1);
+
+/** Milliseconds to draw one epoch of DP noise (`steps` vectors of the head's size), median. */
+function noiseEpochMs(random: RandomSource): number {
+  const v = new Float32Array(newHead().params.length);
+  for (let s = 0; s < steps; s++) random.addNormalNoise(v, 1); // warm-up
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) random.addNormalNoise(v, 1);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+const noiseSecure = noiseEpochMs(secureRandom()), noiseSeeded = noiseEpochMs(seededRandom(1));
 const mPlain = median(plain), mDp = median(dp);
 const result = {
   backend,
@@ -153,6 +168,7 @@ const result = {
   ratio: mDp / mPlain,
   naive_per_example_dp_sgd_ms_per_epoch: naive,
   naive_ratio: naive / mPlain,
+  noise_only_ms_per_epoch: { crypto_summed: noiseSecure, seeded_box_muller: noiseSeeded },
 };
 log(
   formatTable([
@@ -160,6 +176,8 @@ log(
     ["ordinary (mean gradient)", mPlain, 1],
     ["DP-SGD (zero-perturbation per-example grads)", mDp, mDp / mPlain],
     ["DP-SGD, naive per-example loop (1 run)", naive, naive / mPlain],
+    ["noise only: crypto, 4 summed variates", noiseSecure, noiseSecure / mPlain],
+    ["noise only: seeded, 1 variate", noiseSeeded, noiseSeeded / mPlain],
   ]),
 );
 log(
