@@ -23,7 +23,22 @@ export interface HeParams {
   plainModuli: string[];
   /** Classical security level in bits. */
   securityLevel: 128;
+  /**
+   * poly only, when true: the server adds a uniformly random multiple of `(X - 2)` to every
+   * answer, so the client evaluates each decrypted polynomial at 2 modulo each plaintext modulus
+   * and recombines by CRT (the moduli hold the logits' range, not only their coefficients).
+   * Absent on unmasked parameter sets (decoded coefficient by coefficient).
+   */
+  maskedOutputs?: true;
+  /**
+   * When present, answers are noise-flooded to statistical distance `2^-floodingBits` from a
+   * simulation that knows only the decrypted plaintext; the parameters leave the budget for it.
+   */
+  floodingBits?: number;
 }
+
+/** Statistical security (bits) of noise flooding in flooded plans. */
+export const FLOODING_BITS = 40;
 
 /** SEAL's `CoeffModulus.BFVDefault(n, tc128)` bit sizes (the last prime is the special prime). */
 export const BFV_DEFAULT_COEFF_BITS: Readonly<Record<number, readonly number[]>> = {
@@ -56,7 +71,8 @@ export function presetName(p: HeParams): string {
   const bits = plainModuli(p).map((t) => t.toString(2).length);
   const maxBits = Math.max(...bits);
   const t = bits.length === 1 ? `t${maxBits}` : `t${bits.length}x${maxBits}`;
-  return `${p.scheme}_n${p.polyModulusDegree}_${t}_${p.encoding}`;
+  const flooded = p.floodingBits === undefined ? "" : "_flooded";
+  return `${p.scheme}_n${p.polyModulusDegree}_${t}_${p.encoding}${flooded}`;
 }
 
 /** Canonical JSON text of any parameter set: keys sorted, so equal sets give equal text. */
@@ -141,6 +157,21 @@ export function validateParams(v: unknown): HeParams {
       }
     }
   }
+  if (p.maskedOutputs !== undefined && (p.maskedOutputs !== true || p.encoding !== "poly")) {
+    fail(
+      "maskedOutputs",
+      `expected true (poly only) or absent, received ${
+        JSON.stringify(p.maskedOutputs)
+      } (${p.encoding})`,
+    );
+  }
+  const fb = p.floodingBits;
+  if (fb !== undefined && (!Number.isInteger(fb) || fb < FLOODING_BITS || fb > 128)) {
+    fail(
+      "floodingBits",
+      `expected an integer in [${FLOODING_BITS}, 128] or absent, received ${JSON.stringify(fb)}`,
+    );
+  }
   return {
     scheme: "bfv",
     encoding: p.encoding!,
@@ -148,5 +179,7 @@ export function validateParams(v: unknown): HeParams {
     coeffModulusBits: [...bits],
     plainModuli: [...p.plainModuli!],
     securityLevel: 128,
+    ...(p.maskedOutputs ? { maskedOutputs: true as const } : {}),
+    ...(fb !== undefined ? { floodingBits: fb } : {}),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Parameter selection: from the model, its input range and the encoding, derive plaintext moduli
- * that no output can overflow (interval analysis for simd, coefficient analysis for poly) and the
- * cheapest ring degree / number of CRT moduli whose noise budget lasts the circuit at SEAL's
- * 128-bit security level.
+ * that no output can overflow (interval analysis for simd and masked poly, coefficient analysis
+ * for unmasked poly) and the cheapest ring degree / number of CRT moduli whose noise budget lasts
+ * the circuit at SEAL's 128-bit security level (and, for flooded plans, leaves room for the
+ * flooding noise: `flooding.ts`).
  *
  * @module
  */
@@ -16,6 +17,7 @@ import {
   CoefficientOverflow,
   coefficientSummary,
 } from "./coefficient_backend.ts";
+import { type FloodingAnalysis, floodingAnalysis } from "./flooding.ts";
 import {
   BFV_DEFAULT_COEFF_BITS,
   dataModulusBits,
@@ -51,6 +53,14 @@ export interface SelectOptions {
   costs?: OpCostTable;
   /** Noise model. */
   noise?: NoiseModel;
+  /**
+   * poly: the answers will be masked with a random multiple of `(X - 2)` and decoded at 2 modulo
+   * each plaintext modulus, so the moduli must hold the logits' range (interval analysis) rather
+   * than every coefficient; the output degree must still stay below n. Default false.
+   */
+  maskedOutputs?: boolean;
+  /** Leave room to flood the answers' noise with this statistical security (bits). */
+  flooding?: { statisticalBits: number };
 }
 
 /** A considered candidate. */
@@ -69,12 +79,14 @@ export interface Candidate {
 export interface ParameterChoice {
   params: HeParams;
   name: string;
-  /** simd: largest output magnitude; poly: largest output coefficient. */
+  /** simd and masked poly: largest output magnitude; unmasked poly: largest output coefficient. */
   outputBound: bigint;
   /** poly: largest output degree. */
   outputDegree?: number;
-  /** Estimated noise budget left at the outputs (bits). */
+  /** Estimated noise budget left at the outputs (bits), before any flooding. */
   noiseBudgetBits: number;
+  /** Flooded parameter sets: the flooding noise and the budget it leaves. */
+  flooding?: FloodingAnalysis;
   /** Estimated smallest budget after each layer (bits). */
   layerBudgets: { layer: number; name: string; bits: number }[];
   /** HOPs per layer for one plaintext modulus. */
@@ -113,11 +125,25 @@ function plainModuliFor(n: number, b: number, k: number, need: bigint): bigint[]
   return null;
 }
 
-/** Largest output the plaintext moduli must hold (simd: magnitude; poly: coefficient). */
-export function outputBound(net: Network, encoding: Encoding, options: EvaluateOptions = {}): {
+/**
+ * Largest output the plaintext moduli must hold (simd: magnitude; poly: coefficient, and the
+ * output degree; masked poly: magnitude, and the output degree).
+ */
+export function outputBound(
+  net: Network,
+  encoding: Encoding,
+  options: EvaluateOptions = {},
+  masked = false,
+): {
   bound: bigint;
   degree?: number;
 } {
+  if (encoding === "poly" && masked) {
+    return {
+      bound: outputBound(net, "simd", options).bound,
+      degree: outputBound(net, "poly", options).degree,
+    };
+  }
   if (encoding === "simd") {
     const inputs = Array.from({ length: net.inputSize }, () => ({
       lo: BigInt(net.inputMin),
@@ -209,7 +235,9 @@ export function selectParameters(net: Network, options: SelectOptions): Paramete
   const maxModuli = options.maxModuli ?? 8;
   const costs = options.costs ?? DEFAULT_OP_COSTS;
   const degrees = (options.degrees ?? RING_DEGREES).filter((n) => RING_DEGREES.includes(n));
-  const { bound, degree: outDegree } = outputBound(net, encoding, options.evaluate);
+  const masked = encoding === "poly" && (options.maskedOutputs ?? false);
+  const flooding = options.flooding;
+  const { bound, degree: outDegree } = outputBound(net, encoding, options.evaluate, masked);
   const need = 2n * bound + 1n;
   const hops = countHops(net, { encoding, ...options.evaluate });
   const perModulusHops = totalHops(hops);
@@ -218,6 +246,7 @@ export function selectParameters(net: Network, options: SelectOptions): Paramete
     c: Candidate;
     params: HeParams;
     layers: { layer: number; name: string; bits: number }[];
+    flooding?: FloodingAnalysis;
   } | null = null;
   let worstFail: { c: Candidate; layers: { layer: number; name: string; bits: number }[] } | null =
     null;
@@ -230,7 +259,17 @@ export function selectParameters(net: Network, options: SelectOptions): Paramete
       const primes = plainModuliFor(n, b0, k, need);
       if (!primes) continue;
       const b = bitLength(primes[0]);
-      const name = `bfv_n${n}_${k === 1 ? `t${b}` : `t${k}x${b}`}_${encoding}`;
+      const params: HeParams = {
+        scheme: "bfv",
+        encoding,
+        polyModulusDegree: n,
+        coeffModulusBits: [...BFV_DEFAULT_COEFF_BITS[n]],
+        plainModuli: primes.map(String),
+        securityLevel: 128,
+        ...(masked ? { maskedOutputs: true as const } : {}),
+        ...(flooding ? { floodingBits: flooding.statisticalBits } : {}),
+      };
+      const name = presetName(params);
       const estimatedMs = k * (costs[n] ? expectedMs(perModulusHops, costs[n]) : Infinity);
       const c: Candidate = {
         name,
@@ -257,20 +296,23 @@ export function selectParameters(net: Network, options: SelectOptions): Paramete
         }
         continue;
       }
+      let flood: FloodingAnalysis | undefined;
+      if (flooding) {
+        flood = floodingAnalysis({
+          ringDegree: n,
+          dataModulusBits: dataModulusBits(params),
+          plainModulusBits: b,
+          outputBudgetBits: noise.outputBits,
+          statisticalBits: flooding.statisticalBits,
+        });
+        if (flood.budgetAfterBits < margin) {
+          c.reason = `flooding leaves ${flood.budgetAfterBits} bits of budget < margin ${margin}`;
+          continue;
+        }
+      }
       c.ok = true;
       if (!best || estimatedMs < best.c.estimatedMs) {
-        best = {
-          c,
-          layers: noise.layers,
-          params: {
-            scheme: "bfv",
-            encoding,
-            polyModulusDegree: n,
-            coeffModulusBits: [...BFV_DEFAULT_COEFF_BITS[n]],
-            plainModuli: primes.map(String),
-            securityLevel: 128,
-          },
-        };
+        best = { c, layers: noise.layers, params, flooding: flood };
       }
     }
   }
@@ -282,6 +324,12 @@ export function selectParameters(net: Network, options: SelectOptions): Paramete
           Math.max(...degrees)
         }`,
         { index: last.index, name: last.name },
+      );
+    }
+    if (flooding && candidates.some((c) => c.reason?.startsWith("flooding"))) {
+      throw new ParameterSelectionError(
+        `no BFV parameters leave room to flood the answers (${flooding.statisticalBits}-bit statistical security): ` +
+          candidates.map((c) => `${c.name}: ${c.reason}`).join("; "),
       );
     }
     if (worstFail) {
@@ -306,6 +354,7 @@ export function selectParameters(net: Network, options: SelectOptions): Paramete
     outputBound: bound,
     outputDegree: outDegree,
     noiseBudgetBits: best.c.noiseBudgetBits,
+    ...(best.flooding ? { flooding: best.flooding } : {}),
     layerBudgets: best.layers,
     hops,
     estimatedMs: best.c.estimatedMs,

@@ -30,6 +30,33 @@ export interface ModulusContext {
   encoder: BatchEncoder | null;
 }
 
+/** The data-level coefficient modulus of a SEAL context: its primes and SEAL's bit count of q. */
+export interface DataModulus {
+  primes: bigint[];
+  /** Bit count of the product of the primes (what SEAL's noise budget is measured against). */
+  bits: number;
+}
+
+/** Reads the primes of the first (top data) level of `context`, freeing every handle. */
+export function dataModulus(context: SEALContext): DataModulus {
+  const data = context.firstContextData();
+  const parms = data.parms();
+  const vector = parms.coeffModulus();
+  try {
+    const primes: bigint[] = [];
+    for (let j = 0; j < vector.size(); j++) {
+      const m = vector.get(j)!;
+      primes.push(m.value());
+      m.delete();
+    }
+    return { primes, bits: data.totalCoeffModulusBitCount() };
+  } finally {
+    vector.delete();
+    parms.delete();
+    data.delete();
+  }
+}
+
 /** SEAL contexts for every plaintext modulus of a parameter set. Free with `using` or `delete()`. */
 export class HeContext {
   private deleted = false;
@@ -37,6 +64,8 @@ export class HeContext {
     readonly seal: Seal,
     readonly params: HeParams,
     readonly moduli: ModulusContext[],
+    /** The data-level coefficient modulus (the same for every plaintext modulus). */
+    readonly dataModulus: DataModulus,
   ) {}
 
   /** The preset name, e.g. `bfv_n4096_t22_poly`. */
@@ -87,11 +116,11 @@ export class HeContext {
           tm.delete();
         }
       });
+      return new HeContext(seal, p, moduli, dataModulus(moduli[0].context));
     } catch (e) {
       for (const m of moduli) freeModulus(m);
       throw e;
     }
-    return new HeContext(seal, p, moduli);
   }
 
   /** Frees every SEAL object (idempotent). */
