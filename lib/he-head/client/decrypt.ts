@@ -1,6 +1,8 @@
 /**
  * Client-side decryption and decoding of encrypted outputs back to exact integers: per modulus
- * decryption, CRT recombination, and (poly) evaluation of the decoded polynomial at 2.
+ * decryption, CRT recombination, and (poly) evaluation of the decoded polynomial at 2: over the
+ * integers after a per-coefficient CRT (unmasked parameters), or modulo each plaintext modulus
+ * before the CRT (masked parameters, whose answers carry a random multiple of `X - 2`).
  *
  * @module
  */
@@ -38,6 +40,21 @@ function decryptResidues(keys: ClientKeys, ct: Ciphertext, i: number): BigUint64
 }
 
 /**
+ * How poly outputs decode: `"coefficients"` recombines each coefficient by CRT and evaluates at 2
+ * over the integers (needs every coefficient below half the product of the moduli);
+ * `"value"` evaluates at 2 modulo each modulus and recombines the values (needs every logit below
+ * half the product; the only decoding of masked answers).
+ */
+export type PolyDecoding = "coefficients" | "value";
+
+/** The polynomial `coefficients` evaluated at 2 modulo `t`. */
+export function valueAt2(coefficients: ArrayLike<bigint>, t: bigint): bigint {
+  let value = 0n;
+  for (let d = coefficients.length - 1; d >= 0; d--) value = (2n * value + coefficients[d]) % t;
+  return value;
+}
+
+/**
  * Decodes decrypted residues into exact integers `[query][output]`: `residues[modulus][output]`
  * holds slot values (simd) or polynomial coefficients (poly) modulo each plaintext modulus, or
  * null where the output is the constant `constants[output]`.
@@ -48,6 +65,7 @@ export function decodeResidues(
   residues: readonly (readonly (ArrayLike<bigint> | null)[])[],
   constants: readonly bigint[],
   count: number,
+  polyDecoding: PolyDecoding = "coefficients",
 ): bigint[][] {
   const crt = new Crt(moduli);
   const width = constants.length;
@@ -62,7 +80,9 @@ export function decodeResidues(
       throw new RangeError(`output ${j} is encrypted under some moduli only`);
     }
     const r = rs as ArrayLike<bigint>[];
-    if (encoding === "poly") {
+    if (encoding === "poly" && polyDecoding === "value") {
+      result[0][j] = crt.combine(r.map((x, i) => valueAt2(x, moduli[i])));
+    } else if (encoding === "poly") {
       const len = Math.max(...r.map((x) => x.length));
       let value = 0n;
       for (let d = len - 1; d >= 0; d--) value = 2n * value + crt.combine(r.map((x) => x[d] ?? 0n));
@@ -112,6 +132,7 @@ export function decryptOutputs(
     residues,
     outputs.constants,
     count,
+    keys.ctx.params.maskedOutputs ? "value" : "coefficients",
   );
 }
 

@@ -1,7 +1,8 @@
 /**
  * The client's keys: a secret key per plaintext modulus (never leaves the client), symmetric
- * encryption, decryption, and the evaluation keys the server needs (relinearisation, and Galois
- * keys for the steps a plan uses), serialized in SEAL's seeded form to halve their size.
+ * encryption, decryption, and the keys the server needs (relinearisation, Galois keys for the
+ * steps a plan uses, and for flooded plans the public key the server re-randomises answers
+ * with), serialized in SEAL's seeded form to halve their size.
  *
  * @module
  */
@@ -21,6 +22,8 @@ export interface KeyOptions {
   relin?: boolean;
   /** Rotation steps (simd rows) for Galois keys. Default none. */
   galoisSteps?: number[];
+  /** The public key (flooded plans re-randomise answers with it). Default false. */
+  publicKey?: boolean;
 }
 
 interface ModulusKeys {
@@ -35,6 +38,8 @@ interface ModulusKeys {
 export interface EvaluationKeyBytes {
   relin: Uint8Array | null;
   galois: Uint8Array | null;
+  /** The public key, when asked for (seeded: half the size of a full one). */
+  publicKey: Uint8Array | null;
 }
 
 /** Secret-key material for every plaintext modulus of a context. Free with `delete()`. */
@@ -74,7 +79,16 @@ export class ClientKeys<C extends SealContexts = HeContext> {
           galois = new Uint8Array(s.saveToArray(seal.ComprModeType.none));
           s.delete();
         }
-        evaluationKeys.push({ relin, galois });
+        let pk: Uint8Array | null = null;
+        if (options.publicKey) {
+          const s = sealCall("public key", () => keygen.createPublicKeySerializable());
+          try {
+            pk = new Uint8Array(s.saveToArray(seal.ComprModeType.none));
+          } finally {
+            s.delete();
+          }
+        }
+        evaluationKeys.push({ relin, galois, publicKey: pk });
       }
     } catch (e) {
       keys.forEach(freeKeys);

@@ -28,7 +28,7 @@ function writeHeader(view: DataView, at: number, size: number): void {
  * SEAL's serialization of a (non-NTT) plaintext with the given coefficients, ascending degree,
  * each in `[0, t)`.
  */
-export function plaintextBytes(coefficients: readonly bigint[]): Uint8Array {
+export function plaintextBytes(coefficients: ArrayLike<bigint>): Uint8Array {
   const count = coefficients.length;
   const arraySize = HEADER + 8 + 8 * count;
   const total = HEADER + 32 + 8 + 8 + arraySize;
