@@ -3,7 +3,13 @@
  * evaluated on one ciphertext per query with plaintext multiplications and rotations (only the
  * steps of the layout): no ciphertext multiplication, no relinearisation; one rescale at the end
  * halves the response.
- * All-zero diagonals are skipped. Slots other than the logits get fresh random values added.
+ * All-zero diagonals are skipped.
+ *
+ * Every slot of an answer is a public function of the logits: slot `s` holds logit `s mod m`
+ * (bias included) when `s mod m < C`, else 0, each with its CKKS error. (The diagonals and the
+ * query repeat with the period, so the rotate-and-add sums give every slot a full row sum; the
+ * biases are added with the same period.) What the answer does not hide is that error, which
+ * depends on the weights: the plan is not circuit-private.
  *
  * Scaling: queries sit at `2^scaleBits` (values in [0, 1]), weights at `2^weightScaleBits`;
  * coefficient rows are divided by a public `outputFactor` chosen so that no slot can exceed the
@@ -155,15 +161,13 @@ export class PackedHead {
         rotate(t, s, tmp);
         addInto(t, tmp);
       }
-      // The constants in the first C slots; fresh random values everywhere else.
+      // The constants, with the output period: every slot holding row k gets bias k.
       const plain = new Float64Array(slots);
-      const rnd = new Uint32Array(slots);
-      crypto.getRandomValues(rnd);
-      const mask = 2 ** headroomBits(this.ctx);
       for (let s = 0; s < slots; s++) {
-        plain[s] = s < outputs
-          ? Number(this.form.constants[s]) / 2 ** this.form.outputScale / this.outputFactor
-          : ((rnd[s] / 2 ** 32) * 2 - 1) * mask;
+        const k = s % m;
+        plain[s] = k < outputs
+          ? Number(this.form.constants[k]) / 2 ** this.form.outputScale / this.outputFactor
+          : 0;
       }
       const pt = new seal.Plaintext();
       try {
