@@ -1,22 +1,43 @@
 /**
  * Evaluation of one request under its plan: unpack the encrypted inputs, evaluate (yielding to
- * the event loop, abortable by the request's deadline), shrink and pack the encrypted results.
- * Every SEAL object is freed on every path.
+ * the event loop, abortable by the request's deadline), mask the answers (poly: a random multiple
+ * of `X - 2`; simd: uniform values in the slots beyond the request's queries), flood their noise
+ * (flooded plans), shrink and pack the encrypted results. Every SEAL object is freed on every
+ * path.
  *
  * @module
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { Network } from "../lib/he-head/model/network.ts";
+import {
+  floodOutputs,
+  maskPolyOutputs,
+  maskSpareSlots,
+} from "../lib/he-head/seal/circuit_privacy.ts";
 import { evaluateEncryptedAsync, freeResult } from "../lib/he-head/seal/evaluate_encrypted.ts";
 import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
 import { switchDown } from "../lib/he-head/seal/modulus_switch.ts";
 import { packResults, unpackInputs, unpackQueries } from "../lib/he-head/wire/payloads.ts";
+import { ApiError } from "./errors.ts";
 import type { BfvPlan, PackedPlan, Plan } from "./plans.ts";
+
+/** Milliseconds spent in each stage of a BFV evaluation. */
+export interface StageTimes {
+  evaluate_ms: number;
+  /** Masking the answers (one plaintext addition per encrypted output). */
+  mask_ms: number;
+  /** Flooding the answers (0 for plans that do not flood). */
+  flood_ms: number;
+  /** Modulus switching and serialization of the response. */
+  pack_ms: number;
+}
 
 /** The packed response and the number of queries it answers. */
 export interface PlanOutput {
   body: Uint8Array;
   queries: number;
+  /** BFV plans: where the time went. */
+  stages?: StageTimes;
 }
 
 async function runBfv(
@@ -33,10 +54,34 @@ async function runBfv(
     maxBytes,
   });
   try {
+    const t0 = performance.now();
     const result = await evaluateEncryptedAsync(plan.ctx, net, ciphertexts, keys, { signal });
     try {
+      const t1 = performance.now();
+      if (plan.masked && plan.encoding === "poly") maskPolyOutputs(plan.ctx, result.ciphertexts);
+      else if (plan.masked) maskSpareSlots(plan.ctx, result.ciphertexts, queries);
+      const t2 = performance.now();
+      if (plan.flooding) {
+        if (!keys || keys.publicKeys.some((k) => k === null)) {
+          throw new ApiError(
+            422,
+            "missing-keys",
+            `plan ${plan.name} floods its answers: expected the client's public key (envelope entry "public-key") for every plaintext modulus, received none`,
+          );
+        }
+        signal.throwIfAborted();
+        floodOutputs(plan.ctx, result.ciphertexts, keys.publicKeys, plan.flooding.floodLog2);
+      }
+      const t3 = performance.now();
       switchDown(plan.ctx, result.ciphertexts, plan.responseDrop);
-      return { body: await packResults(plan.ctx, result, queries), queries };
+      const out = await packResults(plan.ctx, result, queries);
+      const stages = {
+        evaluate_ms: t1 - t0,
+        mask_ms: t2 - t1,
+        flood_ms: t3 - t2,
+        pack_ms: performance.now() - t3,
+      };
+      return { body: out, queries, stages };
     } finally {
       freeResult(result);
     }
