@@ -9,7 +9,7 @@
 import { buildPlans, freePlan, type Plan } from "../../functions/plans.ts";
 import { runPlan } from "../../functions/run_plan.ts";
 import { ClientKeys } from "../../lib/he-head/client/keys.ts";
-import { decryptOutputs } from "../../lib/he-head/client/decrypt.ts";
+import { decryptOutputs, outputNoiseBudgets } from "../../lib/he-head/client/decrypt.ts";
 import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import type { Network } from "../../lib/he-head/model/network.ts";
@@ -17,6 +17,7 @@ import { choosePlan, expectedPlanMs } from "../../lib/he-head/params/planner.ts"
 import type { CkksContext } from "../../lib/he-head/packed/ckks_context.ts";
 import { decryptPacked, encryptPackedSerialized } from "../../lib/he-head/packed/packed_client.ts";
 import type { HeContext } from "../../lib/he-head/seal/context.ts";
+import type { EvaluationKeys } from "../../lib/he-head/seal/evaluation_keys.ts";
 import { freeResult } from "../../lib/he-head/seal/evaluate_encrypted.ts";
 import {
   packInputs,
@@ -39,6 +40,15 @@ export interface PlanBench {
   exact: boolean;
   /** Largest |logit error| (0 for exact plans; checked equal bit for bit). */
   max_error: number;
+  /** Whether the plan's answers are circuit-private (flooded). */
+  circuit_private: boolean;
+  /** BFV: medians of the server's stages (ms). */
+  evaluate_ms?: number;
+  mask_ms?: number;
+  flood_ms?: number;
+  pack_ms?: number;
+  /** BFV: smallest noise budget (bits) of the decrypted response. */
+  response_budget_bits?: number;
 }
 
 function features(net: Network, count: number, seed: number): number[] {
@@ -51,106 +61,163 @@ function features(net: Network, count: number, seed: number): number[] {
   return out;
 }
 
-async function benchPlan(
+/** One plan ready to be measured: keys registered, a request encrypted. Free with `delete()`. */
+export interface PreparedPlan {
+  /** One evaluation of the request through the server path. */
+  run(): Promise<void>;
+  /** Decrypts the last answer, checks it against the integer head, and summarises the runs. */
+  finish(): Promise<PlanBench>;
+  delete(): void;
+}
+
+/**
+ * Prepares `plan` for measurement on `queries` seeded queries: client keys (with what the plan
+ * needs), the server's loaded keys and the request envelope.
+ */
+export async function preparePlan(
   plan: Plan,
   net: Network,
   queries: number,
-  repeats: number,
-): Promise<PlanBench> {
+): Promise<PreparedPlan> {
   const x = features(net, queries, 7);
   const want = evaluatePlain(net, x, queries);
   const keys = ClientKeys.generate(plan.ctx, {
     relin: plan.needsRelinKeys,
     galoisSteps: plan.galoisSteps,
+    publicKey: plan.needsPublicKey,
   });
+  let evalKeys: EvaluationKeys | null = null;
   try {
     const keyBytes = await packKeys(plan.params, keys.evaluationKeys);
-    const evalKeys = await unpackKeys(plan.ctx, keyBytes);
-    try {
-      let request: Uint8Array;
-      if (plan.kind === "packed") {
-        const k = keys as ClientKeys<CkksContext>;
-        const cts = [];
-        for (let q = 0; q < queries; q++) {
-          cts.push(
-            encryptPackedSerialized(
-              k,
-              x.slice(q * net.inputSize, (q + 1) * net.inputSize),
-              plan.head.layout,
-            ),
-          );
-        }
-        request = await packInputs(plan.params, [cts], queries);
-      } else {
-        request = await packInputs(
-          plan.params,
-          encryptInputsSerialized(keys as ClientKeys<HeContext>, x, queries, net.inputSize),
-          queries,
+    evalKeys = await unpackKeys(plan.ctx, keyBytes);
+    let request: Uint8Array;
+    if (plan.kind === "packed") {
+      const k = keys as ClientKeys<CkksContext>;
+      const cts = [];
+      for (let q = 0; q < queries; q++) {
+        cts.push(
+          encryptPackedSerialized(
+            k,
+            x.slice(q * net.inputSize, (q + 1) * net.inputSize),
+            plan.head.layout,
+          ),
         );
       }
-      const times: number[] = [];
-      let body: Uint8Array = new Uint8Array();
-      for (let r = 0; r < repeats; r++) {
-        const t0 = performance.now();
-        body =
-          (await runPlan(plan, net, request, evalKeys, AbortSignal.timeout(600_000), 1 << 30)).body;
-        times.push(performance.now() - t0);
-      }
-      const outputs = await unpackResults(plan.ctx, body, {
-        outputs: plan.kind === "packed" ? queries : net.outputSize,
-      });
-      let maxError = 0;
-      try {
-        if (plan.kind === "packed") {
-          const k = keys as ClientKeys<CkksContext>;
-          outputs.ciphertexts[0].forEach((ct, q) => {
-            const got = decryptPacked(k, ct!, net.outputSize, plan.head.outputFactor);
-            got.forEach((
-              v,
-              j,
-            ) => (maxError = Math.max(
-              maxError,
-              Math.abs(v - Number(want[q][j]) * 2 ** -net.outputScale),
-            )));
-          });
-        } else {
-          const got = decryptOutputs(keys as ClientKeys<HeContext>, outputs, queries);
-          if (
-            JSON.stringify(got.map((l) => l.map(String))) !==
-              JSON.stringify(want.map((l) => l.map(String)))
-          ) {
-            throw new Error(`${plan.name}: encrypted logits differ from the integer head`);
-          }
-        }
-      } finally {
-        freeResult(outputs);
-      }
-      return {
-        plan: plan.name,
-        encoding: plan.encoding,
+      request = await packInputs(plan.params, [cts], queries);
+    } else {
+      request = await packInputs(
+        plan.params,
+        encryptInputsSerialized(keys as ClientKeys<HeContext>, x, queries, net.inputSize),
         queries,
-        server_ms: median(times),
-        estimated_ms: expectedPlanMs(
-          {
-            name: plan.name,
-            encoding: plan.encoding,
-            estimated_ms: plan.estimatedMs,
-            max_queries: plan.maxQueries,
-            needs_keys: true,
-          },
-          queries,
-        ),
-        query_bytes: request.length,
-        response_bytes: body.length,
-        key_bytes: plan.needsRelinKeys || plan.galoisSteps.length ? keyBytes.length : 0,
-        exact: plan.kind === "bfv",
-        max_error: maxError,
-      };
-    } finally {
-      evalKeys.delete();
+      );
     }
-  } finally {
+    const times: number[] = [];
+    const stages: Record<string, number[]> = {};
+    let body: Uint8Array = new Uint8Array();
+    const loaded = evalKeys;
+    return {
+      async run() {
+        const t0 = performance.now();
+        const out = await runPlan(
+          plan,
+          net,
+          request,
+          loaded,
+          AbortSignal.timeout(600_000),
+          1 << 30,
+        );
+        times.push(performance.now() - t0);
+        body = out.body;
+        for (const [k, v] of Object.entries(out.stages ?? {})) (stages[k] ??= []).push(v);
+      },
+      async finish() {
+        const outputs = await unpackResults(plan.ctx, body, {
+          outputs: plan.kind === "packed" ? queries : net.outputSize,
+        });
+        let maxError = 0;
+        let budget: number | undefined;
+        try {
+          if (plan.kind === "packed") {
+            const k = keys as ClientKeys<CkksContext>;
+            outputs.ciphertexts[0].forEach((ct, q) => {
+              const got = decryptPacked(k, ct!, net.outputSize, plan.head.outputFactor);
+              got.forEach((
+                v,
+                j,
+              ) => (maxError = Math.max(
+                maxError,
+                Math.abs(v - Number(want[q][j]) * 2 ** -net.outputScale),
+              )));
+            });
+          } else {
+            const got = decryptOutputs(keys as ClientKeys<HeContext>, outputs, queries);
+            budget = Math.min(...outputNoiseBudgets(keys as ClientKeys<HeContext>, outputs));
+            if (
+              JSON.stringify(got.map((l) => l.map(String))) !==
+                JSON.stringify(want.map((l) => l.map(String)))
+            ) {
+              throw new Error(`${plan.name}: encrypted logits differ from the integer head`);
+            }
+          }
+        } finally {
+          freeResult(outputs);
+        }
+        return {
+          plan: plan.name,
+          encoding: plan.encoding,
+          queries,
+          server_ms: median(times),
+          estimated_ms: expectedPlanMs(
+            {
+              name: plan.name,
+              encoding: plan.encoding,
+              estimated_ms: plan.estimatedMs,
+              max_queries: plan.maxQueries,
+              needs_keys: true,
+            },
+            queries,
+          ),
+          query_bytes: request.length,
+          response_bytes: body.length,
+          key_bytes: plan.needsRelinKeys || plan.needsPublicKey || plan.galoisSteps.length
+            ? keyBytes.length
+            : 0,
+          exact: plan.kind === "bfv",
+          max_error: maxError,
+          circuit_private: plan.circuitPrivate,
+          ...Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)])),
+          ...(budget !== undefined ? { response_budget_bits: budget } : {}),
+        };
+      },
+      delete() {
+        loaded.delete();
+        keys.delete();
+      },
+    };
+  } catch (e) {
+    evalKeys?.delete();
     keys.delete();
+    throw e;
+  }
+}
+
+/**
+ * Measures one plan through the server path (`runPlan`): `repeats` evaluations of one request,
+ * with its sizes, the stage times (BFV) and a check of the decrypted answer against the integer
+ * head.
+ */
+export async function benchPlan(
+  plan: Plan,
+  net: Network,
+  queries: number,
+  repeats: number,
+): Promise<PlanBench> {
+  const prepared = await preparePlan(plan, net, queries);
+  try {
+    for (let r = 0; r < repeats; r++) await prepared.run();
+    return await prepared.finish();
+  } finally {
+    prepared.delete();
   }
 }
 
@@ -212,7 +279,7 @@ export async function benchPlans(
       encoding: p.encoding,
       estimated_ms: p.estimatedMs,
       max_queries: p.maxQueries,
-      needs_keys: p.needsRelinKeys || p.galoisSteps.length > 0,
+      needs_keys: p.needsRelinKeys || p.needsPublicKey || p.galoisSteps.length > 0,
     }));
     const planner = Object.fromEntries(
       [1, 16, 256, 4096].map((q) => [q, choosePlan(costs, q).plan]),
