@@ -5,8 +5,9 @@ import { privacyStatement } from "../lib/he-head/model/privacy_status.ts";
 import type { ModelDescription, PlanDescription } from "../lib/protocol/api.ts";
 import type { Plan } from "./plans.ts";
 
-/** The description of one plan. */
-export function describePlan(p: Plan): PlanDescription {
+/** The description of one plan, with its flooded variant when `all` holds one. */
+export function describePlan(p: Plan, all: readonly Plan[] = []): PlanDescription {
+  const flooded = all.find((v) => v.kind === "bfv" && v.floodedOf === p.name);
   return {
     name: p.name,
     encoding: p.encoding,
@@ -19,6 +20,21 @@ export function describePlan(p: Plan): PlanDescription {
     hops: p.hops,
     estimated_ms: p.estimatedMs,
     response_primes_dropped: p.kind === "bfv" ? p.responseDrop : 0,
+    needs_public_key: p.needsPublicKey,
+    circuit_private: p.circuitPrivate,
+    circuit_privacy: p.circuitPrivacy,
+    ...(p.kind === "bfv" && p.flooding
+      ? {
+        flooding: {
+          statistical_distance_log2: p.flooding.statisticalDistanceLog2,
+          noise_bound_log2: p.flooding.noiseBoundLog2,
+          flood_log2: p.flooding.floodLog2,
+          budget_bits_before: p.flooding.outputBudgetBits,
+          budget_bits_after: p.flooding.budgetAfterBits,
+        },
+      }
+      : {}),
+    ...(flooded ? { flooded: describePlan(flooded) } : {}),
     ...(p.kind === "packed"
       ? { output_factor: p.head.outputFactor, error_bound: p.head.errorBound }
       : {}),
@@ -55,7 +71,7 @@ export function describeModel(
     extractor: meta.extractor ?? null,
     privacy: privacyStatement(model),
     accuracy: meta.accuracy ?? {},
-    plans: plans.map(describePlan),
+    plans: plans.filter((p) => p.kind !== "bfv" || !p.floodedOf).map((p) => describePlan(p, plans)),
     limits,
   };
 }

@@ -88,7 +88,8 @@ export class HeadService {
     this.maxBodyBytes = config.maxBodyBytes ?? Math.ceil(need * 1.25) + 65536;
     this.maxKeyBytes = Math.max(
       ...plans.map((p) =>
-        p.ctx.moduli.length * (Number(p.needsRelinKeys) + p.galoisSteps.length) *
+        p.ctx.moduli.length *
+        (Number(p.needsRelinKeys) + Number(p.needsPublicKey) + p.galoisSteps.length) *
         keySwitchKeyBytes(p.params)
       ),
     ) + 65536;
@@ -196,7 +197,7 @@ export class HeadService {
       return { keys, release: () => keys.delete() };
     }
     if (!keyId) {
-      if (!plan.needsRelinKeys && plan.galoisSteps.length === 0) {
+      if (!plan.needsRelinKeys && !plan.needsPublicKey && plan.galoisSteps.length === 0) {
         return { keys: null, release: () => {} };
       }
       throw new ApiError(
@@ -268,7 +269,7 @@ export class HeadService {
       encoding: p.encoding,
       estimated_ms: p.estimatedMs,
       max_queries: p.maxQueries,
-      needs_keys: p.needsRelinKeys || p.galoisSteps.length > 0,
+      needs_keys: p.needsRelinKeys || p.needsPublicKey || p.galoisSteps.length > 0,
     };
   }
 

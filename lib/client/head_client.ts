@@ -104,6 +104,7 @@ function checkDescription(d: ModelDescription): ModelDescription {
   for (const p of d.plans) {
     if (p.encoding === "packed") validateCkksParams(p.params);
     else validateParams(p.params);
+    if (p.flooded) validateParams(p.flooded.params);
   }
   return d;
 }
@@ -139,15 +140,19 @@ export class HeadClient {
     if (want && want !== extractorId) throw new ExtractorMismatchError(want, extractorId);
   }
 
-  /** The plan with this name or encoding. */
+  /**
+   * The plan with this name or encoding; a flooded (circuit-private) variant by its name or as
+   * `"<encoding>_flooded"`, e.g. `"poly_flooded"`.
+   */
   plan(which: string): PlanDescription {
-    const p = this.description.plans.find((x) => x.name === which || x.encoding === which);
-    if (!p) {
-      throw new RangeError(
-        `no plan "${which}": the server offers ${
-          this.description.plans.map((x) => x.name).join(", ")
-        }`,
+    const plans = this.description.plans;
+    const p = plans.find((x) => x.name === which || x.encoding === which) ??
+      plans.map((x) => x.flooded).find((f) =>
+        f && (f.name === which || `${f.encoding}_flooded` === which)
       );
+    if (!p) {
+      const offered = plans.flatMap((x) => x.flooded ? [x.name, x.flooded.name] : [x.name]);
+      throw new RangeError(`no plan "${which}": the server offers ${offered.join(", ")}`);
     }
     return p;
   }
@@ -163,7 +168,7 @@ export class HeadClient {
         encoding: p.encoding,
         estimated_ms: p.estimated_ms,
         max_queries: p.max_queries,
-        needs_keys: p.needs_relin_keys || p.galois_steps.length > 0,
+        needs_keys: p.needs_relin_keys || p.needs_public_key || p.galois_steps.length > 0,
       })),
       queries,
       registered,
@@ -181,10 +186,11 @@ export class HeadClient {
       keys = ClientKeys.generate(ctx, {
         relin: plan.needs_relin_keys,
         galoisSteps: plan.galois_steps,
+        publicKey: plan.needs_public_key,
       });
       let keyId: string | null = null;
       let keyBytes = 0;
-      if (plan.needs_relin_keys || plan.galois_steps.length) {
+      if (plan.needs_relin_keys || plan.galois_steps.length || plan.needs_public_key) {
         const body = await packKeys(plan.params, keys.evaluationKeys);
         keyBytes = body.length;
         const res = await this.fetcher(new URL(PATHS.keys, this.baseUrl), {

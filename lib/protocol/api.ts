@@ -57,6 +57,22 @@ export interface PlanDescription {
   output_factor?: number;
   /** packed: bound on the absolute error of every decrypted logit. */
   error_bound?: number;
+  /** Whether the client must register its public key with its keys (flooded plans). */
+  needs_public_key: boolean;
+  /** Whether answers reveal the logits and nothing else (statistical distance <= 2^-40). */
+  circuit_private: boolean;
+  /** One line: what the answers hide and what they do not. */
+  circuit_privacy: string;
+  /** Flooded plans: the flooding noise `[-2^flood_log2, 2^flood_log2)` and what it guarantees. */
+  flooding?: {
+    statistical_distance_log2: number;
+    noise_bound_log2: number;
+    flood_log2: number;
+    budget_bits_before: number;
+    budget_bits_after: number;
+  };
+  /** BFV plans: the same plan with flooded answers (own parameters and hash), when offered. */
+  flooded?: PlanDescription;
 }
 
 /** Architecture without weights. */

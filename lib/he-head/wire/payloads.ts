@@ -309,15 +309,16 @@ export async function unpackResults(
   return { ciphertexts, constants, queries: env.queries };
 }
 
-/** Packs the client's evaluation keys (relinearisation and Galois, per modulus). */
+/** Packs the client's evaluation keys (relinearisation, Galois and public key, per modulus). */
 export async function packKeys(
   p: WireParams,
-  keys: { relin: Uint8Array | null; galois: Uint8Array | null }[],
+  keys: { relin: Uint8Array | null; galois: Uint8Array | null; publicKey?: Uint8Array | null }[],
 ): Promise<Bytes> {
   const entries: EnvelopeEntry[] = [];
   keys.forEach((k, modulus) => {
     if (k.relin) entries.push({ tag: "relin-keys", modulus, bytes: k.relin });
     if (k.galois) entries.push({ tag: "galois-keys", modulus, bytes: k.galois });
+    if (k.publicKey) entries.push({ tag: "public-key", modulus, bytes: k.publicKey });
   });
   return await encodeEnvelope({
     kind: "keys",
@@ -355,10 +356,19 @@ export async function unpackKeys(
   }
   const keys = Array.from(
     { length: k },
-    () => ({ relin: null as Uint8Array | null, galois: null as Uint8Array | null }),
+    () => ({
+      relin: null as Uint8Array | null,
+      galois: null as Uint8Array | null,
+      publicKey: null as Uint8Array | null,
+    }),
   );
+  const slots = {
+    "relin-keys": "relin",
+    "galois-keys": "galois",
+    "public-key": "publicKey",
+  } as const;
   env.entries.forEach((e, i) => {
-    const slot = e.tag === "relin-keys" ? "relin" : e.tag === "galois-keys" ? "galois" : null;
+    const slot = slots[e.tag as keyof typeof slots] ?? null;
     if (!slot) {
       throw new EnvelopeError("malformed", `entry ${i}: expected keys, received a ${e.tag}`);
     }
