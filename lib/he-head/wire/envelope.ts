@@ -7,7 +7,9 @@
  *
  * Layout (little-endian): `"FCNE"` | version u8 | kind u8 | moduli u8 | flags u8 |
  * params hash (32) | count u32 | queries u32 | body length u32 | body | SHA-256 of all before (32).
- * The body is a sequence of entries: tag u8 | modulus u8 | reserved u16 | length u32 | bytes.
+ * The body is a sequence of entries: tag u8 | modulus u8 | reserved u16 (must be 0) | length u32 |
+ * bytes. A deflated body is inflated in small steps under a running cap, so a deflate bomb stops
+ * at the cap.
  *
  * @module
  */
@@ -57,8 +59,8 @@ export type EnvelopeErrorCode =
 /** An envelope that cannot be used; `code` says why, the message says what was expected. */
 export class EnvelopeError extends Error {
   readonly code: EnvelopeErrorCode;
-  constructor(code: EnvelopeErrorCode, message: string) {
-    super(message);
+  constructor(code: EnvelopeErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "EnvelopeError";
     this.code = code;
   }
@@ -82,29 +84,52 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/**
+ * Input bytes fed to a (de)compression stream per step: about cap / 4096, within [1 KiB, 16 KiB].
+ * Deflate inflates at most about 1032x, so one step yields at most about a quarter of the cap
+ * (or 1 MiB): the running cap stops a bomb within that of the cap. (A stream fed the whole body
+ * at once inflates all of it before the first read.)
+ */
+function stepFor(cap: number): number {
+  return Math.min(16384, Math.max(1024, Math.floor(cap / 4096)));
+}
+
 async function pipe(
   data: Uint8Array,
   stream: { writable: WritableStream<BufferSource>; readable: ReadableStream<Uint8Array> },
   cap: number,
 ): Promise<Uint8Array> {
   const writer = stream.writable.getWriter();
-  writer.write(data as Uint8Array<ArrayBuffer>).catch(() => {});
-  writer.close().catch(() => {});
   const reader = stream.readable.getReader();
+  // Backpressure: each write waits until the reader below has taken the previous step's output.
+  const step = stepFor(cap);
+  const feeding = (async () => {
+    for (let at = 0; at < data.length; at += step) {
+      await writer.write(data.subarray(at, at + step) as Uint8Array<ArrayBuffer>);
+    }
+    await writer.close();
+  })();
+  feeding.catch(() => {});
   const chunks: Uint8Array[] = [];
   let total = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > cap) {
-      await reader.cancel();
-      throw new EnvelopeError(
-        "oversized",
-        `expected an inflated body of at most ${cap} bytes, received more`,
-      );
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > cap) {
+        throw new EnvelopeError(
+          "oversized",
+          `expected an inflated body of at most ${cap} bytes, received more`,
+        );
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+    await feeding;
+  } catch (e) {
+    await reader.cancel().catch(() => {});
+    await writer.abort().catch(() => {});
+    throw e;
   }
   const out = new Uint8Array(total);
   let at = 0;
@@ -261,11 +286,19 @@ export async function decodeEnvelope(
     }
     const tag = TAGS[bv.getUint8(at)];
     const modulus = bv.getUint8(at + 1);
+    const reserved = bv.getUint16(at + 2, true);
     const len = bv.getUint32(at + 4, true);
     if (!tag) {
       throw new EnvelopeError(
         "malformed",
         `entry ${entries.length}: unknown tag ${bv.getUint8(at)}`,
+      );
+    }
+    // One spelling per envelope: a field that could vary freely would give equal keys two ids.
+    if (reserved !== 0) {
+      throw new EnvelopeError(
+        "malformed",
+        `entry ${entries.length}: expected reserved bytes 0, received ${reserved}`,
       );
     }
     if (modulus >= moduli) {

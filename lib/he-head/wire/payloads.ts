@@ -19,6 +19,7 @@ import {
   type EnvelopeEntry,
   EnvelopeError,
 } from "./envelope.ts";
+import { checkCiphertextBlob, checkKeyBlob, ciphertextShape } from "./seal_blob.ts";
 
 const SEAL_HEADER = 16;
 
@@ -102,7 +103,8 @@ function loadCiphertext(
   maxParts: number,
   fresh = false,
 ): Ciphertext {
-  checkSealHeader(e.bytes, what);
+  // Every nested SEAL header and size, before SEAL allocates anything for it.
+  checkCiphertextBlob(e.bytes, ciphertextShape(ctx.params, maxParts, fresh), what);
   const ct = new ctx.seal.Ciphertext();
   try {
     sealCall(what, () => ct.loadFromArray(ctx.moduli[e.modulus].context, e.bytes));
@@ -133,7 +135,12 @@ function loadCiphertext(
   } catch (err) {
     ct.delete();
     if (err instanceof SealError) {
-      throw new EnvelopeError("malformed", `${what}: SEAL rejected it (${err.message})`);
+      // SEAL's own text stays in the server's log (the error's cause), not in the answer.
+      throw new EnvelopeError(
+        "malformed",
+        `${what}: expected a ciphertext valid for these parameters, SEAL refused it`,
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -340,6 +347,23 @@ export async function unpackKeys(
   bytes: Uint8Array,
   limits: { maxGaloisSteps?: number } & PayloadLimits = {},
 ): Promise<EvaluationKeys> {
+  return loadKeys(ctx, await decodeKeys(ctx, bytes, limits));
+}
+
+/** Serialized keys of one plaintext modulus, as {@linkcode EvaluationKeys.load} takes them. */
+export type KeyBlobs = Parameters<typeof EvaluationKeys.load>[1][number];
+
+/**
+ * Decodes a keys envelope and checks every key blob's structure, without SEAL: one entry of each
+ * kind per modulus at most, `count` 1 and `queries` 0 (keys have one spelling).
+ *
+ * @throws {EnvelopeError} for malformed, foreign, truncated or oversized keys.
+ */
+export async function decodeKeys(
+  ctx: SealContexts,
+  bytes: Uint8Array,
+  limits: { maxGaloisSteps?: number } & PayloadLimits = {},
+): Promise<KeyBlobs[]> {
   const p = ctx.params;
   const k = ctx.moduli.length;
   const perKey = keySwitchKeyBytes(p);
@@ -353,6 +377,12 @@ export async function unpackKeys(
   });
   if (env.moduli !== k) {
     throw new EnvelopeError("malformed", `expected keys for ${k} moduli, received ${env.moduli}`);
+  }
+  if (env.count !== 1 || env.queries !== 0) {
+    throw new EnvelopeError(
+      "malformed",
+      `expected a keys envelope with count 1 and queries 0, received ${env.count} and ${env.queries}`,
+    );
   }
   const keys = Array.from(
     { length: k },
@@ -378,14 +408,27 @@ export async function unpackKeys(
         `entry ${i}: duplicate ${e.tag} for modulus ${e.modulus}`,
       );
     }
-    checkSealHeader(e.bytes, `${e.tag} (modulus ${e.modulus})`);
+    checkKeyBlob(p, e.tag, e.bytes, `${e.tag} (modulus ${e.modulus})`, steps);
     keys[e.modulus][slot] = e.bytes;
   });
+  return keys;
+}
+
+/**
+ * Loads decoded keys into SEAL (caller frees them).
+ *
+ * @throws {EnvelopeError} when SEAL refuses them (SEAL's own text is the error's cause).
+ */
+export function loadKeys(ctx: SealContexts, keys: KeyBlobs[]): EvaluationKeys {
   try {
     return EvaluationKeys.load(ctx, keys);
   } catch (err) {
     if (err instanceof SealError) {
-      throw new EnvelopeError("malformed", `keys rejected by SEAL: ${err.message}`);
+      throw new EnvelopeError(
+        "malformed",
+        "expected keys valid for these parameters, SEAL refused them",
+        { cause: err },
+      );
     }
     throw err;
   }
