@@ -3,6 +3,14 @@
  * WebAssembly heap (SEAL memory is not garbage collected, so tests watch it), and turns C++
  * exceptions into {@linkcode SealError}s.
  *
+ * This is the only module that imports node-seal's code (others import its types only), so a
+ * process has one SEAL instance: the server disables its secret-key classes once, here.
+ *
+ * Out of memory: after SEAL throws `std::bad_alloc` its heap may be unusable (the next call can
+ * hang). The first one marks the runtime as failed, runs the handler installed with
+ * {@linkcode onSealOutOfMemory} (the server logs and exits), and every later
+ * {@linkcode sealCall} throws at once instead of entering SEAL.
+ *
  * @module
  */
 import SEAL from "node-seal";
@@ -22,11 +30,38 @@ export interface SealRuntime {
 export class SealError extends Error {
   /** The C++ exception type, e.g. `std::invalid_argument`. */
   readonly sealType: string;
+  /** What was being done (the caller's words, without SEAL's text). */
+  readonly what: string;
   constructor(what: string, sealType: string, message: string) {
     super(`${what}: ${sealType}: ${message}`);
     this.name = "SealError";
     this.sealType = sealType;
+    this.what = what;
   }
+
+  /** Whether SEAL ran out of memory (`std::bad_alloc`). */
+  get outOfMemory(): boolean {
+    return this.sealType === "std::bad_alloc";
+  }
+}
+
+/** The largest heap node-seal's WebAssembly memory can grow to (one page short of 4 GiB). */
+export const SEAL_HEAP_MAX_BYTES = 4 * 1024 ** 3 - 65536;
+
+let outOfMemory: SealError | null = null;
+let oomHandler: ((e: SealError) => void) | null = null;
+
+/**
+ * Installs what happens when SEAL first runs out of memory (the server: log, then exit non-zero
+ * so that the runtime restarts it). The handler runs before the error is thrown.
+ */
+export function onSealOutOfMemory(handler: ((e: SealError) => void) | null): void {
+  oomHandler = handler;
+}
+
+/** The out-of-memory error SEAL threw in this process, if any (the runtime is then unusable). */
+export function sealOutOfMemory(): SealError | null {
+  return outOfMemory;
 }
 
 let loading: Promise<SealRuntime> | undefined;
@@ -94,23 +129,43 @@ export function sealRuntime(): SealRuntime {
  * (the exception object is released so it does not leak).
  */
 export function sealCall<T>(what: string, fn: () => T): T {
+  if (outOfMemory) {
+    throw new SealError(
+      what,
+      outOfMemory.sealType,
+      "SEAL ran out of memory earlier in this process",
+    );
+  }
   try {
     return fn();
   } catch (e) {
-    const WasmException = (WebAssembly as unknown as { Exception?: new () => object }).Exception;
-    if (runtime && WasmException && e instanceof WasmException) {
-      let type = "exception", message = "unknown SEAL error";
-      try {
-        [type, message] = runtime.seal.getExceptionMessage(e as never) as unknown as [
-          string,
-          string,
-        ];
-      } finally {
-        // deno-lint-ignore no-explicit-any
-        (runtime.seal as any).decrementExceptionRefcount?.(e);
-      }
-      throw new SealError(what, type, message);
-    }
-    throw e;
+    throw toSealError(e, what) ?? e;
   }
+}
+
+/**
+ * The {@linkcode SealError} for a C++ exception thrown by SEAL anywhere (also outside
+ * {@linkcode sealCall}), or null for any other value. An out-of-memory error marks the runtime
+ * as failed and runs the handler of {@linkcode onSealOutOfMemory}.
+ */
+export function toSealError(e: unknown, what: string): SealError | null {
+  if (e instanceof SealError) return e;
+  const WasmException = (WebAssembly as unknown as { Exception?: new () => object }).Exception;
+  if (!runtime || !WasmException || !(e instanceof WasmException)) return null;
+  let type = "exception", message = "unknown SEAL error";
+  try {
+    [type, message] = runtime.seal.getExceptionMessage(e as never) as unknown as [
+      string,
+      string,
+    ];
+  } finally {
+    // deno-lint-ignore no-explicit-any
+    (runtime.seal as any).decrementExceptionRefcount?.(e);
+  }
+  const err = new SealError(what, type, message);
+  if (err.outOfMemory && !outOfMemory) {
+    outOfMemory = err;
+    oomHandler?.(err);
+  }
+  return err;
 }
