@@ -48,7 +48,7 @@ export function describeModel(
   modelId: string,
   plans: Plan[],
   limits: ModelDescription["limits"],
-): ModelDescription {
+): Omit<ModelDescription, "auth"> {
   const meta = model.metadata ?? {};
   return {
     name: model.name,

@@ -1,14 +1,20 @@
 /**
  * Loaded evaluation keys kept in memory between requests (loading relinearisation keys into SEAL
  * costs milliseconds). Entries are reference counted, so keys in use by an evaluation are never
- * freed under it; the least recently used idle entries are freed beyond the limit.
+ * freed under it; the least recently used idle entries are freed beyond the limit, each with its
+ * `free` hook (the service returns their SEAL heap reservation).
  *
  * @module
  */
 import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
 
-interface Entry {
+/** Loaded keys and what to do once they are freed. */
+export interface LoadedKeys {
   keys: EvaluationKeys;
+  free(): void;
+}
+
+interface Entry extends LoadedKeys {
   refs: number;
   evicted: boolean;
 }
@@ -17,6 +23,11 @@ interface Entry {
 export interface KeyLease {
   keys: EvaluationKeys;
   release(): void;
+}
+
+function dispose(e: Entry): void {
+  e.keys.delete();
+  e.free();
 }
 
 /** A reference-counted LRU of loaded keys. */
@@ -31,7 +42,7 @@ export class KeyCache {
   }
 
   /** Leases the keys with this id, loading them with `load` on a miss. */
-  async acquire(id: string, load: () => Promise<EvaluationKeys>): Promise<KeyLease> {
+  async acquire(id: string, load: () => Promise<LoadedKeys>): Promise<KeyLease> {
     let e = this.entries.get(id);
     if (e) {
       this.entries.delete(id);
@@ -39,8 +50,8 @@ export class KeyCache {
     } else {
       let p = this.loading.get(id);
       if (!p) {
-        p = load().then((keys) => {
-          const entry: Entry = { keys, refs: 0, evicted: false };
+        p = load().then((loaded) => {
+          const entry: Entry = { ...loaded, refs: 0, evicted: false };
           this.entries.set(id, entry);
           this.evict();
           return entry;
@@ -58,7 +69,7 @@ export class KeyCache {
         if (released) return;
         released = true;
         entry.refs--;
-        if (entry.evicted && entry.refs === 0) entry.keys.delete();
+        if (entry.evicted && entry.refs === 0) dispose(entry);
         this.evict();
       },
     };
@@ -69,16 +80,16 @@ export class KeyCache {
       if (this.entries.size <= this.maxEntries) break;
       this.entries.delete(id);
       e.evicted = true;
-      if (e.refs === 0) e.keys.delete();
+      if (e.refs === 0) dispose(e);
     }
   }
 
-  /** Frees every idle entry (for shutdown). */
+  /** Drops every entry; idle ones are freed now, leased ones when released. */
   clear(): void {
     for (const [id, e] of this.entries) {
       this.entries.delete(id);
       e.evicted = true;
-      if (e.refs === 0) e.keys.delete();
+      if (e.refs === 0) dispose(e);
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Evaluation keys uploaded by clients, stored in Deno KV (the embedded SQLite store by default),
- * chunked below KV's 64 KiB value limit, with a time to live. The key id is the SHA-256 of the
- * uploaded bytes, so re-uploading the same keys is idempotent.
+ * chunked below KV's 64 KiB value limit, with a time to live. The key id is computed by the
+ * caller over the keys' canonical content ({@linkcode canonicalKeyId}), so the same keys are
+ * stored once however they were spelled (deflated or not, entries in any order).
  *
  * @module
  */
@@ -12,6 +13,8 @@ export interface StoredKeys {
   /** Hex SHA-256 of the plan's parameters. */
   planHash: string;
   bytes: Uint8Array;
+  /** Expiry (ms since the epoch). */
+  expires: number;
 }
 
 interface Meta {
@@ -19,6 +22,9 @@ interface Meta {
   size: number;
   chunks: number;
   created: number;
+  expires: number;
+  /** Hex SHA-256 of the stored bytes (integrity of the chunks). */
+  sha256: string;
 }
 
 const CHUNK = 60_000;
@@ -30,21 +36,54 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * The id of a key set: SHA-256 over the plan's hash and, per plaintext modulus and per kind of
+ * key (in a fixed order), the kind, the length and the SHA-256 of the key's bytes. The envelope's
+ * compression, entry order and checksum do not enter it; the blobs themselves have one spelling
+ * (see `lib/he-head/wire/seal_blob.ts`).
+ */
+export async function canonicalKeyId(
+  planHash: string,
+  keys: readonly Readonly<Record<string, Uint8Array | null | undefined>>[],
+): Promise<string> {
+  const parts = [`fcn-keys-v1 ${planHash}`];
+  for (let m = 0; m < keys.length; m++) {
+    for (const kind of Object.keys(keys[m]).sort()) {
+      const b = keys[m][kind];
+      if (b) parts.push(`${m} ${kind} ${b.length} ${await sha256Hex(b)}`);
+    }
+  }
+  return await sha256Hex(new TextEncoder().encode(parts.join("\n")));
+}
+
 /** A KV-backed key store. */
 export class KvKeyStore {
   /** @param ttlMs how long uploaded keys live */
   constructor(private readonly kv: Deno.Kv, readonly ttlMs: number) {}
 
+  /** When the keys with this id expire (ms since the epoch), or null if they are not stored. */
+  async expires(id: string): Promise<number | null> {
+    const meta = (await this.kv.get<Meta>(["keys", id, "meta"])).value;
+    return meta && meta.expires > Date.now() ? meta.expires : null;
+  }
+
   /**
-   * Stores keys under their SHA-256; returns the id and whether they were new. Chunks are written
-   * first and the metadata last, so a reader never sees a partial upload.
+   * Stores keys under `id` unless they are there; returns whether they were new and when they
+   * expire. Chunks are written first and the metadata last, so a reader never sees a partial
+   * upload.
    */
-  async put(planHash: string, bytes: Uint8Array): Promise<{ id: string; created: boolean }> {
-    const id = await sha256Hex(bytes);
-    const existing = await this.kv.get<Meta>(["keys", id, "meta"]);
-    if (existing.value && existing.value.planHash === planHash) return { id, created: false };
+  async put(
+    id: string,
+    planHash: string,
+    bytes: Uint8Array,
+  ): Promise<{ created: boolean; expires: number }> {
+    const existing = (await this.kv.get<Meta>(["keys", id, "meta"])).value;
+    if (existing && existing.planHash === planHash && existing.expires > Date.now()) {
+      return { created: false, expires: existing.expires };
+    }
     const chunks = Math.ceil(bytes.length / CHUNK);
     const expireIn = this.ttlMs;
+    const created = Date.now();
     for (let start = 0; start < chunks; start += PER_COMMIT) {
       const op = this.kv.atomic();
       for (let i = start; i < Math.min(chunks, start + PER_COMMIT); i++) {
@@ -53,16 +92,23 @@ export class KvKeyStore {
       const r = await op.commit();
       if (!r.ok) throw new Error("KV commit of key chunks failed");
     }
-    const meta: Meta = { planHash, size: bytes.length, chunks, created: Date.now() };
+    const meta: Meta = {
+      planHash,
+      size: bytes.length,
+      chunks,
+      created,
+      expires: created + expireIn,
+      sha256: await sha256Hex(bytes),
+    };
     await this.kv.set(["keys", id, "meta"], meta, { expireIn });
-    return { id, created: true };
+    return { created: true, expires: meta.expires };
   }
 
   /** The keys with this id, or null if unknown (or expired, or damaged). */
   async get(id: string): Promise<StoredKeys | null> {
     if (!/^[0-9a-f]{64}$/.test(id)) return null;
     const meta = (await this.kv.get<Meta>(["keys", id, "meta"])).value;
-    if (!meta) return null;
+    if (!meta || meta.expires <= Date.now()) return null;
     const bytes = new Uint8Array(meta.size);
     for (let start = 0; start < meta.chunks; start += PER_COMMIT) {
       const keys = [];
@@ -76,6 +122,8 @@ export class KvKeyStore {
         bytes.set(v, (start + j) * CHUNK);
       }
     }
-    return (await sha256Hex(bytes)) === id ? { id, planHash: meta.planHash, bytes } : null;
+    return (await sha256Hex(bytes)) === meta.sha256
+      ? { id, planHash: meta.planHash, bytes, expires: meta.expires }
+      : null;
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Starts the real edge function with `deno serve` on a free loopback port (for end-to-end tests,
- * the demo and the load test) and stops it.
+ * the demo and the load test) and stops it; issues the bearer tokens they authenticate with.
  *
  * @module
  */
+import type { Quota } from "../lib/protocol/api.ts";
+import { TokenStore } from "./tokens.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -78,4 +80,21 @@ export async function startServer(
   }
   await stop();
   throw new Error(`the server did not come up on ${base}:\n${tail}`);
+}
+
+/**
+ * Creates a bearer token in the server's KV (e.g. `${dir}/keys.kv`, before or while the server
+ * runs) and returns it: what the demo, the load test and end-to-end tests authenticate with.
+ */
+export async function issueToken(
+  kvPath: string,
+  name: string,
+  quota: Partial<Quota> = {},
+): Promise<string> {
+  const kv = await Deno.openKv(kvPath);
+  try {
+    return (await new TokenStore(kv).create(name, quota)).token;
+  } finally {
+    kv.close();
+  }
 }

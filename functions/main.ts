@@ -6,49 +6,57 @@
  * ```
  *
  * Environment: `FCN_MODEL` (path or URL of the head model, default
- * `models/head/uci_digits.json`), `FCN_KV` (Deno KV path or URL; default Deno's own store),
- * `FCN_MAX_CONCURRENT`, `FCN_MAX_QUEUE`, `FCN_TIMEOUT_MS`, `FCN_KEY_TTL_S`.
+ * `models/head/uci_digits.json`; `#sha256=<hex>` pins its digest), `FCN_KV` (Deno KV path or
+ * URL; default Deno's own store; tokens live there too), `FCN_AUTH` (`on`, default, or `off` for
+ * local experiments), and the limits `FCN_MAX_CONCURRENT`, `FCN_MAX_QUEUE`, `FCN_TIMEOUT_MS`,
+ * `FCN_KEY_TTL_S`, `FCN_MAX_HEAP_BYTES`, `FCN_BODY_TIMEOUT_MS`, `FCN_HEALTH_DEADLINE_MS`
+ * (positive integers; see `config.ts`).
  *
  * @module
  */
 import { parseModelJson } from "../lib/he-head/model/parse.ts";
-import { loadSeal } from "../lib/he-head/seal/runtime.ts";
+import { loadSeal, onSealOutOfMemory } from "../lib/he-head/seal/runtime.ts";
 import { createApp } from "./app.ts";
+import { ConfigError, OOM_EXIT_CODE, readConfig } from "./config.ts";
+import { loadModelText } from "./model_source.ts";
 import { forbidSecretKeys } from "./seal_guard.ts";
-import { HeadService } from "./service.ts";
+import { AUTH_OFF_WARNING, HeadService } from "./service.ts";
 
-function env(name: string): string | undefined {
-  return Deno.env.get(name) || undefined;
-}
-
-function intEnv(name: string): number | undefined {
-  const v = env(name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new RangeError(`${name}: expected a non-negative integer, received ${v}`);
+async function start(): Promise<HeadService> {
+  const config = readConfig((name) => Deno.env.get(name));
+  // After std::bad_alloc the next call into SEAL may never return: fail fast instead.
+  onSealOutOfMemory((e) => {
+    console.error(`faster-cryptonets: SEAL ran out of memory (${e.message}); exiting`);
+    Deno.exit(OOM_EXIT_CODE);
+  });
+  const model = await loadModelText(config.modelSource);
+  if (!model.pinned && /^https?:/.test(config.modelSource)) {
+    console.error("faster-cryptonets: FCN_MODEL is a URL without #sha256=<hex>: not pinned");
   }
-  return n;
+  // This process serves only: SEAL's secret-key classes are disabled before anything runs.
+  forbidSecretKeys((await loadSeal()).seal);
+  const kv = await Deno.openKv(config.kv);
+  const service = await HeadService.create(parseModelJson(model.text), kv, config.service);
+  if (!service.auth) {
+    const bar = "!".repeat(78);
+    console.error(`${bar}\nWARNING: ${AUTH_OFF_WARNING}\n${bar}`);
+  }
+  console.error(
+    `faster-cryptonets: serving ${service.model.name} with plans ${
+      service.plans.map((p) => p.name).join(", ")
+    }; auth ${service.auth ? "bearer tokens" : "OFF"}`,
+  );
+  return service;
 }
 
-const modelSource = env("FCN_MODEL") ??
-  new URL("../models/head/uci_digits.json", import.meta.url).href;
-const text = /^https?:/.test(modelSource)
-  ? await (await fetch(modelSource)).text()
-  : await Deno.readTextFile(modelSource.startsWith("file:") ? new URL(modelSource) : modelSource);
-// This process serves only: SEAL's secret-key classes are disabled before anything runs.
-forbidSecretKeys((await loadSeal()).seal);
-const kv = await Deno.openKv(env("FCN_KV"));
-const service = await HeadService.create(parseModelJson(text), kv, {
-  concurrency: intEnv("FCN_MAX_CONCURRENT"),
-  queue: intEnv("FCN_MAX_QUEUE"),
-  timeoutMs: intEnv("FCN_TIMEOUT_MS"),
-  keyTtlMs: intEnv("FCN_KEY_TTL_S") !== undefined ? intEnv("FCN_KEY_TTL_S")! * 1000 : undefined,
-});
-console.error(
-  `faster-cryptonets: serving ${service.model.name} with plans ${
-    service.plans.map((p) => p.name).join(", ")
-  }`,
-);
+let service: HeadService;
+try {
+  service = await start();
+} catch (e) {
+  // Configuration errors name their variable; say it in one line and stop.
+  const known = e instanceof ConfigError || e instanceof RangeError;
+  console.error(`faster-cryptonets: cannot start: ${known ? (e as Error).message : e}`);
+  Deno.exit(2);
+}
 
 export default createApp(service) satisfies Deno.ServeDefaultExport;

@@ -27,6 +27,28 @@ const error = {
   },
 };
 const envelope = { [ENVELOPE_TYPE]: { schema: { type: "string", format: "binary" } } };
+const retryAfter = {
+  headers: { "Retry-After": { description: "Seconds to wait", schema: { type: "integer" } } },
+};
+/** Answers every authenticated route may give besides its own. */
+const guarded = {
+  401: { ...error, description: "No valid bearer token (see WWW-Authenticate)" },
+  408: { ...error, description: "The body did not arrive in full within limits.body_timeout_ms" },
+  413: { ...error, description: "The body (or its inflated envelope) exceeds the limit" },
+  415: { ...error, description: "Another content type, or a Content-Encoding" },
+  429: {
+    ...error,
+    ...retryAfter,
+    description:
+      "A quota of the token is used up: requests per minute, stored key sets or key bytes, encrypted queries per day",
+  },
+  503: {
+    ...error,
+    ...retryAfter,
+    description:
+      "Busy (queue full, deadline), not enough SEAL heap for the request, or an internal failure",
+  },
+};
 
 /** The OpenAPI document. */
 export const OPENAPI = {
@@ -37,7 +59,13 @@ export const OPENAPI = {
     description:
       "Evaluates a DP-trained, pruned, power-of-two quantized head homomorphically (BFV) on encrypted " +
       "features. The server never holds a secret key. Binary bodies are versioned envelopes " +
-      "(see lib/he-head/wire/envelope.ts).",
+      "(see lib/he-head/wire/envelope.ts). POST routes need `Authorization: Bearer <token>` " +
+      "(created with `deno task token create`), unless the server runs with FCN_AUTH=off.",
+  },
+  components: {
+    securitySchemes: {
+      bearer: { type: "http", scheme: "bearer", description: "fcn_ and 43 base64url characters" },
+    },
   },
   paths: {
     [PATHS.model]: {
@@ -85,21 +113,25 @@ export const OPENAPI = {
     [PATHS.keys]: {
       post: {
         summary:
-          "Register evaluation keys (relinearization keys per plaintext modulus); idempotent",
+          "Register evaluation keys (relinearization, Galois and public keys per plaintext modulus); idempotent",
+        security: [{ bearer: [] }],
         requestBody: { required: true, content: envelope },
         responses: {
-          200: { description: "Already registered" },
-          201: { description: "Registered: key_id = SHA-256 of the body" },
+          200: { description: "Already registered (by this or another token)" },
+          201: {
+            description:
+              "Registered: key_id = SHA-256 over the plan and the keys' canonical content (not over the envelope's spelling)",
+          },
           400: error,
-          413: error,
-          415: error,
           422: error,
+          ...guarded,
         },
       },
     },
     [PATHS.classify]: {
       post: {
         summary: "Evaluate the head on encrypted features; answers encrypted logits",
+        security: [{ bearer: [] }],
         parameters: [{
           name: KEY_ID_HEADER,
           in: "header",
@@ -131,16 +163,20 @@ export const OPENAPI = {
             content: envelope,
           },
           400: error,
-          404: error,
-          413: error,
-          415: error,
+          404: { ...error, description: "No keys with this id registered by this token" },
           422: error,
-          503: error,
+          ...guarded,
         },
       },
     },
     [PATHS.health]: {
-      get: { summary: "Liveness and load", responses: { 200: { description: "OK" } } },
+      get: {
+        summary: "Liveness, load and a tiny SEAL operation within a deadline",
+        responses: {
+          200: { description: "OK" },
+          503: { ...retryAfter, description: "SEAL failed the probe or missed its deadline" },
+        },
+      },
     },
   },
 };

@@ -1,6 +1,7 @@
 /**
- * The head service behind the HTTP routes: the model, its plans, the key store and cache, and
- * the evaluation limiter. It only ever evaluates: no secret key, no decryption.
+ * The head service behind the HTTP routes: the model, its plans, tokens and quotas, the key store
+ * and cache, the evaluation limiter and SEAL's heap budget. It only ever evaluates: no secret
+ * key, no decryption.
  *
  * @module
  */
@@ -8,24 +9,34 @@ import { compileModel, type Network } from "../lib/he-head/model/network.ts";
 import type { QuantizedModel } from "../lib/he-head/model/format.ts";
 import { parseModel } from "../lib/he-head/model/parse.ts";
 import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
-import { loadSeal } from "../lib/he-head/seal/runtime.ts";
+import { loadSeal, SEAL_HEAP_MAX_BYTES } from "../lib/he-head/seal/runtime.ts";
 import { EnvelopeError } from "../lib/he-head/wire/envelope.ts";
-import { ciphertextBytes, keySwitchKeyBytes, unpackKeys } from "../lib/he-head/wire/payloads.ts";
+import {
+  ciphertextBytes,
+  decodeKeys,
+  keySwitchKeyBytes,
+  loadKeys,
+  unpackKeys,
+} from "../lib/he-head/wire/payloads.ts";
 import { expectedPlanMs, type PlanCost } from "../lib/he-head/params/planner.ts";
-import type { KeysResponse, ModelDescription } from "../lib/protocol/api.ts";
+import type { KeysResponse, ModelDescription, Quota } from "../lib/protocol/api.ts";
 import { ApiError } from "./errors.ts";
+import { evaluationHeapBytes, HeapBudget, keysHeapBytes } from "./heap.ts";
 import { KeyCache } from "./key_cache.ts";
-import { KvKeyStore, sha256Hex } from "./key_store.ts";
+import { canonicalKeyId, KvKeyStore, sha256Hex } from "./key_store.ts";
 import { EvaluationLimiter } from "./limiter.ts";
 import { describeModel } from "./describe.ts";
 import { buildPlans, freePlan, type Plan, requireKeys } from "./plans.ts";
+import { QuotaStore } from "./quota.ts";
 import { runPlan } from "./run_plan.ts";
+import { sealProbe } from "./seal_probe.ts";
+import { DEFAULT_QUOTA, type Principal, TokenStore } from "./tokens.ts";
 
 /** Service limits (all have defaults). */
 export interface ServiceConfig {
   /** Largest request body (bytes). Default: what the largest plan's request needs, plus 25%. */
   maxBodyBytes?: number;
-  /** Evaluations at once. Default 1 (SEAL is single-threaded per isolate). */
+  /** Evaluations (and key registrations) at once. Default 1 (SEAL is single-threaded). */
   concurrency?: number;
   /** Requests waiting for a slot before 503. Default 8. */
   queue?: number;
@@ -35,6 +46,16 @@ export interface ServiceConfig {
   keyTtlMs?: number;
   /** Loaded key sets kept in memory. Default 8. */
   keyCacheEntries?: number;
+  /** Cap on SEAL's heap (bytes). Default 3 GiB (SEAL's WebAssembly heap ends at 4 GiB). */
+  maxHeapBytes?: number;
+  /** Time for a request body to arrive in full (ms). Default 30 000. */
+  bodyTimeoutMs?: number;
+  /** Time /healthz allows SEAL's probe (ms). Default 2 000. */
+  healthDeadlineMs?: number;
+  /** Whether POST routes need a bearer token. Default true. */
+  auth?: boolean;
+  /** The quota of everyone when auth is off (one shared principal). Default the token default. */
+  anonymousQuota?: Quota;
 }
 
 /** Keys held for one evaluation (none when the plan needs no evaluation keys). */
@@ -53,13 +74,52 @@ export interface ClassifyResult {
   estimatedMs: number;
 }
 
+/** What the service warns about when authentication is off. */
+export const AUTH_OFF_WARNING =
+  "FCN_AUTH=off: anyone who can reach this server may register keys and classify (one shared quota); for local experiments only";
+
+const DEFAULTS = {
+  concurrency: 1,
+  queue: 8,
+  timeoutMs: 60_000,
+  keyTtlMs: 24 * 3600_000,
+  keyCacheEntries: 8,
+  maxHeapBytes: 3 * 1024 ** 3,
+  bodyTimeoutMs: 30_000,
+  healthDeadlineMs: 2_000,
+};
+
+function positive(config: ServiceConfig): Required<typeof DEFAULTS> {
+  const out = { ...DEFAULTS };
+  for (const k of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
+    const v = config[k];
+    if (v === undefined) continue;
+    const min = k === "queue" ? 0 : 1;
+    if (!Number.isSafeInteger(v) || v < min) {
+      throw new RangeError(`${k}: expected an integer of at least ${min}, received ${v}`);
+    }
+    out[k] = v;
+  }
+  if (out.maxHeapBytes > SEAL_HEAP_MAX_BYTES) {
+    throw new RangeError(
+      `maxHeapBytes: expected at most SEAL's ${SEAL_HEAP_MAX_BYTES}-byte heap, received ${out.maxHeapBytes}`,
+    );
+  }
+  return out;
+}
+
 /** The model, its plans and the machinery to evaluate requests. */
 export class HeadService {
   readonly limiter: EvaluationLimiter;
   readonly maxBodyBytes: number;
-  /** Largest key upload (bytes): relinearisation keys of every modulus of the largest plan. */
+  /** Largest key upload (bytes): every key of every modulus of the most demanding plan. */
   readonly maxKeyBytes: number;
-  readonly timeoutMs: number;
+  readonly limits: Required<typeof DEFAULTS>;
+  readonly auth: boolean;
+  readonly tokens: TokenStore;
+  readonly quotas: QuotaStore;
+  readonly heap: HeapBudget;
+  private readonly anonymous: Principal;
   private readonly keyStore: KvKeyStore;
   private readonly keyCache: KeyCache;
   private constructor(
@@ -69,16 +129,26 @@ export class HeadService {
     readonly plans: Plan[],
     kv: Deno.Kv,
     config: ServiceConfig,
+    limits: Required<typeof DEFAULTS>,
+    heap: HeapBudget,
   ) {
-    const keyTtlMs = config.keyTtlMs ?? 24 * 3600_000;
-    this.keyStore = new KvKeyStore(kv, keyTtlMs);
-    this.keyCache = new KeyCache(config.keyCacheEntries ?? 8);
+    this.limits = limits;
+    this.heap = heap;
+    this.auth = config.auth ?? true;
+    this.anonymous = {
+      id: "anonymous",
+      name: "anonymous (FCN_AUTH=off)",
+      quota: config.anonymousQuota ?? { ...DEFAULT_QUOTA },
+    };
+    this.tokens = new TokenStore(kv);
+    this.quotas = new QuotaStore(kv);
+    this.keyStore = new KvKeyStore(kv, limits.keyTtlMs);
+    this.keyCache = new KeyCache(limits.keyCacheEntries);
     this.limiter = new EvaluationLimiter({
-      concurrency: config.concurrency ?? 1,
-      queue: config.queue ?? 8,
+      concurrency: limits.concurrency,
+      queue: limits.queue,
       retryAfterSeconds: 2,
     });
-    this.timeoutMs = config.timeoutMs ?? 60_000;
     const need = Math.max(
       ...plans.map((p) =>
         p.ctx.moduli.length * (p.kind === "bfv" ? net.inputSize : p.maxQueries) *
@@ -95,30 +165,78 @@ export class HeadService {
     ) + 65536;
   }
 
-  /** Validates the model and chooses plans. */
+  /** Validates the model and the limits, and chooses plans. */
   static async create(
     model: QuantizedModel,
     kv: Deno.Kv,
     config: ServiceConfig = {},
   ): Promise<HeadService> {
-    await loadSeal();
+    const limits = positive(config);
+    const seal = await loadSeal();
     const checked = parseModel(model);
     const net = compileModel(checked);
     const modelId = await sha256Hex(new TextEncoder().encode(JSON.stringify(checked)));
     const plans = await buildPlans(net);
-    return new HeadService(checked, net, modelId, plans, kv, config);
+    let heap: HeapBudget;
+    try {
+      heap = new HeapBudget(limits.maxHeapBytes, seal.heapBytes());
+    } catch (e) {
+      plans.forEach(freePlan);
+      throw e;
+    }
+    return new HeadService(checked, net, modelId, plans, kv, config, limits, heap);
   }
 
   /** `GET /v1/model`. */
   describe(): ModelDescription {
-    return describeModel(this.model, this.net, this.modelId, this.plans, {
-      max_body_bytes: this.maxBodyBytes,
-      max_key_bytes: this.maxKeyBytes,
-      max_concurrent: this.limiter.options.concurrency,
-      max_queue: this.limiter.options.queue,
-      timeout_ms: this.timeoutMs,
-      key_ttl_seconds: Math.round(this.keyStore.ttlMs / 1000),
-    });
+    const l = this.limits;
+    return {
+      ...describeModel(this.model, this.net, this.modelId, this.plans, {
+        max_body_bytes: this.maxBodyBytes,
+        max_key_bytes: this.maxKeyBytes,
+        max_concurrent: l.concurrency,
+        max_queue: l.queue,
+        timeout_ms: l.timeoutMs,
+        key_ttl_seconds: Math.round(l.keyTtlMs / 1000),
+        body_timeout_ms: l.bodyTimeoutMs,
+        max_heap_bytes: l.maxHeapBytes,
+      }),
+      auth: {
+        mode: this.auth ? "bearer" : "off",
+        ...(this.auth ? {} : { warning: AUTH_OFF_WARNING }),
+        default_quota: this.auth ? { ...DEFAULT_QUOTA } : this.anonymous.quota,
+        query_cost: Object.fromEntries(
+          this.plans.map((p) => [p.name, p.encoding === "poly" ? 1 : "per-query"]),
+        ),
+      },
+    };
+  }
+
+  /**
+   * The principal of a request (from its Authorization header), counted against its requests
+   * per minute.
+   *
+   * @throws {ApiError} 401 without a valid token, 429 beyond the rate.
+   */
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    let p = this.anonymous;
+    if (this.auth) {
+      const m = /^bearer\s+(\S{1,200})\s*$/i.exec(authorization ?? "");
+      const found = m ? await this.tokens.verify(m[1]) : null;
+      if (!found) {
+        throw new ApiError(
+          401,
+          "unauthorized",
+          authorization
+            ? "expected a valid token (Authorization: Bearer fcn_...), received an unknown, revoked or malformed one"
+            : "expected an Authorization: Bearer <token> header (create one with `deno task token create`), received none",
+          { "WWW-Authenticate": 'Bearer realm="faster-cryptonets"' },
+        );
+      }
+      p = found;
+    }
+    await this.quotas.countRequest(p);
+    return p;
   }
 
   /** The plan an envelope names (bytes 8..40 hold the parameter hash). */
@@ -155,26 +273,78 @@ export class HeadService {
     return plan;
   }
 
-  /** `POST /v1/keys`: validates the keys by loading them, then stores them. */
-  async registerKeys(bytes: Uint8Array): Promise<KeysResponse> {
-    const plan = this.planOf(bytes);
-    const keys = await unpackKeys(plan.ctx, bytes);
+  /** Runs `fn` under the limiter and the request deadline (503 + Retry-After when exceeded). */
+  private async bounded<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = AbortSignal.timeout(this.limits.timeoutMs);
+    return await this.limiter.run(async () => {
+      try {
+        return await fn(signal);
+      } catch (e) {
+        if (signal.aborted && !(e instanceof ApiError) && !(e instanceof EnvelopeError)) {
+          throw new ApiError(
+            503,
+            "timeout",
+            `the request exceeded the ${this.limits.timeoutMs} ms limit`,
+            { "Retry-After": "5" },
+          );
+        }
+        throw e;
+      }
+    }, signal);
+  }
+
+  /** Reserves SEAL heap, first freeing idle cached keys if that makes room. */
+  private reserveHeap(bytes: number, what: string): () => void {
     try {
-      requireKeys(plan, keys);
-    } finally {
-      keys.delete();
+      return this.heap.reserve(bytes, what);
+    } catch (e) {
+      if (!(e instanceof ApiError) || this.keyCache.size === 0) throw e;
+      this.keyCache.clear();
+      return this.heap.reserve(bytes, what);
     }
-    const { id, created } = await this.keyStore.put(plan.hash, bytes);
-    return {
-      key_id: id,
-      plan: plan.name,
-      created,
-      bytes: bytes.length,
-      expires_in_seconds: Math.round(this.keyStore.ttlMs / 1000),
-    };
+  }
+
+  /**
+   * `POST /v1/keys`: checks the keys' structure, computes their canonical id, loads them in SEAL
+   * once (under the limiter, the deadline and the heap budget) to check them, and stores them
+   * within the token's key quota.
+   */
+  async registerKeys(p: Principal, bytes: Uint8Array): Promise<KeysResponse> {
+    const plan = this.planOf(bytes);
+    return await this.bounded(async (signal) => {
+      const blobs = await decodeKeys(plan.ctx, bytes, {
+        maxGaloisSteps: Math.max(1, plan.galoisSteps.length),
+        maxBytes: this.maxKeyBytes,
+      });
+      const id = await canonicalKeyId(plan.hash, blobs);
+      let expires = await this.keyStore.expires(id);
+      let created = false;
+      if (expires === null) {
+        signal.throwIfAborted();
+        const release = this.reserveHeap(keysHeapBytes(plan), "loading keys");
+        try {
+          using keys = loadKeys(plan.ctx, blobs);
+          requireKeys(plan, keys);
+        } finally {
+          release();
+        }
+        signal.throwIfAborted();
+        // Within the token's quota before anything is written.
+        await this.quotas.addKeys(p, id, bytes.length, Date.now() + this.limits.keyTtlMs);
+        ({ created, expires } = await this.keyStore.put(id, plan.hash, bytes));
+      } else await this.quotas.addKeys(p, id, bytes.length, expires);
+      return {
+        key_id: id,
+        plan: plan.name,
+        created,
+        bytes: bytes.length,
+        expires_in_seconds: Math.max(0, Math.round((expires - Date.now()) / 1000)),
+      };
+    });
   }
 
   private async leaseKeys(
+    p: Principal,
     plan: Plan,
     keyId: string | null,
     inline: Uint8Array | null,
@@ -187,7 +357,10 @@ export class HeadService {
           "the inline keys were made for another plan than the inputs",
         );
       }
-      const keys = await unpackKeys(plan.ctx, inline);
+      const keys = await unpackKeys(plan.ctx, inline, {
+        maxGaloisSteps: Math.max(1, plan.galoisSteps.length),
+        maxBytes: this.maxKeyBytes,
+      });
       try {
         requireKeys(plan, keys);
       } catch (e) {
@@ -206,12 +379,22 @@ export class HeadService {
         "expected an x-key-id header naming keys registered with POST /v1/keys, received none",
       );
     }
-    const stored = await this.keyStore.get(keyId);
+    if (!/^[0-9a-f]{64}$/.test(keyId)) {
+      throw new ApiError(
+        400,
+        "bad-key-id",
+        `expected an x-key-id of 64 hex digits (from POST /v1/keys), received ${
+          JSON.stringify(keyId.slice(0, 80))
+        }`,
+      );
+    }
+    // Keys are used only by the tokens that registered them.
+    const stored = await this.quotas.owns(p, keyId) ? await this.keyStore.get(keyId) : null;
     if (!stored) {
       throw new ApiError(
         404,
         "unknown-key-id",
-        `no keys with id ${keyId.slice(0, 64)} (expired, or never registered)`,
+        `no keys with id ${keyId.slice(0, 64)} registered by this token (expired, or never)`,
       );
     }
     if (stored.planHash !== plan.hash) {
@@ -221,45 +404,63 @@ export class HeadService {
         `key ${keyId.slice(0, 12)}... was registered for another plan than ${plan.name}`,
       );
     }
-    return await this.keyCache.acquire(keyId, () => unpackKeys(plan.ctx, stored.bytes));
+    return await this.keyCache.acquire(keyId, async () => {
+      const release = this.reserveHeap(keysHeapBytes(plan), "caching keys");
+      try {
+        return { keys: await unpackKeys(plan.ctx, stored.bytes), free: release };
+      } catch (e) {
+        release();
+        throw e;
+      }
+    });
+  }
+
+  /** Queries a request is charged: what it asks the server to answer. */
+  private chargedQueries(plan: Plan, body: Uint8Array): number {
+    if (plan.encoding === "poly" || body.length < 48) return 1;
+    const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
+    const n = v.getUint32(plan.kind === "packed" ? 40 : 44, true);
+    return Math.min(Math.max(n, 1), plan.maxQueries);
   }
 
   /** `POST /v1/classify`: evaluates encrypted inputs and returns encrypted logits. */
   async classify(
+    p: Principal,
     body: Uint8Array,
     keyId: string | null,
     inlineKeys: Uint8Array | null,
   ): Promise<ClassifyResult> {
     const plan = this.planOf(body);
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    return await this.limiter.run(async () => {
+    const queries = this.chargedQueries(plan, body);
+    return await this.bounded(async (signal) => {
       const t0 = performance.now();
-      const lease = await this.leaseKeys(plan, keyId, inlineKeys);
+      const need = evaluationHeapBytes(plan, this.net, queries) +
+        (inlineKeys ? keysHeapBytes(plan) : 0);
+      const release = this.reserveHeap(need, `a ${plan.name} request of ${queries} queries`);
       try {
-        const out = await runPlan(plan, this.net, body, lease.keys, signal, this.maxBodyBytes);
-        return {
-          body: out.body,
-          plan,
-          queries: out.queries,
-          serverMs: performance.now() - t0,
-          estimatedMs: expectedPlanMs({ ...this.describePlanCost(plan) }, out.queries),
-        };
-      } catch (e) {
-        if (signal.aborted && !(e instanceof ApiError) && !(e instanceof EnvelopeError)) {
-          throw new ApiError(
-            503,
-            "timeout",
-            `the evaluation exceeded the ${this.timeoutMs} ms limit`,
-            {
-              "Retry-After": "5",
-            },
-          );
+        const lease = await this.leaseKeys(p, plan, keyId, inlineKeys);
+        try {
+          await this.quotas.chargeQueries(p, queries);
+          const out = await runPlan(plan, this.net, body, lease.keys, signal, this.maxBodyBytes);
+          return {
+            body: out.body,
+            plan,
+            queries: out.queries,
+            serverMs: performance.now() - t0,
+            estimatedMs: expectedPlanMs({ ...this.describePlanCost(plan) }, out.queries),
+          };
+        } finally {
+          lease.release();
         }
-        throw e;
       } finally {
-        lease.release();
+        release();
       }
-    }, signal);
+    });
+  }
+
+  /** `GET /healthz`: a tiny SEAL operation within the deadline (false when it fails). */
+  health(): { ok: boolean; ms: number; error?: string } {
+    return sealProbe(this.plans, this.limits.healthDeadlineMs);
   }
 
   /** The planner's view of a plan. */

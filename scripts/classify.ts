@@ -1,17 +1,19 @@
 /**
- * `deno task classify --server URL (--image FILE... | --dataset uci-digits --count N)
- *  [--plan auto|poly|simd|packed] [--json]`
+ * `deno task classify --server URL [--token fcn_...] (--image FILE... | --dataset uci-digits
+ *  --count N) [--plan auto|poly|simd|packed] [--json]`
  *
  * The client as a command: runs the public extractor on the images (PNG, PGM or JSON; any size,
  * reduced to the 8 x 8 UCI format) or on the first N private test digits, checks that the server's
  * head expects this extractor, quantizes the features with the server's spec, encrypts them under
  * the chosen plan (auto: the planner's fastest for this many queries), and decrypts the answer.
- * Prints the top classes per query; `--json` ends with one JSON object.
+ * Prints the top classes per query; `--json` ends with one JSON object. The bearer token comes
+ * from `--token` or the environment variable `FCN_TOKEN` (see `deno task token create`).
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { HeadClient, readDigitImage } from "../lib/client/mod.ts";
+import { TOKEN_ENV } from "../lib/protocol/api.ts";
 import { loadUciDigits } from "../lib/datasets/mod.ts";
 import { loadExtractor, quantizeFeatures } from "../lib/feature-extractor/mod.ts";
 import { formatBytes, formatTable } from "../lib/report/mod.ts";
@@ -21,6 +23,7 @@ const { values: a, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     server: { type: "string" },
+    token: { type: "string" },
     image: { type: "string", multiple: true },
     dataset: { type: "string" },
     count: { type: "string", default: "10" },
@@ -28,9 +31,9 @@ const { values: a, positionals } = parseArgs({
     json: { type: "boolean", default: false },
   },
 });
-const usage =
-  "usage: deno task classify --server URL (--image FILE... | --dataset uci-digits --count N) " +
-  "[--plan auto|poly|simd|packed] [--json]";
+const usage = "usage: deno task classify --server URL [--token fcn_...] " +
+  "(--image FILE... | --dataset uci-digits --count N) [--plan auto|poly|simd|packed] [--json]\n" +
+  `the token defaults to ${TOKEN_ENV}`;
 if (!a.server) {
   throw new TypeError(`--server: expected the function's URL, received nothing\n${usage}`);
 }
@@ -65,7 +68,8 @@ if (imageFiles.length) {
 }
 const n = names.length;
 
-const client = await HeadClient.connect(a.server);
+const token = a.token ?? (Deno.env.get(TOKEN_ENV) || undefined);
+const client = await HeadClient.connect(a.server, { token });
 const extractor = await loadExtractor();
 client.checkExtractor(extractor.id);
 const features = quantizeFeatures(extractor.extract(raw, n), client.description.input);

@@ -2,14 +2,15 @@
  * `deno task loadtest [--clients 8] [--seconds 30] [--plan auto|poly|simd|packed] [--batch 16]
  *  [--model models/head/uci_digits.json] [--json]`
  *
- * Starts the edge function on loopback and runs concurrent real clients against it for a bounded
+ * Starts the edge function on loopback (with its own bearer token) and runs concurrent real
+ * clients against it for a bounded
  * time, checking every answer against the exact integer head. Reports requests served, errors,
  * latency percentiles and the server's WebAssembly heap before and after (it must stay flat).
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { startServer } from "../functions/local_server.ts";
+import { issueToken, startServer } from "../functions/local_server.ts";
 import { HeadClient } from "../lib/client/mod.ts";
 import { argmax, evaluatePlain } from "../lib/he-head/engine/plain.ts";
 import { compileModel } from "../lib/he-head/model/network.ts";
@@ -46,6 +47,13 @@ const model = await readModel(a.model).catch((e) => {
 });
 const net = compileModel(model);
 const dir = await Deno.makeTempDir();
+// The load test's own token: a quota that does not bind (the load is what is measured).
+const token = await issueToken(`${dir}/keys.kv`, "loadtest", {
+  requests_per_minute: 1_000_000,
+  queries_per_day: 1_000_000_000,
+  key_sets: clients + 8,
+  key_bytes: 1e12,
+});
 const server = await startServer({
   FCN_MODEL: a.model,
   FCN_KV: `${dir}/keys.kv`,
@@ -65,7 +73,7 @@ function randomFeatures(count: number): number[] {
 }
 
 try {
-  const client = await HeadClient.connect(server.base);
+  const client = await HeadClient.connect(server.base, { token });
   const planName = a.plan === "auto" ? client.choosePlan(1).plan : client.plan(a.plan!).name;
   const per = client.plan(planName).encoding === "simd" ? batch : 1;
   const sessions = [];

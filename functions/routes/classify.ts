@@ -1,7 +1,7 @@
 /**
- * `POST /v1/classify`: an envelope of encrypted features (one query, or a simd batch) with the
- * `x-key-id` of registered keys; or, statelessly, a multipart body with parts `inputs` and
- * `keys`. Answers an envelope of encrypted logits.
+ * `POST /v1/classify` (authenticated): an envelope of encrypted features (one query, or a simd
+ * batch) with the `x-key-id` of registered keys; or, statelessly, a multipart body with parts
+ * `inputs` and `keys`. Answers an envelope of encrypted logits.
  *
  * @module
  */
@@ -16,15 +16,20 @@ import {
 } from "../../lib/protocol/api.ts";
 import { ApiError } from "../errors.ts";
 import type { HeadService } from "../service.ts";
-import { envelopeBody, limitBody, mediaType, multipartParts } from "./body.ts";
+import { type AuthEnv, requireToken } from "./auth.ts";
+import { envelopeBody, mediaType, multipartParts } from "./body.ts";
 
 /** The classification route. */
-export function classifyRoutes(service: HeadService): Hono {
-  const app = new Hono();
-  app.post(PATHS.classify, limitBody(service.maxBodyBytes + service.maxKeyBytes), async (c) => {
+export function classifyRoutes(service: HeadService): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  app.post(PATHS.classify, requireToken(service), async (c) => {
+    const deadlineMs = service.limits.bodyTimeoutMs;
     let inputs: Uint8Array, keys: Uint8Array | null = null;
     if (mediaType(c) === "multipart/form-data") {
-      const parts = await multipartParts(c, ["inputs", "keys"]);
+      const parts = await multipartParts(c, ["inputs", "keys"], {
+        maxBytes: service.maxBodyBytes + service.maxKeyBytes,
+        deadlineMs,
+      });
       if (!parts.inputs || !parts.keys) {
         throw new ApiError(
           400,
@@ -33,18 +38,16 @@ export function classifyRoutes(service: HeadService): Hono {
         );
       }
       [inputs, keys] = [parts.inputs, parts.keys];
-    } else {
-      inputs = await envelopeBody(c);
-      if (inputs.length > service.maxBodyBytes) {
+      if (inputs.length > service.maxBodyBytes || keys.length > service.maxKeyBytes) {
         throw new ApiError(
           413,
           "body-too-large",
-          `expected at most ${service.maxBodyBytes} bytes of inputs, received ${inputs.length}`,
+          `expected at most ${service.maxBodyBytes} bytes of inputs and ${service.maxKeyBytes} of keys, received ${inputs.length} and ${keys.length}`,
         );
       }
-    }
+    } else inputs = await envelopeBody(c, { maxBytes: service.maxBodyBytes, deadlineMs });
     const keyId = c.req.header(KEY_ID_HEADER) ?? null;
-    const r = await service.classify(inputs, keys ? null : keyId, keys);
+    const r = await service.classify(c.get("principal"), inputs, keys ? null : keyId, keys);
     c.header(PLAN_HEADER, r.plan.name);
     c.header(SERVER_MS_HEADER, r.serverMs.toFixed(1));
     c.header(PLAN_ESTIMATE_HEADER, r.estimatedMs.toFixed(1));

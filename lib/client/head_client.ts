@@ -20,6 +20,7 @@ import { HeContext } from "../he-head/seal/context.ts";
 import { freeResult } from "../he-head/seal/evaluate_encrypted.ts";
 import { packInputs, packKeys, unpackResults } from "../he-head/wire/payloads.ts";
 import {
+  AUTH_HEADER,
   ENVELOPE_TYPE,
   type ErrorBody,
   KEY_ID_HEADER,
@@ -33,7 +34,13 @@ import {
 
 /** An HTTP error from the server, with its JSON error code. */
 export class ServerError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds to wait before retrying (429 and 503 answers), or null. */
+    readonly retryAfter: number | null = null,
+  ) {
     super(`${status} ${code}: ${message}`);
     this.name = "ServerError";
   }
@@ -51,6 +58,11 @@ export class ExtractorMismatchError extends Error {
 export interface ClientOptions {
   /** A fetch implementation (default: the global one). */
   fetch?: typeof fetch;
+  /**
+   * The bearer token (`fcn_...`, from `deno task token create`) sent on key registration and
+   * classification; the command-line clients read it from `--token` or `FCN_TOKEN`.
+   */
+  token?: string;
 }
 
 /** Timings (ms) and sizes (bytes) of one request. */
@@ -89,7 +101,9 @@ async function failure(res: Response): Promise<ServerError> {
     code = body.error.code;
     message = body.error.message;
   } catch { /* not JSON */ }
-  return new ServerError(res.status, code, message);
+  const retry = res.headers.get("retry-after");
+  const seconds = retry !== null && /^\d+$/.test(retry.trim()) ? Number(retry) : null;
+  return new ServerError(res.status, code, message, seconds);
 }
 
 function checkDescription(d: ModelDescription): ModelDescription {
@@ -127,7 +141,18 @@ export class HeadClient {
 
   /** Fetches and checks the model description. */
   static async connect(baseUrl: string | URL, options: ClientOptions = {}): Promise<HeadClient> {
-    const fetcher = options.fetch ?? fetch;
+    const base = options.fetch ?? fetch;
+    const token = options.token;
+    if (token !== undefined && !/^\S+$/.test(token)) {
+      throw new TypeError("token: expected a token without spaces (fcn_...), received another");
+    }
+    // The token goes with the authenticated (POST) requests only.
+    const fetcher = ((input: RequestInfo | URL, init: RequestInit = {}) => {
+      if (!token || (init.method ?? "GET") === "GET") return base(input, init);
+      const headers = new Headers(init.headers);
+      headers.set(AUTH_HEADER, `Bearer ${token}`);
+      return base(input, { ...init, headers });
+    }) as typeof fetch;
     const url = new URL(baseUrl);
     const res = await fetcher(new URL(PATHS.model, url));
     if (!res.ok) throw await failure(res);

@@ -23,6 +23,15 @@ export const PATHS = {
   openapi: "/openapi.json",
 } as const;
 
+/** Header carrying the client's bearer token (`Bearer fcn_...`) on POST routes. */
+export const AUTH_HEADER = "authorization";
+/** Environment variable the command-line clients read the token from. */
+export const TOKEN_ENV = "FCN_TOKEN";
+/** Every token starts with this prefix (then 43 base64url characters: 256 random bits). */
+export const TOKEN_PREFIX = "fcn_";
+/** Response header on 429 and 503 answers: seconds to wait before retrying. */
+export const RETRY_AFTER_HEADER = "retry-after";
+
 /** Header carrying the id of registered keys on a classify request. */
 export const KEY_ID_HEADER = "x-key-id";
 /** Response header: the plan that evaluated the request. */
@@ -113,7 +122,40 @@ export interface ModelDescription {
     max_queue: number;
     timeout_ms: number;
     key_ttl_seconds: number;
+    /** A body that has not arrived in full within this time is refused with 408. */
+    body_timeout_ms: number;
+    /** SEAL's heap budget: a request whose estimate does not fit is answered 503 + Retry-After. */
+    max_heap_bytes: number;
   };
+  /** Who may post, and the per-token quotas. */
+  auth: AuthDescription;
+}
+
+/** Per-token limits; each one exceeded is answered 429 with Retry-After. */
+export interface Quota {
+  /** Authenticated requests (keys and classify) per minute. */
+  requests_per_minute: number;
+  /** Encrypted queries per UTC day, the model-extraction budget (see `query_cost`). */
+  queries_per_day: number;
+  /** Key sets stored at once (until they expire). */
+  key_sets: number;
+  /** Bytes of keys stored at once. */
+  key_bytes: number;
+}
+
+/** How the server authenticates. */
+export interface AuthDescription {
+  /** `bearer`: POST routes need `Authorization: Bearer <token>`; `off`: open (experiments only). */
+  mode: "bearer" | "off";
+  /** Present when authentication is off. */
+  warning?: string;
+  /** The quota of tokens created without options (and of everyone when auth is off). */
+  default_quota: Quota;
+  /**
+   * Queries charged per request by plan name: 1 (poly), or `per-query`: the request's declared
+   * queries (simd: the slots beyond them are masked; packed: one ciphertext each).
+   */
+  query_cost: Record<string, 1 | "per-query">;
 }
 
 /** `POST /v1/keys` answer. */

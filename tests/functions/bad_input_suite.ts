@@ -74,12 +74,12 @@ export async function runBadInputSuite(
   // A valid ciphertext switched one level down: well formed, but not what a client sends.
   const lowered = await (async () => {
     using ctx = await HeContext.create(params);
-    const rows = encryptInputsSerialized(keys, x, 1, net.inputSize).map((row) =>
+    const rows = encryptInputsSerialized(keys, x, 1, net.inputSize).map((row, m) =>
       row.map((b, i) => {
         if (i !== 0) return b;
         const ct = new ctx.seal.Ciphertext();
-        ct.loadFromArray(ctx.moduli[0].context, b);
-        ctx.moduli[0].evaluator.cipherModSwitchToNextInplace(ct);
+        ct.loadFromArray(ctx.moduli[m].context, b);
+        ctx.moduli[m].evaluator.cipherModSwitchToNextInplace(ct);
         const out = new Uint8Array(ct.saveToArray(ctx.seal.ComprModeType.none));
         ct.delete();
         return out;

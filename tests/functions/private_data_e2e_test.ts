@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startServer } from "../../functions/local_server.ts";
+import { issueToken, startServer } from "../../functions/local_server.ts";
 import { HeadClient } from "../../lib/client/mod.ts";
 import { loadUciDigits } from "../../lib/datasets/mod.ts";
 import { loadExtractor, quantizeFeatures } from "../../lib/feature-extractor/mod.ts";
@@ -15,9 +15,10 @@ Deno.test("the committed DP head over loopback: 60 private test digits, encrypte
   const extractor = await loadExtractor();
   const n = 60;
   const dir = await Deno.makeTempDir();
+  const token = await issueToken(`${dir}/keys.kv`, "e2e");
   const server = await startServer({ FCN_MODEL: modelPath, FCN_KV: `${dir}/keys.kv` });
   try {
-    const client = await HeadClient.connect(server.base);
+    const client = await HeadClient.connect(server.base, { token });
     client.checkExtractor(extractor.id);
     const x = quantizeFeatures(
       extractor.extract(test.x.subarray(0, 64 * n), n),

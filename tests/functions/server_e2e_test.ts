@@ -4,16 +4,17 @@ import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import { compileModel } from "../../lib/he-head/model/network.ts";
 import { randomInputs } from "../he-head/random_model.ts";
 import { runBadInputSuite } from "./bad_input_suite.ts";
-import { testModel } from "./helpers.ts";
-import { startServer } from "../../functions/local_server.ts";
+import { testModel, UNLIMITED, withToken } from "./helpers.ts";
+import { issueToken, startServer } from "../../functions/local_server.ts";
 
 Deno.test("end to end over loopback: deno serve, the real client, bad inputs, exact results", async () => {
   const dir = await Deno.makeTempDir();
   const model = testModel(7);
   await Deno.writeTextFile(`${dir}/model.json`, JSON.stringify(model));
+  const token = await issueToken(`${dir}/keys.kv`, "e2e", UNLIMITED);
   const server = await startServer({ FCN_MODEL: `${dir}/model.json`, FCN_KV: `${dir}/keys.kv` });
   try {
-    const client = await HeadClient.connect(server.base);
+    const client = await HeadClient.connect(server.base, { token });
     const net = compileModel(model);
     {
       using session = await client.session("simd");
@@ -29,7 +30,12 @@ Deno.test("end to end over loopback: deno serve, the real client, bad inputs, ex
     }
     const limits = client.description.limits;
     // The classify route accepts inputs plus inline keys.
-    await runBadInputSuite(fetch, server.base, model, limits.max_body_bytes + limits.max_key_bytes);
+    await runBadInputSuite(
+      withToken(fetch, token),
+      server.base,
+      model,
+      limits.max_body_bytes + limits.max_key_bytes,
+    );
   } finally {
     await server.stop();
     await Deno.remove(dir, { recursive: true });

@@ -1,0 +1,88 @@
+/**
+ * SEAL's heap budget. SEAL allocates in a WebAssembly memory that never shrinks and that cannot
+ * grow past 4 GiB; running out inside SEAL is fatal to the process. So every request reserves
+ * an estimate of the SEAL memory it will hold (inputs, the evaluation's working set, results,
+ * loaded keys) before SEAL sees it, against a per-process cap (`FCN_MAX_HEAP_BYTES`) minus what
+ * the plans hold from start-up; a request that would not fit is answered 503 with Retry-After.
+ *
+ * @module
+ */
+import type { Network } from "../lib/he-head/model/network.ts";
+import { ciphertextBytes, keySwitchKeyBytes } from "../lib/he-head/wire/payloads.ts";
+import { ApiError } from "./errors.ts";
+import type { Plan } from "./plans.ts";
+
+/** Ciphertexts of scratch space SEAL's operations (multiply, relinearise, rotate) may hold. */
+const SCRATCH_CIPHERTEXTS = 8;
+
+/** Reservations against a fixed cap. */
+export class HeapBudget {
+  private used = 0;
+  /**
+   * @param capBytes the process's cap on SEAL's heap
+   * @param baseBytes what SEAL holds before any request (contexts, plans' plaintexts)
+   */
+  constructor(readonly capBytes: number, readonly baseBytes: number) {
+    if (capBytes < baseBytes) {
+      throw new RangeError(
+        `FCN_MAX_HEAP_BYTES: expected at least the ${baseBytes} bytes SEAL holds at start-up, received ${capBytes}`,
+      );
+    }
+  }
+
+  /** Bytes reserved by requests in flight (and cached keys). */
+  get reserved(): number {
+    return this.used;
+  }
+
+  /** Bytes still free for requests. */
+  get free(): number {
+    return this.capBytes - this.baseBytes - this.used;
+  }
+
+  /**
+   * Reserves `bytes` for `what`; call the returned function to release them (idempotent).
+   *
+   * @throws {ApiError} 503 with Retry-After when they do not fit now.
+   */
+  reserve(bytes: number, what: string): () => void {
+    if (bytes > this.free) {
+      const never = bytes > this.capBytes - this.baseBytes;
+      throw new ApiError(
+        503,
+        "insufficient-memory",
+        `${what} needs about ${bytes} bytes of SEAL heap, ${this.free} of the ${this.capBytes}-byte cap are free${
+          never ? " (it exceeds the cap even when idle)" : ""
+        }; retry later`,
+        { "Retry-After": never ? "60" : "2" },
+      );
+    }
+    this.used += bytes;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.used -= bytes;
+    };
+  }
+}
+
+/** SEAL heap of a plan's evaluation keys once loaded (expanded from their seeded form). */
+export function keysHeapBytes(plan: Plan): number {
+  const keys = Number(plan.needsRelinKeys) + Number(plan.needsPublicKey) + plan.galoisSteps.length;
+  return plan.ctx.moduli.length * Math.max(1, keys) * keySwitchKeyBytes(plan.params);
+}
+
+/**
+ * SEAL heap of one evaluation of `queries` queries: inputs, the widest layer of one plaintext
+ * modulus at a time (moduli run one after another), results of every modulus, and scratch.
+ */
+export function evaluationHeapBytes(plan: Plan, net: Network, queries: number): number {
+  const ct = ciphertextBytes(plan.params, 3);
+  if (plan.kind === "packed") return (2 * queries + SCRATCH_CIPHERTEXTS) * ct;
+  const k = plan.ctx.moduli.length;
+  const width = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  const widest = Math.max(net.inputSize, ...net.layers.map((l) => width(l.outShape)));
+  return k * net.inputSize * ciphertextBytes(plan.params, 2) + 2 * widest * ct +
+    k * net.outputSize * ct + SCRATCH_CIPHERTEXTS * ct;
+}

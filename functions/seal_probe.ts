@@ -1,0 +1,60 @@
+/**
+ * The health probe: a tiny SEAL round trip (batch-encode eight values into a plaintext of the
+ * first BFV plan, decode them back) timed against a deadline. It allocates in SEAL's heap and
+ * runs an NTT, so a SEAL that is out of memory, broken or starved fails it.
+ *
+ * A SEAL call cannot be interrupted from JavaScript: a call that never returned would hold the
+ * process, and the caller's own timeout on `/healthz` is then the signal. The known way into
+ * that state (a `std::bad_alloc`) ends the process instead (see `main.ts`).
+ *
+ * @module
+ */
+import { sealCall, sealOutOfMemory } from "../lib/he-head/seal/runtime.ts";
+import type { Plan } from "./plans.ts";
+
+/** Result of one probe. */
+export interface ProbeResult {
+  ok: boolean;
+  /** Time the SEAL round trip took (ms). */
+  ms: number;
+  /** Why it failed. */
+  error?: string;
+}
+
+const VALUES = [1n, 2n, 3n, 5n, 8n, 13n, 21n, 34n];
+
+/** Runs the probe on the first plan with a batch encoder. */
+export function sealProbe(plans: readonly Plan[], deadlineMs: number): ProbeResult {
+  const t0 = performance.now();
+  const oom = sealOutOfMemory();
+  if (oom) return { ok: false, ms: 0, error: "SEAL ran out of memory in this process" };
+  const plan = plans.find((p) => p.kind === "bfv" && p.ctx.moduli[0].encoder);
+  if (!plan || plan.kind !== "bfv") return { ok: false, ms: 0, error: "no BFV plan to probe" };
+  const m = plan.ctx.moduli[0];
+  let decoded: bigint[];
+  try {
+    decoded = sealCall("health probe", () => {
+      const pt = new plan.ctx.seal.Plaintext();
+      try {
+        m.encoder!.encode(BigUint64Array.from(VALUES), pt);
+        return Array.from(m.encoder!.decodeBigUint64(pt) as BigUint64Array).slice(0, 8);
+      } finally {
+        pt.delete();
+      }
+    });
+  } catch (e) {
+    return { ok: false, ms: performance.now() - t0, error: (e as Error).message };
+  }
+  const ms = performance.now() - t0;
+  if (decoded.some((v, i) => v !== VALUES[i])) {
+    return { ok: false, ms, error: "SEAL's batch round trip returned other values" };
+  }
+  if (ms > deadlineMs) {
+    return {
+      ok: false,
+      ms,
+      error: `SEAL answered in ${ms.toFixed(1)} ms, over the ${deadlineMs} ms deadline`,
+    };
+  }
+  return { ok: true, ms };
+}
