@@ -44,7 +44,10 @@ export function fromEnvelopeError(e: EnvelopeError): ApiError {
 function toApiError(c: Context, e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   if (e instanceof EnvelopeError) {
-    if (e.cause) console.error(`${c.req.method} ${c.req.path}: ${e.message}:`, e.cause);
+    if (e.cause) {
+      const cause = e.cause instanceof Error ? e.cause.message : String(e.cause);
+      console.error(`${c.req.method} ${c.req.path}: ${e.message}: ${cause}`);
+    }
     return fromEnvelopeError(e);
   }
   // A SEAL exception that escaped the checks (converted even if raised outside sealCall; an
