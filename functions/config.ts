@@ -1,10 +1,16 @@
 /**
  * The server's configuration from its environment, checked before anything starts: every limit
- * a positive integer (zero would stall the service), `FCN_AUTH` either `on` or `off`. A bad
+ * a positive integer (zero would stall the service), `FCN_AUTH` either `on` or `off`,
+ * `FCN_ALLOW_SEEDED_NOISE` unset or `1`. A bad
  * value stops start-up with a message naming the variable.
  *
  * @module
  */
+import {
+  ALLOW_SEEDED_NOISE_ENV,
+  allowSeededNoiseFromEnv,
+  SeededNoiseError,
+} from "../lib/he-head/model/privacy_status.ts";
 import { SEAL_HEAP_MAX_BYTES } from "../lib/he-head/seal/runtime.ts";
 import type { ServiceConfig } from "./service.ts";
 
@@ -64,6 +70,12 @@ export function readConfig(get: (name: string) => string | undefined): ServerCon
     throw new ConfigError("FCN_AUTH", `expected "on" or "off", received ${JSON.stringify(auth)}`);
   }
   service.auth = auth === "on";
+  try {
+    service.allowSeededNoise = allowSeededNoiseFromEnv(env(ALLOW_SEEDED_NOISE_ENV));
+  } catch (e) {
+    if (!(e instanceof SeededNoiseError)) throw e;
+    throw new ConfigError(ALLOW_SEEDED_NOISE_ENV, e.message);
+  }
   return {
     modelSource: env("FCN_MODEL") ??
       new URL("../models/head/uci_digits.json", import.meta.url).href,

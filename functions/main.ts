@@ -10,11 +10,13 @@
  * URL; default Deno's own store; tokens live there too), `FCN_AUTH` (`on`, default, or `off` for
  * local experiments), and the limits `FCN_MAX_CONCURRENT`, `FCN_MAX_QUEUE`, `FCN_TIMEOUT_MS`,
  * `FCN_KEY_TTL_S`, `FCN_MAX_HEAP_BYTES`, `FCN_BODY_TIMEOUT_MS`, `FCN_HEALTH_DEADLINE_MS`
- * (positive integers; see `config.ts`).
+ * (positive integers; see `config.ts`), and `FCN_ALLOW_SEEDED_NOISE=1` to serve a head trained
+ * with seeded (replayable, so not private) DP noise, which is refused otherwise.
  *
  * @module
  */
 import { parseModelJson } from "../lib/he-head/model/parse.ts";
+import { SeededNoiseError } from "../lib/he-head/model/privacy_status.ts";
 import { loadSeal, onSealOutOfMemory } from "../lib/he-head/seal/runtime.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, OOM_EXIT_CODE, readConfig } from "./config.ts";
@@ -54,7 +56,8 @@ try {
   service = await start();
 } catch (e) {
   // Configuration errors name their variable; say it in one line and stop.
-  const known = e instanceof ConfigError || e instanceof RangeError;
+  const known = e instanceof ConfigError || e instanceof SeededNoiseError ||
+    e instanceof RangeError;
   console.error(`faster-cryptonets: cannot start: ${known ? (e as Error).message : e}`);
   Deno.exit(2);
 }

@@ -8,6 +8,7 @@
 import { compileModel, type Network } from "../lib/he-head/model/network.ts";
 import type { QuantizedModel } from "../lib/he-head/model/format.ts";
 import { parseModel } from "../lib/he-head/model/parse.ts";
+import { checkNoiseSource } from "../lib/he-head/model/privacy_status.ts";
 import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
 import { loadSeal, SEAL_HEAP_MAX_BYTES } from "../lib/he-head/seal/runtime.ts";
 import { EnvelopeError } from "../lib/he-head/wire/envelope.ts";
@@ -56,6 +57,11 @@ export interface ServiceConfig {
   auth?: boolean;
   /** The quota of everyone when auth is off (one shared principal). Default the token default. */
   anonymousQuota?: Quota;
+  /**
+   * Serve a head trained with seeded (replayable) DP noise, marked not private in
+   * `GET /v1/model`. Default false: such a model is refused with a {@linkcode SeededNoiseError}.
+   */
+  allowSeededNoise?: boolean;
 }
 
 /** Keys held for one evaluation (none when the plan needs no evaluation keys). */
@@ -174,6 +180,7 @@ export class HeadService {
     const limits = positive(config);
     const seal = await loadSeal();
     const checked = parseModel(model);
+    checkNoiseSource(checked, { allowSeededNoise: config.allowSeededNoise ?? false });
     const net = compileModel(checked);
     const modelId = await sha256Hex(new TextEncoder().encode(JSON.stringify(checked)));
     const plans = await buildPlans(net);

@@ -71,7 +71,11 @@ Deno.test("readConfig converts units and leaves unset variables to the defaults"
     FCN_AUTH: "off",
   };
   const c = readConfig((n) => env[n]);
-  assert.deepEqual(c.service, { keyTtlMs: 60_000, queue: 3, auth: false });
+  assert.deepEqual(c.service, { keyTtlMs: 60_000, queue: 3, auth: false, allowSeededNoise: false });
+  assert.equal(
+    readConfig((n) => ({ FCN_ALLOW_SEEDED_NOISE: "1" })[n]).service.allowSeededNoise,
+    true,
+  );
   assert.equal(readConfig(() => undefined).service.auth, true);
   assert.match(readConfig(() => undefined).modelSource, /models\/head\/uci_digits\.json$/);
 });
@@ -119,6 +123,43 @@ Deno.test("FCN_MODEL as a URL with #sha256=<hex>: served when the digest matches
     }
   } finally {
     await http.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a head trained with seeded DP noise is refused at start-up unless FCN_ALLOW_SEEDED_NOISE=1, then marked not private", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const m = testModel();
+    m.metadata!.privacy = { ...m.metadata!.privacy!, noise_source: "seeded" };
+    await Deno.writeTextFile(`${dir}/model.json`, JSON.stringify(m));
+    const base = { FCN_MODEL: `${dir}/model.json`, FCN_KV: `${dir}/keys.kv` };
+    const refused = await serveUntilExit(base);
+    assert.equal(refused.code, 2, refused.log);
+    assert.match(refused.log, /metadata\.privacy\.noise_source/);
+    assert.match(refused.log, /FCN_ALLOW_SEEDED_NOISE=1/);
+    const typo = await serveUntilExit({ ...base, FCN_ALLOW_SEEDED_NOISE: "yes" });
+    assert.equal(typo.code, 2, typo.log);
+    assert.match(typo.log, /cannot start: FCN_ALLOW_SEEDED_NOISE: /);
+    const server = await startServer({ ...base, FCN_ALLOW_SEEDED_NOISE: "1" });
+    try {
+      const d = await (await fetch(`${server.base}/v1/model`)).json();
+      assert.equal(d.privacy.noise_source, "seeded");
+      assert.equal(d.privacy.private, false);
+      assert.match(d.privacy.note, /NOT private/);
+    } finally {
+      await server.stop();
+    }
+    // The shipped head carries crypto noise and starts without the opt-in.
+    const shipped = await startServer({ FCN_KV: `${dir}/keys2.kv` });
+    try {
+      const d = await (await fetch(`${shipped.base}/v1/model`)).json();
+      assert.equal(d.privacy.noise_source, "crypto");
+      assert.equal(d.privacy.private, true);
+    } finally {
+      await shipped.stop();
+    }
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });

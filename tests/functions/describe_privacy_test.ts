@@ -4,7 +4,8 @@ import { compileModel } from "../../lib/he-head/model/network.ts";
 import { parseModel } from "../../lib/he-head/model/parse.ts";
 import type { NoiseSource, QuantizedModel } from "../../lib/he-head/model/format.ts";
 import type { ModelDescription } from "../../lib/protocol/api.ts";
-import { testModel } from "./helpers.ts";
+import { SeededNoiseError } from "../../lib/he-head/model/privacy_status.ts";
+import { testApp, testModel } from "./helpers.ts";
 
 function describe(m: QuantizedModel): ModelDescription["privacy"] {
   const model = parseModel(m);
@@ -35,4 +36,19 @@ Deno.test("GET /v1/model states the privacy: private with crypto noise, not priv
   assert.equal(noClaim.private, false);
   assert.equal(noClaim.epsilon, null);
   assert.match(noClaim.note!, /no differential-privacy claim/);
+});
+
+Deno.test("HeadService refuses a seeded-noise head unless allowSeededNoise, and then says it is not private", async () => {
+  await assert.rejects(testApp({}, withNoise("seeded")), (e: unknown) => {
+    assert.ok(e instanceof SeededNoiseError);
+    assert.match(e.message, /metadata\.privacy\.noise_source/);
+    return true;
+  });
+  const t = await testApp({ allowSeededNoise: true }, withNoise("seeded"));
+  try {
+    const d = await (await t.app.request("/v1/model")).json();
+    assert.equal(d.privacy.private, false);
+  } finally {
+    t.close();
+  }
 });
