@@ -10,7 +10,7 @@ import {
   ALLOW_SEEDED_NOISE_ENV,
   allowSeededNoiseFromEnv,
   SeededNoiseError,
-} from "../lib/he-head/model/privacy_status.ts";
+} from "../lib/model/privacy.ts";
 import { SEAL_HEAP_MAX_BYTES } from "../lib/he-head/seal/runtime.ts";
 import type { ServiceConfig } from "./service.ts";
 

@@ -1,7 +1,7 @@
 /** `GET /v1/model`: what a client needs to use the head, and nothing secret (no weights). @module */
-import type { Network } from "../lib/he-head/model/network.ts";
-import type { QuantizedModel } from "../lib/he-head/model/format.ts";
-import { privacyStatement } from "../lib/he-head/model/privacy_status.ts";
+import type { Network } from "../lib/model/network.ts";
+import type { QuantizedModel } from "../lib/model/format.ts";
+import { privacyStatement } from "../lib/model/privacy.ts";
 import type { ModelDescription, PlanDescription } from "../lib/protocol/api.ts";
 import type { Plan } from "./plans.ts";
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Network } from "../lib/he-head/model/network.ts";
+import type { Network } from "../lib/model/network.ts";
 import { ciphertextBytes, keySwitchKeyBytes } from "../lib/he-head/wire/payloads.ts";
 import { ApiError } from "./errors.ts";
 import type { Plan } from "./plans.ts";

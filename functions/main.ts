@@ -15,8 +15,8 @@
  *
  * @module
  */
-import { parseModelJson } from "../lib/he-head/model/parse.ts";
-import { SeededNoiseError } from "../lib/he-head/model/privacy_status.ts";
+import { parseModelJson } from "../lib/model/parse.ts";
+import { SeededNoiseError } from "../lib/model/privacy.ts";
 import { loadSeal, onSealOutOfMemory } from "../lib/he-head/seal/runtime.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, OOM_EXIT_CODE, readConfig } from "./config.ts";

@@ -15,14 +15,14 @@
  * @module
  */
 import { type HopCounts, type LayerHops, totalHops } from "../lib/he-head/engine/hops.ts";
-import type { Network } from "../lib/he-head/model/network.ts";
+import type { Network } from "../lib/model/network.ts";
 import {
   type Encoding,
   type HeParams,
   paramsHash,
   presetName,
 } from "../lib/he-head/params/he_params.ts";
-import { CKKS_OP_COSTS, expectedMs } from "../lib/he-head/params/op_costs.ts";
+import { CKKS_OP_COSTS, expectedMs } from "../lib/he-head/engine/op_costs.ts";
 import { type FloodingAnalysis, floodingAnalysis } from "../lib/he-head/params/flooding.ts";
 import { FLOODING_BITS } from "../lib/he-head/params/he_params.ts";
 import { ParameterSelectionError, selectParameters } from "../lib/he-head/params/select.ts";

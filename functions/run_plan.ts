@@ -8,7 +8,7 @@
  * @module
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
-import type { Network } from "../lib/he-head/model/network.ts";
+import type { Network } from "../lib/model/network.ts";
 import {
   floodOutputs,
   maskPolyOutputs,

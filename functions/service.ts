@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { compileModel, type Network } from "../lib/he-head/model/network.ts";
-import type { QuantizedModel } from "../lib/he-head/model/format.ts";
-import { parseModel } from "../lib/he-head/model/parse.ts";
-import { checkNoiseSource } from "../lib/he-head/model/privacy_status.ts";
+import { compileModel, type Network } from "../lib/model/network.ts";
+import type { QuantizedModel } from "../lib/model/format.ts";
+import { parseModel } from "../lib/model/parse.ts";
+import { checkNoiseSource } from "../lib/model/privacy.ts";
 import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
 import { loadSeal, SEAL_HEAP_MAX_BYTES } from "../lib/he-head/seal/runtime.ts";
 import { EnvelopeError } from "../lib/he-head/wire/envelope.ts";

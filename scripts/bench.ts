@@ -16,7 +16,7 @@
  */
 import { parseArgs } from "node:util";
 import * as he from "../lib/he-head/mod.ts";
-import type { QuantizedModel } from "../lib/he-head/model/format.ts";
+import type { QuantizedModel } from "../lib/model/format.ts";
 import { formatBytes, formatTable, median, timeRuns } from "../lib/report/mod.ts";
 import { measureOpCosts } from "./bench/op_costs.ts";
 import { benchPlans } from "./bench/plans.ts";

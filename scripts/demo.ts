@@ -18,8 +18,8 @@ import { loadUciDigits } from "../lib/datasets/mod.ts";
 import { loadExtractor, quantizeFeatures } from "../lib/feature-extractor/mod.ts";
 import { argmax, evaluatePlain } from "../lib/he-head/engine/plain.ts";
 import { formatHopsTable } from "../lib/he-head/engine/hops.ts";
-import { compileModel } from "../lib/he-head/model/network.ts";
-import { readModel } from "../lib/he-head/model/parse.ts";
+import { compileModel } from "../lib/model/network.ts";
+import { readModel } from "../lib/model/parse.ts";
 import { formatBytes, formatTable, quantile } from "../lib/report/mod.ts";
 
 const { values: a } = parseArgs({

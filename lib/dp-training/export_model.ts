@@ -1,6 +1,6 @@
 /**
  * Export of a fully quantized head to the project's model format (`QuantizedModel`, see
- * `lib/he-head/model/format.ts`): `dense (pow2) -> bias -> activation -> ... -> dense -> bias`,
+ * `lib/model/format.ts`): `dense (pow2) -> bias -> activation -> ... -> dense -> bias`,
  * with the fixed-point scales chosen so the integer network computes exactly the float head on
  * quantized inputs (up to the rounding of the biases to the running scale).
  *
@@ -13,10 +13,10 @@ import type {
   Layer,
   ModelMetadata,
   QuantizedModel,
-} from "../he-head/model/format.ts";
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../he-head/model/format.ts";
-import { normalizeDyadic } from "../he-head/model/dyadic.ts";
-import { parseModel } from "../he-head/model/parse.ts";
+} from "../model/format.ts";
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../model/format.ts";
+import { normalizeDyadic } from "../model/dyadic.ts";
+import { parseModel } from "../model/parse.ts";
 import { type Head, layerBiases, layerTrainable, layerWeights } from "./head.ts";
 
 /**

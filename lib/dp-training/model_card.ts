@@ -11,10 +11,10 @@
 import type { HopCounts } from "../he-head/engine/hops.ts";
 import { totalHops } from "../he-head/engine/hops.ts";
 import { countHops } from "../he-head/engine/plain.ts";
-import type { ModelMetadata, NoiseSource, PrivacyMetadata } from "../he-head/model/format.ts";
-import { compileModel } from "../he-head/model/network.ts";
-import { bitLength } from "../he-head/model/dyadic.ts";
-import { DP_NOT_COVERED } from "../he-head/model/privacy_status.ts";
+import type { ModelMetadata, NoiseSource, PrivacyMetadata } from "../model/format.ts";
+import { compileModel } from "../model/network.ts";
+import { bitLength } from "../model/dyadic.ts";
+import { DP_NOT_COVERED } from "../model/privacy.ts";
 import { outputBound } from "../he-head/params/select.ts";
 import { SECURE_GAUSSIAN_TERMS } from "./secure_gaussian.ts";
 import type { PrivateFeatures } from "./private_features.ts";

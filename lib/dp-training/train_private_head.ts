@@ -17,8 +17,8 @@
  *
  * @module
  */
-import type { InputSpec, QuantizedModel } from "../he-head/model/format.ts";
-import { compileModel } from "../he-head/model/network.ts";
+import type { InputSpec, QuantizedModel } from "../model/format.ts";
+import { compileModel } from "../model/network.ts";
 import { predictPlain } from "../he-head/engine/plain.ts";
 import { BudgetAccountant, type LedgerEntry } from "./budget_accountant.ts";
 import { calibrateNoiseMultiplier } from "./calibrate.ts";
@@ -30,7 +30,7 @@ import { adam } from "./optimizer.ts";
 import { headExponentRanges, INQ_SCHEDULE, quantizeShare } from "./pow2_quantization.ts";
 import { subsampledGaussianCost } from "./privacy_cost.ts";
 import { checkSparsity, layerSparsity, pruneToSparsity, pruningSchedule } from "./pruning.ts";
-import type { NoiseSource } from "../he-head/model/format.ts";
+import type { NoiseSource } from "../model/format.ts";
 import { noiseSourceOf, type RandomSource, secureRandom } from "./random.ts";
 import { dpSgdEpsilon, stepsForEpochs } from "./rdp_accountant.ts";
 

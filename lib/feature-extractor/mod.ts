@@ -24,7 +24,7 @@ export * from "./errors.ts";
 export * from "./content_hash.ts";
 export * from "./metadata.ts";
 export * from "./model_files.ts";
-export * from "./quantize.ts";
+export * from "../model/input_spec.ts";
 export * from "./uci_reduction.ts";
 export * from "./extractor.ts";
 export * from "./tabular_standardizer.ts";

@@ -17,10 +17,10 @@
  *
  * @module
  */
-import type { InputSpec } from "../he-head/model/format.ts";
+import type { InputSpec } from "../model/format.ts";
 import { BREAST_CANCER_FEATURES } from "../datasets/breast_cancer.ts";
 import { extractorId } from "./content_hash.ts";
-import { quantizeFeatures } from "./quantize.ts";
+import { quantizeFeatures } from "../model/input_spec.ts";
 
 /**
  * A data-independent transform of tabular rows into bounded features: for column `j`,

@@ -13,7 +13,7 @@
  *
  * @module
  */
-export * from "./model/mod.ts";
+export * from "../model/mod.ts";
 export * from "./engine/backend.ts";
 export * from "./engine/hops.ts";
 export * from "./engine/evaluate.ts";
@@ -21,10 +21,10 @@ export * from "./engine/integer_backend.ts";
 export * from "./engine/plain.ts";
 export * from "./params/he_params.ts";
 export * from "./params/select.ts";
-export * from "./params/op_costs.ts";
-export * from "./params/primes.ts";
+export * from "./engine/op_costs.ts";
+export * from "./engine/primes.ts";
 export * from "./params/noise_backend.ts";
-export * from "./params/interval_backend.ts";
+export * from "./engine/interval_backend.ts";
 export * from "./params/coefficient_backend.ts";
 export * from "./seal/runtime.ts";
 export * from "./seal/context.ts";
@@ -32,7 +32,7 @@ export * from "./seal/plaintexts.ts";
 export * from "./seal/seal_backend.ts";
 export * from "./seal/evaluation_keys.ts";
 export * from "./seal/evaluate_encrypted.ts";
-export * from "./client/crt.ts";
+export * from "./engine/crt.ts";
 export * from "./client/keys.ts";
 export * from "./client/encrypt.ts";
 export * from "./client/decrypt.ts";

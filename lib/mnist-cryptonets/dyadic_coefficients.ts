@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Dyadic } from "../he-head/model/format.ts";
+import type { Dyadic } from "../model/format.ts";
 import { numberToDyadic } from "../dp-training/export_model.ts";
 
 /** The exact `{ m, e }` form of real coefficients that are already dyadic (e.g. rounded). */

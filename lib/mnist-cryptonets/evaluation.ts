@@ -8,8 +8,8 @@
  */
 import type { Head } from "../dp-training/head.ts";
 import { accuracy, argmaxRows } from "../dp-training/head.ts";
-import type { QuantizedModel } from "../he-head/model/format.ts";
-import { compileModel } from "../he-head/model/network.ts";
+import type { QuantizedModel } from "../model/format.ts";
+import { compileModel } from "../model/network.ts";
 import { predictFast } from "../he-head/engine/rns_backend.ts";
 import { outputBound } from "../he-head/params/select.ts";
 import type { TrainingActivation } from "./activation.ts";

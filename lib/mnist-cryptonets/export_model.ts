@@ -17,10 +17,10 @@ import type {
   ModelMetadata,
   QuantizedModel,
   WeightTensor,
-} from "../he-head/model/format.ts";
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../he-head/model/format.ts";
-import { dyadicToNumber } from "../he-head/model/dyadic.ts";
-import { parseModel } from "../he-head/model/parse.ts";
+} from "../model/format.ts";
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../model/format.ts";
+import { dyadicToNumber } from "../model/dyadic.ts";
+import { parseModel } from "../model/parse.ts";
 import { DIGIT_CLASSES } from "../datasets/mnist.ts";
 import { type Head, layerBiases, layerWeights } from "../dp-training/head.ts";
 import { checkPolynomial, type PolynomialActivation } from "./activation.ts";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { InputSpec } from "../he-head/model/format.ts";
+import type { InputSpec } from "../model/format.ts";
 import { type Dataset, loadMnist } from "../datasets/mod.ts";
 import { MNIST_SHAPE } from "./architecture.ts";
 import { MnistVariantError } from "./errors.ts";

@@ -18,7 +18,7 @@ import { INQ_SCHEDULE } from "../dp-training/pow2_quantization.ts";
 import { pruningSchedule } from "../dp-training/pruning.ts";
 import { type Head, layerTrainable, layerWeights } from "../dp-training/head.ts";
 import { seededRandom } from "../dp-training/random.ts";
-import type { QuantizedModel } from "../he-head/model/format.ts";
+import type { QuantizedModel } from "../model/format.ts";
 import { initTf, tf } from "../tfjs/runtime.ts";
 import { EXACT_RELU, type PolynomialActivation, type TrainingActivation } from "./activation.ts";
 import { createCryptoNetsHead } from "./cryptonets_head.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 import type { LayerHops } from "../he-head/engine/hops.ts";
-import type { InputSpec } from "../he-head/model/format.ts";
-import type { PrivacyStatement } from "../he-head/model/privacy_status.ts";
+import type { InputSpec } from "../model/format.ts";
+import type { PrivacyStatement } from "../model/privacy.ts";
 import type { HeParams } from "../he-head/params/he_params.ts";
 import type { CkksParams } from "../he-head/packed/ckks_params.ts";
 

@@ -14,8 +14,8 @@
  */
 import { parseArgs } from "node:util";
 import { type BfvPlan, bfvPlan, freePlan } from "../../functions/plans.ts";
-import { compileModel } from "../../lib/he-head/model/network.ts";
-import { readModel } from "../../lib/he-head/model/mod.ts";
+import { compileModel } from "../../lib/model/network.ts";
+import { readModel } from "../../lib/model/mod.ts";
 import { formatBytes, formatTable } from "../../lib/report/mod.ts";
 import { type PlanBench, type PreparedPlan, preparePlan } from "./plans.ts";
 

@@ -12,7 +12,7 @@ import { ClientKeys } from "../../lib/he-head/client/keys.ts";
 import { decryptOutputs, outputNoiseBudgets } from "../../lib/he-head/client/decrypt.ts";
 import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
-import type { Network } from "../../lib/he-head/model/network.ts";
+import type { Network } from "../../lib/model/network.ts";
 import { choosePlan, expectedPlanMs } from "../../lib/he-head/params/planner.ts";
 import type { CkksContext } from "../../lib/he-head/packed/ckks_context.ts";
 import { decryptPacked, encryptPackedSerialized } from "../../lib/he-head/packed/packed_client.ts";

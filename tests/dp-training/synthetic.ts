@@ -1,5 +1,5 @@
 /** Tiny synthetic private data for the DP training tests. @module */
-import type { InputSpec } from "../../lib/he-head/model/format.ts";
+import type { InputSpec } from "../../lib/model/format.ts";
 import {
   type IntegerExamples,
   type PrivateHeadOptions,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compileModel } from "../../lib/he-head/model/network.ts";
+import { compileModel } from "../../lib/model/network.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import { ClientKeys } from "../../lib/he-head/client/keys.ts";
 import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
@@ -12,7 +12,7 @@ import type { HeParams } from "../../lib/he-head/params/he_params.ts";
 import { packInputs, packKeys } from "../../lib/he-head/wire/payloads.ts";
 import { ExtractorMismatchError, HeadClient, ServerError } from "../../lib/client/mod.ts";
 import { ENVELOPE_TYPE, type ModelDescription, PATHS } from "../../lib/protocol/api.ts";
-import { randomInputs } from "../he-head/random_model.ts";
+import { randomInputs } from "../fixtures/random_model.ts";
 import { runBadInputSuite } from "./bad_input_suite.ts";
 import { testApp } from "./helpers.ts";
 

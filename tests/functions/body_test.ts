@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { HeadClient } from "../../lib/client/mod.ts";
-import { compileModel } from "../../lib/he-head/model/network.ts";
+import { compileModel } from "../../lib/model/network.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import { ENVELOPE_TYPE, PATHS } from "../../lib/protocol/api.ts";
 import { issueToken, startServer } from "../../functions/local_server.ts";
-import { randomInputs } from "../he-head/random_model.ts";
+import { randomInputs } from "../fixtures/random_model.ts";
 import { testApp, testModel, UNLIMITED } from "./helpers.ts";
 import { rawRequest } from "./raw_http.ts";
 

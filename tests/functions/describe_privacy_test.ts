@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describeModel } from "../../functions/describe.ts";
-import { compileModel } from "../../lib/he-head/model/network.ts";
-import { parseModel } from "../../lib/he-head/model/parse.ts";
-import type { NoiseSource, QuantizedModel } from "../../lib/he-head/model/format.ts";
+import { compileModel } from "../../lib/model/network.ts";
+import { parseModel } from "../../lib/model/parse.ts";
+import type { NoiseSource, QuantizedModel } from "../../lib/model/format.ts";
 import type { ModelDescription } from "../../lib/protocol/api.ts";
-import { SeededNoiseError } from "../../lib/he-head/model/privacy_status.ts";
+import { SeededNoiseError } from "../../lib/model/privacy.ts";
 import { testApp, testModel } from "./helpers.ts";
 
 function describe(m: QuantizedModel): ModelDescription["privacy"] {

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { HeadClient } from "../../lib/client/mod.ts";
 import { ClientKeys } from "../../lib/he-head/client/keys.ts";
 import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
-import { compileModel } from "../../lib/he-head/model/network.ts";
-import { batchingPrimes } from "../../lib/he-head/params/primes.ts";
+import { compileModel } from "../../lib/model/network.ts";
+import { batchingPrimes } from "../../lib/he-head/engine/primes.ts";
 import type { HeParams } from "../../lib/he-head/params/he_params.ts";
 import { HeContext } from "../../lib/he-head/seal/context.ts";
 import { packInputs } from "../../lib/he-head/wire/payloads.ts";
 import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS } from "../../lib/protocol/api.ts";
-import { randomInputs } from "../he-head/random_model.ts";
+import { randomInputs } from "../fixtures/random_model.ts";
 import { testApp } from "./helpers.ts";
 
 /** Runs `f` with console.error captured; returns what was logged. */

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import seedrandom from "seedrandom";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
-import { compileModel } from "../../lib/he-head/model/network.ts";
+import { compileModel } from "../../lib/model/network.ts";
 import {
   decodeEnvelope,
   encodeEnvelope,
@@ -19,7 +19,7 @@ import {
 } from "../../lib/he-head/wire/envelope.ts";
 import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS } from "../../lib/protocol/api.ts";
 import { HeadClient } from "../../lib/client/mod.ts";
-import { randomInputs } from "../he-head/random_model.ts";
+import { randomInputs } from "../fixtures/random_model.ts";
 import { testApp } from "./helpers.ts";
 
 const REQUESTS = 1200;

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { HeadClient, ServerError } from "../../lib/client/mod.ts";
-import { compileModel } from "../../lib/he-head/model/network.ts";
+import { compileModel } from "../../lib/model/network.ts";
 import { HeadService } from "../../functions/service.ts";
 import { evaluationHeapBytes } from "../../functions/heap.ts";
 import { OOM_EXIT_CODE } from "../../functions/config.ts";
-import { randomInputs } from "../he-head/random_model.ts";
+import { randomInputs } from "../fixtures/random_model.ts";
 import { serverProcess, testApp, testModel } from "./helpers.ts";
 
 Deno.test("a request whose SEAL heap estimate does not fit the cap is 503 with Retry-After", async () => {

@@ -6,8 +6,8 @@
  */
 import { createApp } from "../../functions/app.ts";
 import { HeadService, type ServiceConfig } from "../../functions/service.ts";
-import type { QuantizedModel } from "../../lib/he-head/model/format.ts";
-import { randomHead } from "../he-head/random_model.ts";
+import type { QuantizedModel } from "../../lib/model/format.ts";
+import { randomHead } from "../fixtures/random_model.ts";
 
 /** A 12 -> 6 -> 4 head with metadata like a trained one. */
 export function testModel(seed = 3): QuantizedModel {

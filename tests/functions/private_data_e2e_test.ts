@@ -4,8 +4,8 @@ import { HeadClient } from "../../lib/client/mod.ts";
 import { loadUciDigits } from "../../lib/datasets/mod.ts";
 import { loadExtractor, quantizeFeatures } from "../../lib/feature-extractor/mod.ts";
 import { argmax, evaluatePlain } from "../../lib/he-head/engine/plain.ts";
-import { compileModel } from "../../lib/he-head/model/network.ts";
-import { readModel } from "../../lib/he-head/model/parse.ts";
+import { compileModel } from "../../lib/model/network.ts";
+import { readModel } from "../../lib/model/parse.ts";
 
 Deno.test("the committed DP head over loopback: 60 private test digits, encrypted == plaintext integer head", async () => {
   const modelPath = "models/head/uci_digits.json";

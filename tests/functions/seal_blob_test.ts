@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ClientKeys } from "../../lib/he-head/client/keys.ts";
 import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
-import { compileModel } from "../../lib/he-head/model/network.ts";
+import { compileModel } from "../../lib/model/network.ts";
 import { selectParameters } from "../../lib/he-head/params/select.ts";
 import { CkksContext } from "../../lib/he-head/packed/ckks_context.ts";
 import { CKKS_N4096 } from "../../lib/he-head/packed/ckks_params.ts";
@@ -16,7 +16,7 @@ import {
 } from "../../lib/he-head/wire/seal_blob.ts";
 import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS } from "../../lib/protocol/api.ts";
 import { HeadClient } from "../../lib/client/mod.ts";
-import { randomHead, randomInputs } from "../he-head/random_model.ts";
+import { randomHead, randomInputs } from "../fixtures/random_model.ts";
 import { testApp } from "./helpers.ts";
 
 /** Offset of a ciphertext's coefficient array header (after header, parms id and metadata). */

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { HeadClient } from "../../lib/client/mod.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
-import { compileModel } from "../../lib/he-head/model/network.ts";
-import { randomInputs } from "../he-head/random_model.ts";
+import { compileModel } from "../../lib/model/network.ts";
+import { randomInputs } from "../fixtures/random_model.ts";
 import { runBadInputSuite } from "./bad_input_suite.ts";
 import { testModel, UNLIMITED, withToken } from "./helpers.ts";
 import { issueToken, startServer } from "../../functions/local_server.ts";

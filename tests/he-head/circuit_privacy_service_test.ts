@@ -4,7 +4,7 @@ import { ClientKeys } from "../../lib/he-head/client/keys.ts";
 import { decryptOutputs, decryptToResidues } from "../../lib/he-head/client/decrypt.ts";
 import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
-import { compileModel } from "../../lib/he-head/model/network.ts";
+import { compileModel } from "../../lib/model/network.ts";
 import type { HeParams } from "../../lib/he-head/params/he_params.ts";
 import { HeContext } from "../../lib/he-head/seal/context.ts";
 import { freeResult } from "../../lib/he-head/seal/evaluate_encrypted.ts";
@@ -16,7 +16,7 @@ import {
   PATHS,
 } from "../../lib/protocol/api.ts";
 import { testApp } from "../functions/helpers.ts";
-import { randomInputs } from "./random_model.ts";
+import { randomInputs } from "../fixtures/random_model.ts";
 
 Deno.test("GET /v1/model: circuit privacy per plan, flooded variants with their own parameters", async () => {
   const t = await testApp();

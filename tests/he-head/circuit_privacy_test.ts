@@ -43,7 +43,7 @@ import {
   uniformBelow,
 } from "../../lib/he-head/seal/circuit_privacy.ts";
 import { valueAt2 } from "../../lib/he-head/client/decrypt.ts";
-import { randomHead, randomInputs } from "./random_model.ts";
+import { randomHead, randomInputs } from "../fixtures/random_model.ts";
 
 /** Pearson's chi-square statistic of `values` (each in `[0, t)`) over `buckets` equal buckets. */
 function chiSquare(values: Iterable<bigint>, t: bigint, buckets = 16): number {

@@ -18,7 +18,7 @@ import {
   unpackInputs,
   unpackKeys,
 } from "../../lib/he-head/mod.ts";
-import { randomHead, randomInputs } from "./random_model.ts";
+import { randomHead, randomInputs } from "../fixtures/random_model.ts";
 
 const hash = new Uint8Array(32).fill(7);
 const expect: EnvelopeExpectation = {

@@ -16,7 +16,7 @@ import {
   selectParameters,
   unpackInputs,
 } from "../../lib/he-head/mod.ts";
-import { randomHead, randomInputs } from "./random_model.ts";
+import { randomHead, randomInputs } from "../fixtures/random_model.ts";
 
 Deno.test("1,000 encrypted evaluations keep the WASM heap flat (errors included)", async () => {
   const { heapBytes } = await loadSeal();

@@ -19,7 +19,7 @@ import {
   quadraticForm,
   validateCkksParams,
 } from "../../lib/he-head/mod.ts";
-import { randomConvNet, randomHead, randomInputs } from "./random_model.ts";
+import { randomConvNet, randomHead, randomInputs } from "../fixtures/random_model.ts";
 
 Deno.test("a one-hidden-layer head is exactly a quadratic form of its inputs", () => {
   for (

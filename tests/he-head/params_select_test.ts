@@ -13,8 +13,8 @@ import {
   selectParameters,
   validateParams,
 } from "../../lib/he-head/mod.ts";
-import type { Layer, QuantizedModel } from "../../lib/he-head/model/format.ts";
-import { randomHead, randomInputs } from "./random_model.ts";
+import type { Layer, QuantizedModel } from "../../lib/model/format.ts";
+import { randomHead, randomInputs } from "../fixtures/random_model.ts";
 
 function squareChain(depth: number, inputMax: number): QuantizedModel {
   const layers: Layer[] = [];

@@ -18,8 +18,8 @@ import {
   selectParameters,
   switchDown,
 } from "../../lib/he-head/mod.ts";
-import type { QuantizedModel } from "../../lib/he-head/model/format.ts";
-import { randomConvNet, randomHead, randomInputs } from "./random_model.ts";
+import type { QuantizedModel } from "../../lib/model/format.ts";
+import { randomConvNet, randomHead, randomInputs } from "../fixtures/random_model.ts";
 
 /** Encrypts, evaluates and decrypts; asserts bit-exact equality and a safe noise estimate. */
 async function checkEncrypted(

@@ -9,7 +9,7 @@
 import type { Ciphertext, Plaintext } from "node-seal/dist/seal_throws.d.ts";
 import type { EncryptedOutputs } from "../seal/evaluate_encrypted.ts";
 import { sealCall } from "../seal/runtime.ts";
-import { Crt } from "./crt.ts";
+import { Crt } from "../engine/crt.ts";
 import type { ClientKeys } from "./keys.ts";
 
 /** The coefficients of a (non-NTT) plaintext, read from SEAL's serialization. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { LinearOp, Network, Op } from "../model/network.ts";
+import type { LinearOp, Network, Op } from "../../model/network.ts";
 import type { Backend } from "./backend.ts";
 import { type HopCounts, type LayerHops, zeroHops } from "./hops.ts";
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { setBits } from "../model/dyadic.ts";
+import { setBits } from "../../model/dyadic.ts";
 import type { Backend, PlainMulKind } from "./backend.ts";
 
 /** A batch of exact integers. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Network } from "../model/network.ts";
+import type { Network } from "../../model/network.ts";
 import { evaluate, type EvaluateOptions } from "./evaluate.ts";
 import type { LayerHops } from "./hops.ts";
 import { IntegerBackend, type IntVec } from "./integer_backend.ts";
@@ -37,7 +37,7 @@ function checkInputs(net: Network, inputs: ArrayLike<number>, count: number): vo
  *
  * @example
  * ```ts
- * import { compileModel, readModel } from "../model/mod.ts";
+ * import { compileModel, readModel } from "../../model/mod.ts";
  * import { evaluatePlain } from "./plain.ts";
  * const net = compileModel(await readModel("models/head/uci_digits.json"));
  * const logits = evaluatePlain(net, new Int32Array(net.inputSize), 1);

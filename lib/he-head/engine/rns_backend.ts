@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { Crt } from "../client/crt.ts";
-import type { Network } from "../model/network.ts";
+import { Crt } from "./crt.ts";
+import type { Network } from "../../model/network.ts";
 import { outputBound } from "../params/select.ts";
-import { isPrime } from "../params/primes.ts";
+import { isPrime } from "./primes.ts";
 import type { Backend, PlainMulKind } from "./backend.ts";
 import { evaluate } from "./evaluate.ts";
 import { argmax } from "./plain.ts";

@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { CKKS_N4096, CkksContext, packedLayout, PackedHead, quadraticForm } from "./mod.ts";
- * import { compileModel, readModel } from "../model/mod.ts";
+ * import { compileModel, readModel } from "../../model/mod.ts";
  * const net = compileModel(await readModel("models/head/uci_digits.json"));
  * const form = quadraticForm(net)!;
  * using ctx = await CkksContext.create(CKKS_N4096);

@@ -11,7 +11,7 @@
  */
 import type { Ciphertext, GaloisKeys, RelinKeys } from "node-seal/dist/seal_throws.d.ts";
 import { type HopCounts, zeroHops } from "../engine/hops.ts";
-import type { IntRow, LinearOp, Network, Pow2Row } from "../model/network.ts";
+import type { IntRow, LinearOp, Network, Pow2Row } from "../../model/network.ts";
 import { sealCall } from "../seal/runtime.ts";
 import type { CkksContext } from "./ckks_context.ts";
 import type { CkksParams } from "./ckks_params.ts";

@@ -7,7 +7,7 @@
  */
 import { decodeResidues } from "../client/decrypt.ts";
 import type { EvaluateOptions } from "../engine/evaluate.ts";
-import type { QuantizedModel } from "../model/format.ts";
+import type { QuantizedModel } from "../../model/format.ts";
 import type { HeParams } from "../params/he_params.ts";
 import type { ModulusResult, ModulusTask } from "./modulus_task.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Backend, PlainMulKind } from "../engine/backend.ts";
-import { setBits } from "../model/dyadic.ts";
+import { setBits } from "../../model/dyadic.ts";
 import type { Encoding } from "./he_params.ts";
 
 /** A noise budget in bits (a mutable box, so in-place operations work). */

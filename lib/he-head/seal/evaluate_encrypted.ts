@@ -13,7 +13,7 @@ import {
   type EvaluateResult,
 } from "../engine/evaluate.ts";
 import type { LayerHops } from "../engine/hops.ts";
-import type { Network } from "../model/network.ts";
+import type { Network } from "../../model/network.ts";
 import type { HeContext, ModulusContext } from "./context.ts";
 import type { EvaluationKeys } from "./evaluation_keys.ts";
 import { SealBackend } from "./seal_backend.ts";

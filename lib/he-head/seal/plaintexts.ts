@@ -7,7 +7,7 @@
  * @module
  */
 import type { Plaintext } from "node-seal/dist/seal_throws.d.ts";
-import { setBits } from "../model/dyadic.ts";
+import { setBits } from "../../model/dyadic.ts";
 import type { ModulusContext } from "./context.ts";
 import { type Seal, sealCall } from "./runtime.ts";
 

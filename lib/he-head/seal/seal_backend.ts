@@ -8,7 +8,7 @@
  */
 import type { Ciphertext, RelinKeys } from "node-seal/dist/seal_throws.d.ts";
 import type { Backend, PlainMulKind } from "../engine/backend.ts";
-import { setBits } from "../model/dyadic.ts";
+import { setBits } from "../../model/dyadic.ts";
 import type { Encoding } from "../params/he_params.ts";
 import type { ModulusContext } from "./context.ts";
 import { PlaintextCache } from "./plaintexts.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { HopCounts } from "../engine/hops.ts";
+import type { HopCounts } from "./hops.ts";
 
 /** Milliseconds per operation at one ring degree. */
 export interface OpCosts {

@@ -10,8 +10,8 @@ import {
   type QuantizedModel,
   readModel,
   SeededNoiseError,
-} from "../../lib/he-head/model/mod.ts";
-import { randomHead } from "./random_model.ts";
+} from "../../lib/model/mod.ts";
+import { randomHead } from "../fixtures/random_model.ts";
 
 function model(noise_source?: NoiseSource, notCovered?: string[]): QuantizedModel {
   const m = randomHead(1);

@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { readModel } from "./parse.ts";
- * import { allowSeededNoiseFromEnv, checkNoiseSource, privacyStatement } from "./privacy_status.ts";
+ * import { allowSeededNoiseFromEnv, checkNoiseSource, privacyStatement } from "./privacy.ts";
  * const model = await readModel("models/head/uci_digits.json");
  * checkNoiseSource(model, {
  *   allowSeededNoise: allowSeededNoiseFromEnv(Deno.env.get("FCN_ALLOW_SEEDED_NOISE")),

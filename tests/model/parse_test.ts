@@ -6,8 +6,8 @@ import {
   parseModelJson,
   readModel,
   writeModel,
-} from "../../lib/he-head/model/mod.ts";
-import { randomConvNet, randomHead } from "./random_model.ts";
+} from "../../lib/model/mod.ts";
+import { randomConvNet, randomHead } from "../fixtures/random_model.ts";
 
 // deno-lint-ignore no-explicit-any
 type Mutable = any;

@@ -16,4 +16,4 @@ export * from "./errors.ts";
 export * from "./dyadic.ts";
 export * from "./parse.ts";
 export * from "./network.ts";
-export * from "./privacy_status.ts";
+export * from "./privacy.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { InputSpec } from "../he-head/model/format.ts";
+import type { InputSpec } from "./format.ts";
 
 export type { InputSpec };
 
@@ -16,7 +16,7 @@ export type { InputSpec };
  *
  * @example
  * ```ts
- * import { quantizeFeatures } from "./quantize.ts";
+ * import { quantizeFeatures } from "./input_spec.ts";
  * const q = quantizeFeatures(new Float32Array([0, 0.3, 9]), {
  *   shape: [3], min: 0, max: 15, scale_log2: 2,
  * }); // Int32Array [0, 1, 15]
@@ -68,7 +68,7 @@ export interface DeriveQuantizationOptions {
  *
  * @example
  * ```ts
- * import { deriveQuantization } from "./quantize.ts";
+ * import { deriveQuantization } from "./input_spec.ts";
  * const spec = deriveQuantization(publicFeatures, 48, { bits: 4 });
  * ```
  */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Backend, PlainMulKind } from "../engine/backend.ts";
+import type { Backend, PlainMulKind } from "./backend.ts";
 
 /** A closed integer interval. */
 export interface Interval {
