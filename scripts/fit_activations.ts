@@ -24,7 +24,7 @@ import {
   polynomialMse,
   pow2Fit,
 } from "../lib/dp-training/mod.ts";
-import { evalPolynomial } from "../lib/dp-training/head.ts";
+import { evalPolynomial } from "../lib/dp-training/training/head.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,

@@ -10,7 +10,7 @@
  */
 import { UsageError } from "../lib/dp-training/errors.ts";
 import { parsePrivacyArgs, PRIVACY_USAGE } from "../lib/dp-training/privacy_options.ts";
-import { dpSgdEpsilon } from "../lib/dp-training/rdp_accountant.ts";
+import { dpSgdEpsilon } from "../lib/dp-training/accounting/rdp_accountant.ts";
 
 try {
   if (Deno.args.includes("--help")) {

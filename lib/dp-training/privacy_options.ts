@@ -4,9 +4,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Conversion, CONVERSIONS } from "./conversion.ts";
+import { type Conversion, CONVERSIONS } from "./accounting/conversion.ts";
 import { UsageError } from "./errors.ts";
-import { stepsForEpochs } from "./rdp_accountant.ts";
+import { stepsForEpochs } from "./accounting/rdp_accountant.ts";
 import { joinNegativeValues } from "./train_options.ts";
 
 /** What `deno task privacy` computes. */

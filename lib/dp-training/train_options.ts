@@ -6,8 +6,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ACTIVATION_NAMES, type ActivationName } from "./activation_functions.ts";
-import { checkDelta, type Conversion, CONVERSIONS } from "./conversion.ts";
+import { ACTIVATION_NAMES, type ActivationName } from "./activations/activation_functions.ts";
+import { checkDelta, type Conversion, CONVERSIONS } from "./accounting/conversion.ts";
 import { UsageError } from "./errors.ts";
 
 /** Data sets the trainer knows. */

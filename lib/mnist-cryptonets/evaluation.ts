@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Head } from "../dp-training/head.ts";
-import { accuracy, argmaxRows } from "../dp-training/head.ts";
+import type { Head } from "../dp-training/training/head.ts";
+import { accuracy, argmaxRows } from "../dp-training/training/head.ts";
 import type { QuantizedModel } from "../model/format.ts";
 import { compileModel } from "../model/network.ts";
 import { predictFast } from "../he-head/engine/rns_backend.ts";

@@ -14,10 +14,10 @@
  *
  * @module
  */
-import { INQ_SCHEDULE } from "../dp-training/pow2_quantization.ts";
-import { pruningSchedule } from "../dp-training/pruning.ts";
-import { type Head, layerTrainable, layerWeights } from "../dp-training/head.ts";
-import { seededRandom } from "../dp-training/random.ts";
+import { INQ_SCHEDULE } from "../dp-training/compression/pow2_quantization.ts";
+import { pruningSchedule } from "../dp-training/compression/pruning.ts";
+import { type Head, layerTrainable, layerWeights } from "../dp-training/training/head.ts";
+import { seededRandom } from "../dp-training/mechanisms/random.ts";
 import type { QuantizedModel } from "../model/format.ts";
 import { initTf, tf } from "../tfjs/runtime.ts";
 import { EXACT_RELU, type PolynomialActivation, type TrainingActivation } from "./activation.ts";

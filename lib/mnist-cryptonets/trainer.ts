@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Head } from "../dp-training/head.ts";
-import type { RandomSource } from "../dp-training/random.ts";
+import type { Head } from "../dp-training/training/head.ts";
+import type { RandomSource } from "../dp-training/mechanisms/random.ts";
 import { ProgressBar } from "../dp-training/progress_bar.ts";
 import { tf } from "../tfjs/runtime.ts";
 import type { TrainingActivation } from "./activation.ts";

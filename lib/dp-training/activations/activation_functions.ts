@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { erfc, normalPdf } from "./log_math.ts";
+import { erfc, normalPdf } from "../log_math.ts";
 
 /** Names of the activations that have polynomial approximations. */
 export type ActivationName = "relu" | "swish" | "gelu" | "sigmoid";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type Head, layerTrainable, layerWeights } from "./head.ts";
+import { type Head, layerTrainable, layerWeights } from "../training/head.ts";
 
 /** The shares of each layer quantized after each INQ stage (the paper's schedule). */
 export const INQ_SCHEDULE: readonly number[] = Object.freeze([0.5, 0.75, 0.875, 1]);

@@ -5,8 +5,8 @@
  * @module
  */
 import { checkEpsilon } from "./gaussian_mechanism.ts";
-import { laplaceRdp } from "./rdp.ts";
-import type { PrivacyCost } from "./privacy_cost.ts";
+import { laplaceRdp } from "../accounting/rdp.ts";
+import type { PrivacyCost } from "../accounting/privacy_cost.ts";
 import { type RandomSource, secureRandom } from "./random.ts";
 
 /** Options of {@linkcode LaplaceMechanism}. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Head, layerTrainable, layerWeights } from "./head.ts";
+import { type Head, layerTrainable, layerWeights } from "../training/head.ts";
 
 /** Checks a sparsity target: a fraction in [0, 1). */
 export function checkSparsity(sparsity: number): void {

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { gaussianRdp } from "./rdp.ts";
-import { checkDelta } from "./conversion.ts";
-import { logErfc } from "./log_math.ts";
-import type { PrivacyCost } from "./privacy_cost.ts";
+import { gaussianRdp } from "../accounting/rdp.ts";
+import { checkDelta } from "../accounting/conversion.ts";
+import { logErfc } from "../log_math.ts";
+import type { PrivacyCost } from "../accounting/privacy_cost.ts";
 import { type RandomSource, secureRandom } from "./random.ts";
 
 function checkSensitivity(sensitivity: number): void {

@@ -7,7 +7,7 @@
 import type { Conversion } from "./conversion.ts";
 import { checkDelta } from "./conversion.ts";
 import { dpSgdEpsilon } from "./rdp_accountant.ts";
-import { CalibrationError } from "./errors.ts";
+import { CalibrationError } from "../errors.ts";
 
 /** Arguments of {@linkcode calibrateNoiseMultiplier}. */
 export interface CalibrationParams {

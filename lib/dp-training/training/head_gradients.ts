@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { tf } from "../tfjs/runtime.ts";
+import { tf } from "../../tfjs/runtime.ts";
 import { type Head, layerTrainable } from "./head.ts";
 
 /** A batch as tensors: inputs `[B, inputDim]` and one-hot labels `[B, classes]`. */
@@ -83,10 +83,10 @@ export function toTensorBatch(
  *
  * @example
  * ```ts
- * import { initTf } from "../tfjs/runtime.ts";
+ * import { initTf } from "../../tfjs/runtime.ts";
  * import { createHead } from "./head.ts";
  * import { clippedGradientSum, toTensorBatch } from "./head_gradients.ts";
- * import { seededRandom } from "./random.ts";
+ * import { seededRandom } from "../mechanisms/random.ts";
  * await initTf();
  * const head = createHead({ inputDim: 4, hidden: [3], classes: 2, activation: [0, 1, 0.5],
  *   random: seededRandom(1) });

@@ -8,11 +8,11 @@
  *
  * @module
  */
-import { GaussianMechanism } from "./gaussian_mechanism.ts";
+import { GaussianMechanism } from "../mechanisms/gaussian_mechanism.ts";
 import type { Head } from "./head.ts";
 import { clippedGradientSum, meanGradient, toTensorBatch } from "./head_gradients.ts";
 import type { Optimizer } from "./optimizer.ts";
-import type { RandomSource } from "./random.ts";
+import type { RandomSource } from "../mechanisms/random.ts";
 
 /** Training examples as the head sees them: real-valued features, row-major. */
 export interface TrainingSet {
@@ -96,11 +96,11 @@ function gather(data: TrainingSet, indices: number[]): { x: Float32Array; y: Int
  *
  * @example
  * ```ts
- * import { initTf } from "../tfjs/runtime.ts";
+ * import { initTf } from "../../tfjs/runtime.ts";
  * import { createHead } from "./head.ts";
  * import { trainSteps } from "./dp_sgd.ts";
  * import { adam } from "./optimizer.ts";
- * import { seededRandom } from "./random.ts";
+ * import { seededRandom } from "../mechanisms/random.ts";
  * await initTf();
  * const random = seededRandom(1);
  * const head = createHead({ inputDim: 2, hidden: [], classes: 2, activation: [], random });

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { RandomSource } from "./random.ts";
+import type { RandomSource } from "../mechanisms/random.ts";
 
 /** One dense layer: views into the head's flat parameter vector. */
 export interface HeadLayer {
@@ -66,7 +66,7 @@ function checkWidth(name: string, v: number): void {
  * @example
  * ```ts
  * import { createHead } from "./head.ts";
- * import { seededRandom } from "./random.ts";
+ * import { seededRandom } from "../mechanisms/random.ts";
  * const head = createHead({ inputDim: 64, hidden: [32], classes: 10,
  *   activation: [0.25, 0.5, 0.125], random: seededRandom(1) });
  * ```

@@ -12,8 +12,8 @@
  * @module
  */
 import { checkDelta, type Conversion, rdpToEpsilon } from "./conversion.ts";
-import { BudgetExceededError } from "./errors.ts";
-import { checkEpsilon } from "./gaussian_mechanism.ts";
+import { BudgetExceededError } from "../errors.ts";
+import { checkEpsilon } from "../mechanisms/gaussian_mechanism.ts";
 import type { PrivacyCost } from "./privacy_cost.ts";
 import { DEFAULT_ORDERS } from "./rdp.ts";
 

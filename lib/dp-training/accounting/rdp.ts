@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { logAddExp, logErfc, logSubExp } from "./log_math.ts";
+import { logAddExp, logErfc, logSubExp } from "../log_math.ts";
 
 /**
  * The RDP orders used when none are given: dense between 1.25 and 10 (where small epsilons are

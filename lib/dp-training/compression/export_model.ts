@@ -13,11 +13,11 @@ import type {
   Layer,
   ModelMetadata,
   QuantizedModel,
-} from "../model/format.ts";
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../model/format.ts";
-import { normalizeDyadic } from "../model/dyadic.ts";
-import { parseModel } from "../model/parse.ts";
-import { type Head, layerBiases, layerTrainable, layerWeights } from "./head.ts";
+} from "../../model/format.ts";
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../../model/format.ts";
+import { normalizeDyadic } from "../../model/dyadic.ts";
+import { parseModel } from "../../model/parse.ts";
+import { type Head, layerBiases, layerTrainable, layerWeights } from "../training/head.ts";
 
 /**
  * The exact dyadic form `m * 2^e` of a finite number (every float64 is one).
