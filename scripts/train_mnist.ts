@@ -22,7 +22,7 @@ import {
   TRAIN_MNIST_USAGE,
   VARIANT_NAMES,
   variantModelFiles,
-} from "../lib/mnist-cryptonets/mod.ts";
+} from "../experiments/mnist/mod.ts";
 
 /** Rewrites models/mnist/summary.json and summary.md from every stored model. */
 async function writeSummary(): Promise<void> {

@@ -7,15 +7,15 @@
  *
  * @module
  */
-import type { Head } from "../dp-training/training/head.ts";
-import { layerWeights } from "../dp-training/training/head.ts";
-import { layerSparsity, pruneToSparsity } from "../dp-training/compression/pruning.ts";
+import type { Head } from "../../lib/dp-training/training/head.ts";
+import { layerWeights } from "../../lib/dp-training/training/head.ts";
+import { layerSparsity, pruneToSparsity } from "../../lib/dp-training/compression/pruning.ts";
 import {
   type ExponentRange,
   exponentRange,
   isPow2InRange,
   quantizeShare,
-} from "../dp-training/compression/pow2_quantization.ts";
+} from "../../lib/dp-training/compression/pow2_quantization.ts";
 import { layerView } from "./cryptonets_head.ts";
 import { MnistVariantError } from "./errors.ts";
 

@@ -9,13 +9,13 @@
  *
  * @module
  */
-import type { PreActivationDistribution } from "../dp-training/activations/activation_functions.ts";
+import type { PreActivationDistribution } from "../../lib/dp-training/activations/activation_functions.ts";
 import {
   type FitMoments,
   fitMoments,
   momentsMse,
   solveLinearSystem,
-} from "../dp-training/activations/activation_fit.ts";
+} from "../../lib/dp-training/activations/activation_fit.ts";
 import { MnistVariantError } from "./errors.ts";
 
 /** A dyadic least-squares fit. */
@@ -69,7 +69,7 @@ function roundedAt(m: FitMoments, shift: number): number[] | null {
  *
  * @example
  * ```ts
- * import { ACTIVATIONS, normalDistribution } from "../dp-training/activations/activation_functions.ts";
+ * import { ACTIVATIONS, normalDistribution } from "../../lib/dp-training/activations/activation_functions.ts";
  * import { dyadicLeastSquaresFit } from "./dyadic_fit.ts";
  * const fit = dyadicLeastSquaresFit(ACTIVATIONS.relu, 2, normalDistribution(0, 2));
  * // fit.coefficients: [0.4375, 0.5, 0.09375] (shift 5), within 5% of least squares

@@ -17,12 +17,12 @@ import type {
   ModelMetadata,
   QuantizedModel,
   WeightTensor,
-} from "../model/format.ts";
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../model/format.ts";
-import { dyadicToNumber } from "../model/dyadic.ts";
-import { parseModel } from "../model/parse.ts";
-import { DIGIT_CLASSES } from "../datasets/mnist.ts";
-import { type Head, layerBiases, layerWeights } from "../dp-training/training/head.ts";
+} from "../../lib/model/format.ts";
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../../lib/model/format.ts";
+import { dyadicToNumber } from "../../lib/model/dyadic.ts";
+import { parseModel } from "../../lib/model/parse.ts";
+import { DIGIT_CLASSES } from "../../lib/datasets/mnist.ts";
+import { type Head, layerBiases, layerWeights } from "../../lib/dp-training/training/head.ts";
 import { checkPolynomial, type PolynomialActivation } from "./activation.ts";
 import { CRYPTONETS_CONV, LAYER_NAMES } from "./architecture.ts";
 import { checkCryptoNetsHead, createCryptoNetsHead } from "./cryptonets_head.ts";
@@ -30,7 +30,7 @@ import { activationShift, toDyadics } from "./dyadic_coefficients.ts";
 import { MnistVariantError } from "./errors.ts";
 import { quantizeFixedPoint } from "./fixed_point.ts";
 import { MNIST_INPUT_SPEC } from "./mnist_inputs.ts";
-import { seededRandom } from "../dp-training/mechanisms/random.ts";
+import { seededRandom } from "../../lib/dp-training/mechanisms/random.ts";
 
 /** How each layer's weights are exported. */
 export type WeightExport = { kind: "pow2" } | { kind: "int"; bits: number };

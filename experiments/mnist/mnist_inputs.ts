@@ -8,8 +8,8 @@
  *
  * @module
  */
-import type { InputSpec } from "../model/format.ts";
-import { type Dataset, loadMnist } from "../datasets/mod.ts";
+import type { InputSpec } from "../../lib/model/format.ts";
+import { type Dataset, loadMnist } from "../../lib/datasets/mod.ts";
 import { MNIST_SHAPE } from "./architecture.ts";
 import { MnistVariantError } from "./errors.ts";
 

@@ -17,7 +17,7 @@
  * @example
  * ```ts
  * import { getMnistVariant, VARIANT_NAMES } from "./mod.ts";
- * import { compileModel } from "../he-head/mod.ts";
+ * import { compileModel } from "../../lib/he-head/mod.ts";
  * for (const name of VARIANT_NAMES) {
  *   const r = await getMnistVariant(name); // the stored model, or trains and stores it
  *   const net = compileModel(r.model);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseModelJson, writeModel } from "../model/parse.ts";
+import { parseModelJson, writeModel } from "../../lib/model/parse.ts";
 import { MnistVariantError } from "./errors.ts";
 import { type MnistVariantResult, summaryFromModel } from "./result.ts";
 import { trainMnistVariant, type TrainVariantOptions } from "./train_variant.ts";

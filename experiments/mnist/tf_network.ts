@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Head } from "../dp-training/training/head.ts";
-import { tf } from "../tfjs/runtime.ts";
+import type { Head } from "../../lib/dp-training/training/head.ts";
+import { tf } from "../../lib/tfjs/runtime.ts";
 import type { TrainingActivation } from "./activation.ts";
 import { CONV_OUTPUT_SHAPE, CRYPTONETS_CONV, MNIST_SHAPE } from "./architecture.ts";
 import { MnistVariantError } from "./errors.ts";

@@ -14,12 +14,12 @@
  *
  * @module
  */
-import { INQ_SCHEDULE } from "../dp-training/compression/pow2_quantization.ts";
-import { pruningSchedule } from "../dp-training/compression/pruning.ts";
-import { type Head, layerTrainable, layerWeights } from "../dp-training/training/head.ts";
-import { seededRandom } from "../dp-training/mechanisms/random.ts";
-import type { QuantizedModel } from "../model/format.ts";
-import { initTf, tf } from "../tfjs/runtime.ts";
+import { INQ_SCHEDULE } from "../../lib/dp-training/compression/pow2_quantization.ts";
+import { pruningSchedule } from "../../lib/dp-training/compression/pruning.ts";
+import { type Head, layerTrainable, layerWeights } from "../../lib/dp-training/training/head.ts";
+import { seededRandom } from "../../lib/dp-training/mechanisms/random.ts";
+import type { QuantizedModel } from "../../lib/model/format.ts";
+import { initTf, tf } from "../../lib/tfjs/runtime.ts";
 import { EXACT_RELU, type PolynomialActivation, type TrainingActivation } from "./activation.ts";
 import { createCryptoNetsHead } from "./cryptonets_head.ts";
 import {

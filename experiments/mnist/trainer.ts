@@ -6,10 +6,10 @@
  *
  * @module
  */
-import type { Head } from "../dp-training/training/head.ts";
-import type { RandomSource } from "../dp-training/mechanisms/random.ts";
-import { ProgressBar } from "../dp-training/progress_bar.ts";
-import { tf } from "../tfjs/runtime.ts";
+import type { Head } from "../../lib/dp-training/training/head.ts";
+import type { RandomSource } from "../../lib/dp-training/mechanisms/random.ts";
+import { ProgressBar } from "../../lib/dp-training/progress_bar.ts";
+import { tf } from "../../lib/tfjs/runtime.ts";
 import type { TrainingActivation } from "./activation.ts";
 import { cosineRate, ScheduledAdam } from "./adam.ts";
 import { MNIST_SHAPE } from "./architecture.ts";

@@ -43,5 +43,5 @@ export * from "./packed/mod.ts";
 export * from "./params/planner.ts";
 export * from "./seal/galois.ts";
 export * from "./engine/rns_backend.ts";
-export * from "./parallel/modulus_task.ts";
-export * from "./parallel/modulus_pool.ts";
+export * from "../../experiments/mnist/parallel/modulus_task.ts";
+export * from "../../experiments/mnist/parallel/modulus_pool.ts";

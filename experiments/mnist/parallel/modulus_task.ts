@@ -6,20 +6,20 @@
  *
  * @module
  */
-import { ClientKeys } from "../client/keys.ts";
-import { decryptToResidues, outputNoiseBudgets } from "../client/decrypt.ts";
-import { encryptInputsSerialized } from "../client/encrypt.ts";
-import type { EvaluateOptions } from "../engine/evaluate.ts";
-import type { LayerHops } from "../engine/hops.ts";
-import type { QuantizedModel } from "../../model/format.ts";
-import { compileModel } from "../../model/network.ts";
-import type { HeParams } from "../params/he_params.ts";
-import { estimateNoise } from "../params/select.ts";
-import { HeContext } from "../seal/context.ts";
-import { evaluateEncrypted, freeResult } from "../seal/evaluate_encrypted.ts";
-import { EvaluationKeys } from "../seal/evaluation_keys.ts";
-import { responsePrimesToDrop, switchDown } from "../seal/modulus_switch.ts";
-import { loadSeal, sealCall } from "../seal/runtime.ts";
+import { ClientKeys } from "../../../lib/he-head/client/keys.ts";
+import { decryptToResidues, outputNoiseBudgets } from "../../../lib/he-head/client/decrypt.ts";
+import { encryptInputsSerialized } from "../../../lib/he-head/client/encrypt.ts";
+import type { EvaluateOptions } from "../../../lib/he-head/engine/evaluate.ts";
+import type { LayerHops } from "../../../lib/he-head/engine/hops.ts";
+import type { QuantizedModel } from "../../../lib/model/format.ts";
+import { compileModel } from "../../../lib/model/network.ts";
+import type { HeParams } from "../../../lib/he-head/params/he_params.ts";
+import { estimateNoise } from "../../../lib/he-head/params/select.ts";
+import { HeContext } from "../../../lib/he-head/seal/context.ts";
+import { evaluateEncrypted, freeResult } from "../../../lib/he-head/seal/evaluate_encrypted.ts";
+import { EvaluationKeys } from "../../../lib/he-head/seal/evaluation_keys.ts";
+import { responsePrimesToDrop, switchDown } from "../../../lib/he-head/seal/modulus_switch.ts";
+import { loadSeal, sealCall } from "../../../lib/he-head/seal/runtime.ts";
 
 /** A task: one modulus of `params` on `count` queries of integer inputs. */
 export interface ModulusTask {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 
-const SCRIPT = new URL("../../scripts/train_mnist.ts", import.meta.url).pathname;
+const SCRIPT = new URL("../../../scripts/train_mnist.ts", import.meta.url).pathname;
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {

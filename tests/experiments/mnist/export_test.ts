@@ -13,12 +13,12 @@ import {
   pruneLayers,
   quantizeStage,
   squareActivation,
-} from "../../lib/mnist-cryptonets/mod.ts";
-import type { PolynomialActivation } from "../../lib/mnist-cryptonets/mod.ts";
-import { compileModel, evaluateFast, parseModel } from "../../lib/he-head/mod.ts";
-import type { Head } from "../../lib/dp-training/training/head.ts";
-import { layerBiases, layerWeights } from "../../lib/dp-training/training/head.ts";
-import { seededRandom } from "../../lib/dp-training/mechanisms/random.ts";
+} from "../../../experiments/mnist/mod.ts";
+import type { PolynomialActivation } from "../../../experiments/mnist/mod.ts";
+import { compileModel, evaluateFast, parseModel } from "../../../lib/he-head/mod.ts";
+import type { Head } from "../../../lib/dp-training/training/head.ts";
+import { layerBiases, layerWeights } from "../../../lib/dp-training/training/head.ts";
+import { seededRandom } from "../../../lib/dp-training/mechanisms/random.ts";
 
 /** Float64 reference forward pass of the CryptoNets network. */
 function referenceLogits(

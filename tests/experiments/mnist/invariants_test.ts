@@ -17,11 +17,11 @@ import {
   squareActivation,
   translate,
   VARIANT_NAMES,
-} from "../../lib/mnist-cryptonets/mod.ts";
-import { initTf, tf } from "../../lib/tfjs/runtime.ts";
-import { seededRandom } from "../../lib/dp-training/mechanisms/random.ts";
-import { ACTIVATIONS, normalDistribution } from "../../lib/dp-training/activations/activation_functions.ts";
-import { leastSquaresFit, polynomialMse } from "../../lib/dp-training/activations/activation_fit.ts";
+} from "../../../experiments/mnist/mod.ts";
+import { initTf, tf } from "../../../lib/tfjs/runtime.ts";
+import { seededRandom } from "../../../lib/dp-training/mechanisms/random.ts";
+import { ACTIVATIONS, normalDistribution } from "../../../lib/dp-training/activations/activation_functions.ts";
+import { leastSquaresFit, polynomialMse } from "../../../lib/dp-training/activations/activation_fit.ts";
 
 Deno.test("pixels become 4-bit integers round(p / 16) clamped to 15", () => {
   const p = Float32Array.from({ length: 256 }, (_, i) => i);

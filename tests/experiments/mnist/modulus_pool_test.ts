@@ -5,8 +5,8 @@ import {
   evaluatePlain,
   ModulusPool,
   selectParameters,
-} from "../../lib/he-head/mod.ts";
-import { randomHead, randomInputs } from "../fixtures/random_model.ts";
+} from "../../../lib/he-head/mod.ts";
+import { randomHead, randomInputs } from "../../fixtures/random_model.ts";
 
 Deno.test("the moduli of a CRT plan run in parallel workers and recombine exactly", async () => {
   const model = randomHead(21, 6, 4, 3);

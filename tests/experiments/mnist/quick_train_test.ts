@@ -8,8 +8,8 @@ import {
   saveMnistVariant,
   trainMnistVariant,
   VARIANTS,
-} from "../../lib/mnist-cryptonets/mod.ts";
-import { compileModel, predictFast } from "../../lib/he-head/mod.ts";
+} from "../../../experiments/mnist/mod.ts";
+import { compileModel, predictFast } from "../../../lib/he-head/mod.ts";
 
 let shared: MnistData | undefined;
 async function tinyData(): Promise<MnistData> {
