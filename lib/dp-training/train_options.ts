@@ -7,7 +7,8 @@
  */
 import { parseArgs } from "node:util";
 import { ACTIVATION_NAMES, type ActivationName } from "./activations/activation_functions.ts";
-import { checkDelta, type Conversion, CONVERSIONS } from "./accounting/conversion.ts";
+import { checkDelta } from "../check/mod.ts";
+import { type Conversion, CONVERSIONS } from "./accounting/conversion.ts";
 import { UsageError } from "./errors.ts";
 
 /** Data sets the trainer knows. */

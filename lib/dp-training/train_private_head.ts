@@ -22,14 +22,24 @@ import { compileModel } from "../model/network.ts";
 import { predictPlain } from "../he-head/engine/plain.ts";
 import { BudgetAccountant, type LedgerEntry } from "./accounting/budget_accountant.ts";
 import { calibrateNoiseMultiplier } from "./accounting/calibrate.ts";
-import { checkDelta, type Conversion } from "./accounting/conversion.ts";
+import { checkDelta } from "../check/mod.ts";
+import type { Conversion } from "./accounting/conversion.ts";
 import { type DpSgdParams, type TrainingSet, trainSteps } from "./training/dp_sgd.ts";
 import { dequantizeInputs, exportHead, roundBiases } from "./compression/export_model.ts";
 import { accuracy, argmaxRows, createHead, type Head, headLogits } from "./training/head.ts";
 import { adam } from "./training/optimizer.ts";
-import { headExponentRanges, INQ_SCHEDULE, quantizeShare } from "./compression/pow2_quantization.ts";
+import {
+  headExponentRanges,
+  INQ_SCHEDULE,
+  quantizeShare,
+} from "./compression/pow2_quantization.ts";
 import { subsampledGaussianCost } from "./accounting/privacy_cost.ts";
-import { checkSparsity, layerSparsity, pruneToSparsity, pruningSchedule } from "./compression/pruning.ts";
+import {
+  checkSparsity,
+  layerSparsity,
+  pruneToSparsity,
+  pruningSchedule,
+} from "./compression/pruning.ts";
 import type { NoiseSource } from "../model/format.ts";
 import { noiseSourceOf, type RandomSource, secureRandom } from "./mechanisms/random.ts";
 import { dpSgdEpsilon, stepsForEpochs } from "./accounting/rdp_accountant.ts";

@@ -11,9 +11,9 @@
  *
  * @module
  */
-import { checkDelta, type Conversion, rdpToEpsilon } from "./conversion.ts";
+import { checkDelta, checkEpsilon } from "../../check/mod.ts";
+import { type Conversion, rdpToEpsilon } from "./conversion.ts";
 import { BudgetExceededError } from "../errors.ts";
-import { checkEpsilon } from "../mechanisms/gaussian_mechanism.ts";
 import type { PrivacyCost } from "./privacy_cost.ts";
 import { DEFAULT_ORDERS } from "./rdp.ts";
 

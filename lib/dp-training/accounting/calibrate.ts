@@ -5,7 +5,7 @@
  * @module
  */
 import type { Conversion } from "./conversion.ts";
-import { checkDelta } from "./conversion.ts";
+import { checkDelta } from "../../check/mod.ts";
 import { dpSgdEpsilon } from "./rdp_accountant.ts";
 import { CalibrationError } from "../errors.ts";
 

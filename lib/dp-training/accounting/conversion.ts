@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { checkDelta } from "../../check/mod.ts";
 
 /** Which RDP-to-(epsilon, delta) conversion to use. */
 export type Conversion = "tight" | "classic";
@@ -24,13 +25,6 @@ export interface EpsilonAtOrder {
   epsilon: number;
   /** The order at which it was attained (NaN when no order gives a finite epsilon). */
   order: number;
-}
-
-/** Checks that delta lies in (0, 1). */
-export function checkDelta(delta: number): void {
-  if (!(delta > 0 && delta < 1)) {
-    throw new RangeError(`expected delta in (0, 1), received ${delta}`);
-  }
 }
 
 /**

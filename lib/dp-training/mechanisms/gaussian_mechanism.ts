@@ -7,7 +7,7 @@
  * @module
  */
 import { gaussianRdp } from "../accounting/rdp.ts";
-import { checkDelta } from "../accounting/conversion.ts";
+import { checkDelta, checkEpsilon } from "../../check/mod.ts";
 import { logErfc } from "../log_math.ts";
 import type { PrivacyCost } from "../accounting/privacy_cost.ts";
 import { type RandomSource, secureRandom } from "./random.ts";
@@ -15,13 +15,6 @@ import { type RandomSource, secureRandom } from "./random.ts";
 function checkSensitivity(sensitivity: number): void {
   if (!(sensitivity >= 0) || !Number.isFinite(sensitivity)) {
     throw new RangeError(`expected a finite sensitivity >= 0, received ${sensitivity}`);
-  }
-}
-
-/** Checks that epsilon is a finite number > 0. */
-export function checkEpsilon(epsilon: number): void {
-  if (!(epsilon > 0) || !Number.isFinite(epsilon)) {
-    throw new RangeError(`expected a finite epsilon > 0, received ${epsilon}`);
   }
 }
 

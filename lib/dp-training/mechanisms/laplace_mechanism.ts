@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkEpsilon } from "./gaussian_mechanism.ts";
+import { checkEpsilon } from "../../check/mod.ts";
 import { laplaceRdp } from "../accounting/rdp.ts";
 import type { PrivacyCost } from "../accounting/privacy_cost.ts";
 import { type RandomSource, secureRandom } from "./random.ts";

@@ -1,0 +1,18 @@
+/**
+ * Compression of the trained head and its export: progressive magnitude pruning, incremental
+ * power-of-two quantization of the weights, and export of the compressed head to the quantized
+ * model format (dyadic biases and activation coefficients).
+ *
+ * @example
+ * ```ts
+ * import { numberToDyadic, pruningSchedule, roundToPow2 } from "./mod.ts";
+ * pruningSchedule(0.5, 3); // [0.3518..., 0.4814..., 0.5]: sparsity targets, step by step
+ * roundToPow2(0.3, { minExponent: -4, maxExponent: 0 }); // 0.25
+ * numberToDyadic(0.375); // 3 * 2^-3
+ * ```
+ *
+ * @module
+ */
+export * from "./pruning.ts";
+export * from "./pow2_quantization.ts";
+export * from "./export_model.ts";
