@@ -3,7 +3,7 @@ import type { Network } from "../lib/model/network.ts";
 import type { QuantizedModel } from "../lib/model/format.ts";
 import { privacyStatement } from "../lib/model/privacy.ts";
 import type { ModelDescription, PlanDescription } from "../lib/protocol/api.ts";
-import type { Plan } from "./plans.ts";
+import type { Plan } from "../lib/he-head/schemes/bfv/bfv_plan.ts";
 
 /** The description of one plan, with its flooded variant when `all` holds one. */
 export function describePlan(p: Plan, all: readonly Plan[] = []): PlanDescription {

@@ -10,7 +10,7 @@
 import type { Network } from "../lib/model/network.ts";
 import { ciphertextBytes, keySwitchKeyBytes } from "../lib/he-head/wire/payloads.ts";
 import { ApiError } from "./errors.ts";
-import type { Plan } from "./plans.ts";
+import type { Plan } from "../lib/he-head/schemes/bfv/bfv_plan.ts";
 
 /** Ciphertexts of scratch space SEAL's operations (multiply, relinearise, rotate) may hold. */
 const SCRATCH_CIPHERTEXTS = 8;

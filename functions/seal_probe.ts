@@ -10,7 +10,7 @@
  * @module
  */
 import { sealCall, sealOutOfMemory } from "../lib/he-head/seal/runtime.ts";
-import type { Plan } from "./plans.ts";
+import type { Plan } from "../lib/he-head/schemes/bfv/bfv_plan.ts";
 
 /** Result of one probe. */
 export interface ProbeResult {

@@ -19,17 +19,17 @@ import {
   loadKeys,
   unpackKeys,
 } from "../lib/he-head/wire/payloads.ts";
-import { expectedPlanMs, type PlanCost } from "../lib/he-head/params/planner.ts";
+import { expectedPlanMs, type PlanCost } from "../lib/he-head/plans/planner.ts";
 import type { KeysResponse, ModelDescription, Quota } from "../lib/protocol/api.ts";
 import { ApiError } from "./errors.ts";
 import { evaluationHeapBytes, HeapBudget, keysHeapBytes } from "./heap.ts";
 import { KeyCache } from "./key_cache.ts";
-import { canonicalKeyId, KvKeyStore, sha256Hex } from "./key_store.ts";
+import { canonicalKeyBytes, canonicalKeyId, KvKeyStore, sha256Hex } from "./key_store.ts";
 import { EvaluationLimiter } from "./limiter.ts";
 import { describeModel } from "./describe.ts";
-import { buildPlans, freePlan, type Plan, requireKeys } from "./plans.ts";
+import { buildPlans, freePlan, type Plan, requireKeys } from "../lib/he-head/schemes/bfv/bfv_plan.ts";
 import { QuotaStore } from "./quota.ts";
-import { runPlan } from "./run_plan.ts";
+import { runPlan } from "../lib/he-head/schemes/bfv/server/bfv_server.ts";
 import { sealProbe } from "./seal_probe.ts";
 import { DEFAULT_QUOTA, type Principal, TokenStore } from "./tokens.ts";
 
@@ -324,6 +324,8 @@ export class HeadService {
         maxBytes: this.maxKeyBytes,
       });
       const id = await canonicalKeyId(plan.hash, blobs);
+      // The quota counts the keys themselves, not how the envelope spelled them.
+      const size = canonicalKeyBytes(blobs);
       let expires = await this.keyStore.expires(id);
       let created = false;
       if (expires === null) {
@@ -337,9 +339,9 @@ export class HeadService {
         }
         signal.throwIfAborted();
         // Within the token's quota before anything is written.
-        await this.quotas.addKeys(p, id, bytes.length, Date.now() + this.limits.keyTtlMs);
+        await this.quotas.addKeys(p, id, size, Date.now() + this.limits.keyTtlMs);
         ({ created, expires } = await this.keyStore.put(id, plan.hash, bytes));
-      } else await this.quotas.addKeys(p, id, bytes.length, expires);
+      } else await this.quotas.addKeys(p, id, size, expires);
       return {
         key_id: id,
         plan: plan.name,

@@ -11,7 +11,7 @@ import { decryptOutputs } from "../he-head/client/decrypt.ts";
 import { encryptInputsSerialized } from "../he-head/client/encrypt.ts";
 import { argmax } from "../he-head/engine/plain.ts";
 import { validateParams } from "../he-head/params/he_params.ts";
-import { choosePlan, type PlanChoice } from "../he-head/params/planner.ts";
+import { choosePlan, type PlanChoice } from "../he-head/plans/planner.ts";
 import { CkksContext } from "../he-head/packed/ckks_context.ts";
 import { type CkksParams, validateCkksParams } from "../he-head/packed/ckks_params.ts";
 import { decryptPacked, encryptPackedSerialized } from "../he-head/packed/packed_client.ts";

@@ -40,7 +40,7 @@ export * from "./wire/envelope.ts";
 export * from "./wire/payloads.ts";
 export * from "./seal/modulus_switch.ts";
 export * from "./packed/mod.ts";
-export * from "./params/planner.ts";
+export * from "./plans/planner.ts";
 export * from "./seal/galois.ts";
 export * from "./engine/rns_backend.ts";
 export * from "../../experiments/mnist/parallel/modulus_task.ts";

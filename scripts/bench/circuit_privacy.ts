@@ -13,7 +13,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type BfvPlan, bfvPlan, freePlan } from "../../functions/plans.ts";
+import { type BfvPlan, bfvPlan, freePlan } from "../../lib/he-head/schemes/bfv/bfv_plan.ts";
 import { compileModel } from "../../lib/model/network.ts";
 import { readModel } from "../../lib/model/mod.ts";
 import { formatBytes, formatTable } from "../../lib/report/mod.ts";

@@ -6,14 +6,14 @@
  *
  * @module
  */
-import { buildPlans, freePlan, type Plan } from "../../functions/plans.ts";
-import { runPlan } from "../../functions/run_plan.ts";
+import { buildPlans, freePlan, type Plan } from "../../lib/he-head/schemes/bfv/bfv_plan.ts";
+import { runPlan } from "../../lib/he-head/schemes/bfv/server/bfv_server.ts";
 import { ClientKeys } from "../../lib/he-head/client/keys.ts";
 import { decryptOutputs, outputNoiseBudgets } from "../../lib/he-head/client/decrypt.ts";
 import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import type { Network } from "../../lib/model/network.ts";
-import { choosePlan, expectedPlanMs } from "../../lib/he-head/params/planner.ts";
+import { choosePlan, expectedPlanMs } from "../../lib/he-head/plans/planner.ts";
 import type { CkksContext } from "../../lib/he-head/packed/ckks_context.ts";
 import { decryptPacked, encryptPackedSerialized } from "../../lib/he-head/packed/packed_client.ts";
 import type { HeContext } from "../../lib/he-head/seal/context.ts";

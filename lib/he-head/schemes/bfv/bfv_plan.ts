@@ -14,28 +14,28 @@
  *
  * @module
  */
-import { type HopCounts, type LayerHops, totalHops } from "../lib/he-head/engine/hops.ts";
-import type { Network } from "../lib/model/network.ts";
+import { type HopCounts, type LayerHops, totalHops } from "../../engine/hops.ts";
+import type { Network } from "../../../model/network.ts";
 import {
   type Encoding,
   type HeParams,
   paramsHash,
   presetName,
-} from "../lib/he-head/params/he_params.ts";
-import { CKKS_OP_COSTS, expectedMs } from "../lib/he-head/engine/op_costs.ts";
-import { type FloodingAnalysis, floodingAnalysis } from "../lib/he-head/params/flooding.ts";
-import { FLOODING_BITS } from "../lib/he-head/params/he_params.ts";
-import { ParameterSelectionError, selectParameters } from "../lib/he-head/params/select.ts";
-import { CkksContext } from "../lib/he-head/packed/ckks_context.ts";
-import { CKKS_N4096, type CkksParams, ckksPresetName } from "../lib/he-head/packed/ckks_params.ts";
-import { PackedHead } from "../lib/he-head/packed/packed_head.ts";
-import { packedLayout } from "../lib/he-head/packed/packed_layout.ts";
-import { quadraticForm } from "../lib/he-head/packed/quadratic_form.ts";
-import { HeContext } from "../lib/he-head/seal/context.ts";
-import { budgetAfterSwitch, responsePrimesToDrop } from "../lib/he-head/seal/modulus_switch.ts";
-import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
-import { galoisElement } from "../lib/he-head/seal/galois.ts";
-import { ApiError } from "./errors.ts";
+} from "../../params/he_params.ts";
+import { CKKS_OP_COSTS, expectedMs } from "../../engine/op_costs.ts";
+import { type FloodingAnalysis, floodingAnalysis } from "../../params/flooding.ts";
+import { FLOODING_BITS } from "../../params/he_params.ts";
+import { ParameterSelectionError, selectParameters } from "../../params/select.ts";
+import { CkksContext } from "../../packed/ckks_context.ts";
+import { CKKS_N4096, type CkksParams, ckksPresetName } from "../../packed/ckks_params.ts";
+import { PackedHead } from "../../packed/packed_head.ts";
+import { packedLayout } from "../../packed/packed_layout.ts";
+import { quadraticForm } from "../../packed/quadratic_form.ts";
+import { HeContext } from "../../seal/context.ts";
+import { budgetAfterSwitch, responsePrimesToDrop } from "../../seal/modulus_switch.ts";
+import type { EvaluationKeys } from "../../seal/evaluation_keys.ts";
+import { galoisElement } from "../../seal/galois.ts";
+import { ApiError } from "../../../../functions/errors.ts";
 
 interface PlanBase {
   name: string;

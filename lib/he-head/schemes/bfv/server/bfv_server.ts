@@ -8,18 +8,18 @@
  * @module
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
-import type { Network } from "../lib/model/network.ts";
+import type { Network } from "../../../../model/network.ts";
 import {
   floodOutputs,
   maskPolyOutputs,
   maskSpareSlots,
-} from "../lib/he-head/seal/circuit_privacy.ts";
-import { evaluateEncryptedAsync, freeResult } from "../lib/he-head/seal/evaluate_encrypted.ts";
-import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
-import { switchDown } from "../lib/he-head/seal/modulus_switch.ts";
-import { packResults, unpackInputs, unpackQueries } from "../lib/he-head/wire/payloads.ts";
-import { ApiError } from "./errors.ts";
-import type { BfvPlan, PackedPlan, Plan } from "./plans.ts";
+} from "../../../seal/circuit_privacy.ts";
+import { evaluateEncryptedAsync, freeResult } from "../../../seal/evaluate_encrypted.ts";
+import type { EvaluationKeys } from "../../../seal/evaluation_keys.ts";
+import { switchDown } from "../../../seal/modulus_switch.ts";
+import { packResults, unpackInputs, unpackQueries } from "../../../wire/payloads.ts";
+import { ApiError } from "../../../../../functions/errors.ts";
+import type { BfvPlan, PackedPlan, Plan } from "../bfv_plan.ts";
 
 /** Milliseconds spent in each stage of a BFV evaluation. */
 export interface StageTimes {
