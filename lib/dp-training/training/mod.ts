@@ -22,4 +22,5 @@
 export * from "./head.ts";
 export * from "./head_gradients.ts";
 export * from "./optimizer.ts";
+export * from "./schedule.ts";
 export * from "./dp_sgd.ts";
