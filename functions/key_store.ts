@@ -56,6 +56,18 @@ export async function canonicalKeyId(
   return await sha256Hex(new TextEncoder().encode(parts.join("\n")));
 }
 
+/**
+ * The canonical size of a key set: the bytes of its key blobs, however the envelope spelled them
+ * (deflated or not). What a token's key-bytes quota is charged.
+ */
+export function canonicalKeyBytes(
+  keys: readonly Readonly<Record<string, Uint8Array | null | undefined>>[],
+): number {
+  let n = 0;
+  for (const m of keys) for (const b of Object.values(m)) n += b?.length ?? 0;
+  return n;
+}
+
 /** A KV-backed key store. */
 export class KvKeyStore {
   /** @param ttlMs how long uploaded keys live */

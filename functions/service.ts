@@ -27,7 +27,12 @@ import { KeyCache } from "./key_cache.ts";
 import { canonicalKeyBytes, canonicalKeyId, KvKeyStore, sha256Hex } from "./key_store.ts";
 import { EvaluationLimiter } from "./limiter.ts";
 import { describeModel } from "./describe.ts";
-import { buildPlans, freePlan, type Plan, requireKeys } from "../lib/he-head/schemes/bfv/bfv_plan.ts";
+import {
+  buildPlans,
+  freePlan,
+  type Plan,
+  requireKeys,
+} from "../lib/he-head/schemes/bfv/bfv_plan.ts";
 import { QuotaStore } from "./quota.ts";
 import { runPlan } from "../lib/he-head/schemes/bfv/server/bfv_server.ts";
 import { sealProbe } from "./seal_probe.ts";
