@@ -9,7 +9,7 @@
  * @module
  */
 import { UsageError } from "../lib/dp-training/errors.ts";
-import { parsePrivacyArgs, PRIVACY_USAGE } from "../lib/dp-training/privacy_options.ts";
+import { parsePrivacyArgs, PRIVACY_USAGE } from "./cli/privacy_options.ts";
 import { dpSgdEpsilon } from "../lib/dp-training/accounting/rdp_accountant.ts";
 
 try {

@@ -10,7 +10,7 @@ import { loadBreastCancer, loadUciDigits, UCI_DIGITS_MAX } from "../datasets/mod
 import type { Dataset } from "../datasets/mod.ts";
 import { breastCancerStandardizer, loadExtractor } from "../feature-extractor/mod.ts";
 import type { IntegerExamples } from "./train_private_head.ts";
-import type { DatasetName, FeatureSource } from "./train_options.ts";
+import type { DatasetName, FeatureSource } from "../../scripts/cli/train_options.ts";
 import { UsageError } from "./errors.ts";
 
 /** Integer features of both splits, with their provenance. */

@@ -4,9 +4,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Conversion, CONVERSIONS } from "./accounting/conversion.ts";
-import { UsageError } from "./errors.ts";
-import { stepsForEpochs } from "./accounting/rdp_accountant.ts";
+import { type Conversion, CONVERSIONS } from "../../lib/dp-training/accounting/conversion.ts";
+import { UsageError } from "../../lib/dp-training/errors.ts";
+import { stepsForEpochs } from "../../lib/dp-training/accounting/rdp_accountant.ts";
 import { joinNegativeValues } from "./train_options.ts";
 
 /** What `deno task privacy` computes. */

@@ -6,10 +6,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ACTIVATION_NAMES, type ActivationName } from "./activations/activation_functions.ts";
-import { checkDelta } from "../check/mod.ts";
-import { type Conversion, CONVERSIONS } from "./accounting/conversion.ts";
-import { UsageError } from "./errors.ts";
+import { ACTIVATION_NAMES, type ActivationName } from "../../lib/dp-training/activations/activation_functions.ts";
+import { checkDelta } from "../../lib/check/mod.ts";
+import { type Conversion, CONVERSIONS } from "../../lib/dp-training/accounting/conversion.ts";
+import { UsageError } from "../../lib/dp-training/errors.ts";
 
 /** Data sets the trainer knows. */
 export const DATASETS = ["uci-digits", "breast-cancer"] as const;

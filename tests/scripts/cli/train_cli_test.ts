@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { initTf } from "../../lib/tfjs/runtime.ts";
-import { checkNoiseSource, readModel, SeededNoiseError } from "../../lib/he-head/mod.ts";
+import { initTf } from "../../../lib/tfjs/runtime.ts";
+import { checkNoiseSource, readModel, SeededNoiseError } from "../../../lib/he-head/mod.ts";
 import {
   CalibrationError,
   dpNoiseRandom,
@@ -8,8 +8,8 @@ import {
   parseTrainArgs,
   trainPrivateHead,
   UsageError,
-} from "../../lib/dp-training/mod.ts";
-import { tinyHeadOptions } from "./synthetic.ts";
+} from "../../../lib/dp-training/mod.ts";
+import { tinyHeadOptions } from "../../dp-training/synthetic.ts";
 
 function rejects(args: string[], message: RegExp): void {
   assert.throws(
@@ -78,7 +78,7 @@ async function trainCli(dir: string, name: string, extra: string[]) {
     args: [
       "run",
       "--allow-all",
-      new URL("../../scripts/train.ts", import.meta.url).pathname,
+      new URL("../../../scripts/train.ts", import.meta.url).pathname,
       "--dataset",
       "breast-cancer",
       "--epochs",
@@ -161,7 +161,7 @@ Deno.test("privacy: the task prints {epsilon, order} as its last stdout line", a
       "run",
       "--allow-read",
       "--allow-env",
-      new URL("../../scripts/privacy.ts", import.meta.url).pathname,
+      new URL("../../../scripts/privacy.ts", import.meta.url).pathname,
       "--noise-multiplier",
       "1.12",
       "--sample-rate",
