@@ -13,7 +13,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { initTf } from "../lib/tfjs/runtime.ts";
 import { formatTable, median } from "../lib/report/mod.ts";
 import {
@@ -33,9 +32,19 @@ import {
   type TrainingSet,
   trainSteps,
 } from "../lib/dp-training/mod.ts";
+import { parseCli, usageExit } from "./cli/usage.ts";
 
-const { values: args } = parseArgs({
-  args: Deno.args,
+const USAGE =
+  `usage: deno task bench:dp-sgd [--features raw|extractor] [--hidden N] [--batch-size B]
+  [--repeats R] [--seeded-noise] [--json]
+  --features raw|extractor     head inputs (default raw)
+  --hidden N                   hidden width (default 32)
+  --batch-size B               expected (Poisson) batch size (default 64)
+  --repeats R                  epochs timed per variant (default 5)
+  --seeded-noise               sampling and noise from seedrandom (default crypto.getRandomValues)
+  --json                       print one JSON object as the last stdout line`;
+
+const { values: args } = parseCli(USAGE, {
   options: {
     features: { type: "string", default: "raw" },
     hidden: { type: "string", default: "32" },
@@ -52,11 +61,11 @@ for (
   const [name, v] of [["repeats", repeats], ["hidden", hidden], ["batch-size", batch]] as const
 ) {
   if (!Number.isInteger(v) || v < 1) {
-    throw new RangeError(`--${name}: expected a positive integer, received ${v}`);
+    usageExit(USAGE, `--${name}: expected a positive integer, received ${v}`);
   }
 }
 if (args.features !== "raw" && args.features !== "extractor") {
-  throw new RangeError(`--features: expected raw or extractor, received ${args.features}`);
+  usageExit(USAGE, `--features: expected raw or extractor, received ${args.features}`);
 }
 const log = (s: string) => console.error(s);
 /** Sampling and noise randomness of a timed epoch. */

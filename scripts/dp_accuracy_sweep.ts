@@ -19,30 +19,41 @@ import {
   dpNoiseRandom,
   lineChartSvg,
   loadPrivateFeatures,
-  parseTrainArgs,
   ProgressBar,
   quantizedActivation,
   seededRandom,
   trainPrivateHead,
-  UsageError,
 } from "../lib/dp-training/mod.ts";
+import { parseTrainArgs, TRAIN_USAGE } from "./cli/train_options.ts";
+import { parseWith, UsageError } from "./cli/usage.ts";
 
-function take(name: string, fallback: string): string {
-  const i = Deno.args.indexOf(`--${name}`);
+const USAGE = `usage: deno task dp-sweep [--epsilons E,E,...] [--seeds S,S,...] [--results DIR]
+  [train options...]
+  --epsilons E,E,...                   target epsilons, inf = no DP (default 0.5,1,2,3,5,8,inf)
+  --seeds S,S,...                      initialisation seeds (default 1,2,3)
+  --results DIR                        output folder (default results/dp_training)
+and every option of ${TRAIN_USAGE.replace("usage: ", "")}`;
+
+/** Removes `--name value` from `args` and returns the value (or `fallback`). */
+function take(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
   if (i < 0) return fallback;
-  const v = Deno.args[i + 1];
+  const v = args[i + 1];
   if (v === undefined) throw new UsageError(`--${name}: expected a value, received none`);
-  Deno.args.splice(i, 2);
+  args.splice(i, 2);
   return v;
 }
-const epsilons = take("epsilons", "0.5,1,2,3,5,8,inf").split(",").map((s) => {
-  const e = s.trim() === "inf" ? Infinity : Number(s);
-  if (!(e > 0)) throw new UsageError(`--epsilons: expected numbers > 0 or inf, received ${s}`);
-  return e;
-});
-const seeds = take("seeds", "1,2,3").split(",");
-const resultsDir = take("results", "results/dp_training");
-const base = parseTrainArgs(Deno.args);
+
+const { epsilons, seeds, resultsDir, base } = parseWith(USAGE, (args) => ({
+  epsilons: take(args, "epsilons", "0.5,1,2,3,5,8,inf").split(",").map((s) => {
+    const e = s.trim() === "inf" ? Infinity : Number(s);
+    if (!(e > 0)) throw new UsageError(`--epsilons: expected numbers > 0 or inf, received ${s}`);
+    return e;
+  }),
+  seeds: take(args, "seeds", "1,2,3").split(","),
+  resultsDir: take(args, "results", "results/dp_training"),
+  base: parseTrainArgs(args),
+}));
 await initTf();
 const data = await loadPrivateFeatures(base.dataset, base.features, {
   extractor: base.extractor,

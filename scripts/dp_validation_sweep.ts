@@ -15,23 +15,48 @@
  */
 import { initTf } from "../lib/tfjs/runtime.ts";
 import {
+  DATASETS,
   dpNoiseRandom,
+  type FeatureSource,
   type IntegerExamples,
   loadPrivateFeatures,
   quantizedActivation,
   seededRandom,
   trainPrivateHead,
 } from "../lib/dp-training/mod.ts";
+import { oneOf } from "../lib/check/mod.ts";
+import { parseCli, parseWith, UsageError } from "./cli/usage.ts";
 
-const positional = Deno.args.filter((a, i) =>
-  !a.startsWith("--") && Deno.args[i - 1] !== "--extractor"
-);
-const extractorAt = Deno.args.indexOf("--extractor");
-const extractor = extractorAt >= 0 ? Deno.args[extractorAt + 1] : undefined;
-const seededNoise = Deno.args.includes("--seeded-noise");
-const grid = JSON.parse(positional[0] ?? "[{}]") as Record<string, unknown>[];
-const dataset = (positional[1] ?? "uci-digits") as "uci-digits" | "breast-cancer";
-const features = (positional[2] ?? "extractor") as "raw" | "extractor";
+const USAGE =
+  `usage: deno run -A scripts/dp_validation_sweep.ts '<json grid>' [uci-digits|breast-cancer]
+  [extractor|raw] [--extractor PATH] [--seeded-noise]
+  <json grid>        array of grid points {"eps", "lr", "batch", "epochs", "clip", "hidden",
+                     "sparsity", "levels", "act"} (any subset; default [{}])
+  --extractor PATH   extractor model.json or folder (default models/extractor)
+  --seeded-noise     reproducible sampling and noise (NOT private)`;
+
+const { values, positionals } = parseCli(USAGE, {
+  allowPositionals: true,
+  options: {
+    extractor: { type: "string" },
+    "seeded-noise": { type: "boolean", default: false },
+  },
+});
+const extractor = values.extractor, seededNoise = values["seeded-noise"];
+const { grid, dataset, features } = parseWith(USAGE, () => ({
+  grid: parseGrid(positionals[0] ?? "[{}]"),
+  dataset: oneOf(positionals[1] ?? "uci-digits", DATASETS, "the data set"),
+  features: oneOf<FeatureSource>(positionals[2] ?? "extractor", ["extractor", "raw"], "features"),
+}), []);
+
+/** The JSON grid argument. */
+function parseGrid(json: string): Record<string, unknown>[] {
+  try {
+    return JSON.parse(json) as Record<string, unknown>[];
+  } catch (e) {
+    throw new UsageError(`<json grid>: expected a JSON array, received ${json} (${e})`);
+  }
+}
 await initTf();
 const f = await loadPrivateFeatures(dataset, features, { extractor });
 const dim = f.input.shape.reduce((a, b) => a * b, 1);

@@ -16,7 +16,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 // @deno-types="@types/seedrandom"
 import seedrandom from "seedrandom";
 import { initTf, tf } from "../lib/tfjs/runtime.ts";
@@ -30,9 +29,15 @@ import {
   quantizeFeatures,
   reduceToUci8x8,
 } from "../lib/feature-extractor/mod.ts";
+import { parseCli } from "./cli/usage.ts";
 
-const { values: args } = parseArgs({
-  args: Deno.args,
+const USAGE = `usage: deno task extractor-report [--model DIR] [--epochs N] [--seed S] [--json]
+  --model DIR    the extractor's folder or model.json (default models/extractor)
+  --epochs N     full-batch epochs of each head (default 300)
+  --seed S       seed of tfjs and the heads (default fcn-report-v1)
+  --json         print one JSON object as the last stdout line`;
+
+const { values: args } = parseCli(USAGE, {
   options: {
     model: { type: "string", default: "models/extractor" },
     epochs: { type: "string", default: "300" },

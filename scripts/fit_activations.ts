@@ -12,7 +12,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import {
   ACTIVATION_NAMES,
   ACTIVATIONS,
@@ -25,9 +24,13 @@ import {
   pow2Fit,
 } from "../lib/dp-training/mod.ts";
 import { evalPolynomial } from "../lib/dp-training/training/head.ts";
+import { parseCli } from "./cli/usage.ts";
 
-const { values: args } = parseArgs({
-  args: Deno.args,
+const USAGE = `usage: deno task activations [--out DIR] [--json]
+  --out DIR    output folder of table.md, fits.json and the plots (default results/activations)
+  --json       print the fits as the last stdout line`;
+
+const { values: args } = parseCli(USAGE, {
   options: {
     out: { type: "string", default: "results/activations" },
     json: { type: "boolean", default: false },

@@ -20,7 +20,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 // @deno-types="@types/seedrandom"
 import seedrandom from "seedrandom";
 import { initTf, tf } from "../lib/tfjs/runtime.ts";
@@ -34,9 +33,23 @@ import {
   loadExtractor,
   reduceToUci8x8,
 } from "../lib/feature-extractor/mod.ts";
+import { parseCli } from "./cli/usage.ts";
 
-const { values: args } = parseArgs({
-  args: Deno.args,
+const USAGE =
+  `usage: deno task pretrain-extractor [--epochs N] [--features F] [--channels C] [--seed S]
+  [--bits B] [--train-count N] [--batch B] [--lr R] [--out DIR] [--json]
+  --epochs N        epochs over the augmented MNIST reductions (default 12)
+  --features F      feature width (default 48)
+  --channels C      channels of the first convolutions (default 32)
+  --seed S          seed of everything (default fcn-extractor-v1)
+  --bits B          bits of the quantized features (default 4)
+  --train-count N   MNIST training digits used (default 60000)
+  --batch B         batch size (default 128)
+  --lr R            Adam learning rate (default 0.002)
+  --out DIR         output folder (default models/extractor)
+  --json            print one JSON object as the last stdout line`;
+
+const { values: args } = parseCli(USAGE, {
   options: {
     epochs: { type: "string", default: "12" },
     features: { type: "string", default: "48" },

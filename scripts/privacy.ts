@@ -8,16 +8,12 @@
  *
  * @module
  */
-import { UsageError } from "../lib/dp-training/errors.ts";
+import { dpSgdEpsilon } from "../lib/dp-training/mod.ts";
 import { parsePrivacyArgs, PRIVACY_USAGE } from "./cli/privacy_options.ts";
-import { dpSgdEpsilon } from "../lib/dp-training/accounting/rdp_accountant.ts";
+import { runCli } from "./cli/usage.ts";
 
-try {
-  if (Deno.args.includes("--help")) {
-    console.log(PRIVACY_USAGE);
-    Deno.exit(0);
-  }
-  const o = parsePrivacyArgs(Deno.args);
+await runCli(PRIVACY_USAGE, (args) => {
+  const o = parsePrivacyArgs(args);
   const { epsilon, order } = dpSgdEpsilon(o);
   console.error(
     `epsilon ${epsilon.toFixed(4)} at delta ${o.delta} (RDP order ${order}, ${o.conversion} ` +
@@ -34,8 +30,4 @@ try {
       conversion: o.conversion,
     }));
   }
-} catch (e) {
-  if (!(e instanceof UsageError || e instanceof RangeError)) throw e;
-  console.error(`error: ${e.message}`);
-  Deno.exit(2);
-}
+}, { isUsage: (e) => e instanceof RangeError });

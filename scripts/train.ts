@@ -21,23 +21,18 @@ import {
   dpNoiseRandom,
   loadPrivateFeatures,
   modelCardMarkdown,
-  parseTrainArgs,
   ProgressBar,
   quantizedActivation,
   seededRandom,
-  TRAIN_USAGE,
   trainPrivateHead,
-  UsageError,
 } from "../lib/dp-training/mod.ts";
+import { parseTrainArgs, TRAIN_USAGE } from "./cli/train_options.ts";
+import { runCli } from "./cli/usage.ts";
 
 const log = (s: string) => console.error(s);
 
-async function main(): Promise<number> {
-  if (Deno.args.includes("--help")) {
-    console.log(TRAIN_USAGE);
-    return 0;
-  }
-  const o = parseTrainArgs(Deno.args);
+async function main(args: string[]): Promise<number> {
+  const o = parseTrainArgs(args);
   await initTf();
   const data = await loadPrivateFeatures(o.dataset, o.features, { extractor: o.extractor });
   const activation = quantizedActivation(o.activation, o.activationDegree);
@@ -112,12 +107,8 @@ async function main(): Promise<number> {
 }
 
 try {
-  Deno.exit(await main());
+  await runCli(TRAIN_USAGE, main);
 } catch (e) {
-  if (e instanceof UsageError) {
-    log(`error: ${e.message}`);
-    Deno.exit(2);
-  }
   if (e instanceof RangeError || e instanceof TypeError || (e as Error).name?.endsWith("Error")) {
     log(`error: ${(e as Error).message}`);
     Deno.exit(1);

@@ -73,3 +73,16 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], na
   );
   return value as T;
 }
+
+/**
+ * A command-line argument (or a combination of arguments) that cannot be used; the message says
+ * what was expected and what was received. Command-line tools answer it with their usage and exit
+ * code 2 (`scripts/cli/usage.ts`).
+ */
+export class UsageError extends Error {
+  /** Builds the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}

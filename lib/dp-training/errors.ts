@@ -27,11 +27,4 @@ export class BudgetExceededError extends Error {
   }
 }
 
-/** A command-line argument that cannot be used; the message says what was expected. */
-export class UsageError extends Error {
-  /** Builds the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export { UsageError } from "../check/mod.ts";

@@ -10,8 +10,15 @@ import { loadBreastCancer, loadUciDigits, UCI_DIGITS_MAX } from "../datasets/mod
 import type { Dataset } from "../datasets/mod.ts";
 import { breastCancerStandardizer, loadExtractor } from "../feature-extractor/mod.ts";
 import type { IntegerExamples } from "./train_private_head.ts";
-import type { DatasetName, FeatureSource } from "../../scripts/cli/train_options.ts";
 import { UsageError } from "./errors.ts";
+
+/** Data sets the trainer knows. */
+export const DATASETS = ["uci-digits", "breast-cancer"] as const;
+/** A data set name. */
+export type DatasetName = typeof DATASETS[number];
+
+/** Where the head's inputs come from: the public extractor's features, or the raw values. */
+export type FeatureSource = "extractor" | "raw";
 
 /** Integer features of both splits, with their provenance. */
 export interface PrivateFeatures {

@@ -3,11 +3,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { type Conversion, CONVERSIONS } from "../../lib/dp-training/accounting/conversion.ts";
-import { UsageError } from "../../lib/dp-training/errors.ts";
-import { stepsForEpochs } from "../../lib/dp-training/accounting/rdp_accountant.ts";
-import { joinNegativeValues } from "./train_options.ts";
+import { type Conversion, CONVERSIONS, stepsForEpochs } from "../../lib/dp-training/mod.ts";
+import { joinNegativeValues, parseOrThrow, UsageError } from "./usage.ts";
 
 /** What `deno task privacy` computes. */
 export interface PrivacyOptions {
@@ -43,26 +40,19 @@ export const PRIVACY_USAGE =
  * @throws {UsageError} for a missing, unknown or out-of-range option.
  */
 export function parsePrivacyArgs(args: string[]): PrivacyOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: joinNegativeValues(args),
-      strict: true,
-      allowPositionals: false,
-      options: {
-        "noise-multiplier": { type: "string" },
-        "sample-rate": { type: "string" },
-        steps: { type: "string" },
-        epochs: { type: "string" },
-        delta: { type: "string" },
-        conversion: { type: "string", default: "tight" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n${PRIVACY_USAGE}`);
-  }
+  const { values } = parseOrThrow({
+    args: joinNegativeValues(args),
+    options: {
+      "noise-multiplier": { type: "string" },
+      "sample-rate": { type: "string" },
+      steps: { type: "string" },
+      epochs: { type: "string" },
+      delta: { type: "string" },
+      conversion: { type: "string", default: "tight" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
   if (values.help) throw new UsageError(PRIVACY_USAGE);
   const need = (name: string): string => {
     const v = (values as Record<string, string | boolean | undefined>)[name];

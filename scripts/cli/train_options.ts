@@ -5,16 +5,17 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { ACTIVATION_NAMES, type ActivationName } from "../../lib/dp-training/activations/activation_functions.ts";
 import { checkDelta } from "../../lib/check/mod.ts";
-import { type Conversion, CONVERSIONS } from "../../lib/dp-training/accounting/conversion.ts";
-import { UsageError } from "../../lib/dp-training/errors.ts";
-
-/** Data sets the trainer knows. */
-export const DATASETS = ["uci-digits", "breast-cancer"] as const;
-/** A data set name. */
-export type DatasetName = typeof DATASETS[number];
+import {
+  ACTIVATION_NAMES,
+  type ActivationName,
+  type Conversion,
+  CONVERSIONS,
+  type DatasetName,
+  DATASETS,
+  type FeatureSource,
+} from "../../lib/dp-training/mod.ts";
+import { joinNegativeValues, parseOrThrow, UsageError } from "./usage.ts";
 
 /**
  * Default Adam learning rates, chosen once on a validation split carved out of each training
@@ -24,9 +25,6 @@ export const DEFAULT_LEARNING_RATE: Readonly<Record<DatasetName, number>> = Obje
   "uci-digits": 0.003,
   "breast-cancer": 0.05,
 });
-
-/** Where the head's inputs come from. */
-export type FeatureSource = "extractor" | "raw";
 
 /** Activations the head can be trained with: a power-of-two fit, or the CryptoNets square. */
 export type HeadActivation = ActivationName | "square";
@@ -124,24 +122,69 @@ const int = (name: string, v: string, min: number, max: number) =>
     `an integer in [${min}, ${max}]`,
   );
 
-/**
- * Joins `--name -3` into `--name=-3` so a negative number reaches the range checks (and their
- * clear messages) instead of being read as an unknown option.
- */
-export function joinNegativeValues(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i], next = args[i + 1];
-    if (
-      a.startsWith("--") && !a.includes("=") && next !== undefined && /^-(\d|\.\d|inf)/i.test(next)
-    ) {
-      out.push(`${a}=${next}`);
-      i++;
-    } else {
-      out.push(a);
-    }
+const positive = (name: string, v: string) =>
+  num(name, v, (x) => x > 0 && Number.isFinite(x), "a number > 0");
+
+/** `value` when it is one of `allowed`, else a UsageError "--name: expected <expected>, ...". */
+function choice<T extends string>(
+  name: string,
+  value: string,
+  allowed: readonly T[],
+  expected = `one of ${allowed.join(", ")}`,
+): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${name}: expected ${expected}, received ${JSON.stringify(value)}`);
   }
-  return out;
+  return value as T;
+}
+
+/** The options table of `parseArgs` (all values as strings, checked afterwards). */
+const TRAIN_ARGS = {
+  dataset: { type: "string", default: "uci-digits" },
+  features: { type: "string", default: "extractor" },
+  extractor: { type: "string" },
+  "target-epsilon": { type: "string" },
+  "no-dp": { type: "boolean", default: false },
+  delta: { type: "string", default: "1e-5" },
+  conversion: { type: "string", default: "tight" },
+  hidden: { type: "string", default: "32" },
+  activation: { type: "string", default: "swish" },
+  "activation-degree": { type: "string", default: "2" },
+  sparsity: { type: "string", default: "0.5" },
+  "exponent-levels": { type: "string", default: "8" },
+  epochs: { type: "string", default: "60" },
+  "batch-size": { type: "string", default: "64" },
+  "clip-norm": { type: "string", default: "1" },
+  "learning-rate": { type: "string" },
+  seed: { type: "string", default: "1" },
+  "seeded-noise": { type: "boolean", default: false },
+  out: { type: "string" },
+  json: { type: "boolean", default: false },
+  quiet: { type: "boolean", default: false },
+  help: { type: "boolean", default: false },
+} as const;
+
+/** `--target-epsilon` and `--no-dp`: the target epsilon, or null for a non-private run. */
+function targetEpsilonOf(epsArg: string | undefined, noDp: boolean): number | null {
+  let targetEpsilon: number | null = 3;
+  if (epsArg !== undefined) {
+    const e = /^\+?inf(inity)?$/i.test(epsArg.trim()) ? Infinity : Number(epsArg);
+    if (epsArg.trim() === "" || Number.isNaN(e) || !(e > 0)) {
+      throw new UsageError(
+        `--target-epsilon: expected a number > 0 (or inf for no DP), received ${
+          JSON.stringify(epsArg)
+        }`,
+      );
+    }
+    targetEpsilon = e === Infinity ? null : e;
+  }
+  if (noDp) {
+    if (epsArg !== undefined && targetEpsilon !== null) {
+      throw new UsageError(`--no-dp: cannot be combined with --target-epsilon ${epsArg}`);
+    }
+    targetEpsilon = null;
+  }
+  return targetEpsilon;
 }
 
 /**
@@ -163,123 +206,46 @@ export function parseTrainArgs(args: string[]): TrainOptions {
         "noise), received --secure-rng",
     );
   }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: joinNegativeValues(args),
-      strict: true,
-      allowPositionals: false,
-      options: {
-        dataset: { type: "string", default: "uci-digits" },
-        features: { type: "string" },
-        extractor: { type: "string" },
-        "target-epsilon": { type: "string" },
-        "no-dp": { type: "boolean", default: false },
-        delta: { type: "string", default: "1e-5" },
-        conversion: { type: "string", default: "tight" },
-        hidden: { type: "string", default: "32" },
-        activation: { type: "string", default: "swish" },
-        "activation-degree": { type: "string", default: "2" },
-        sparsity: { type: "string", default: "0.5" },
-        "exponent-levels": { type: "string", default: "8" },
-        epochs: { type: "string", default: "60" },
-        "batch-size": { type: "string", default: "64" },
-        "clip-norm": { type: "string", default: "1" },
-        "learning-rate": { type: "string" },
-        seed: { type: "string", default: "1" },
-        "seeded-noise": { type: "boolean", default: false },
-        out: { type: "string" },
-        json: { type: "boolean", default: false },
-        quiet: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n${TRAIN_USAGE}`);
-  }
-  if (values.help) throw new UsageError(TRAIN_USAGE);
-  const dataset = values.dataset as DatasetName;
-  if (!DATASETS.includes(dataset)) {
-    throw new UsageError(
-      `--dataset: expected one of ${DATASETS.join(", ")}, received ${
-        JSON.stringify(values.dataset)
-      }`,
-    );
-  }
-  const features = (values.features ?? "extractor") as FeatureSource;
-  if (features !== "extractor" && features !== "raw") {
-    throw new UsageError(
-      `--features: expected extractor or raw, received ${JSON.stringify(features)}`,
-    );
-  }
-  let targetEpsilon: number | null = 3;
-  const epsArg = values["target-epsilon"];
-  if (epsArg !== undefined) {
-    const e = /^\+?inf(inity)?$/i.test(epsArg.trim()) ? Infinity : Number(epsArg);
-    if (epsArg.trim() === "" || Number.isNaN(e) || !(e > 0)) {
-      throw new UsageError(
-        `--target-epsilon: expected a number > 0 (or inf for no DP), received ${
-          JSON.stringify(epsArg)
-        }`,
-      );
-    }
-    targetEpsilon = e === Infinity ? null : e;
-  }
-  if (values["no-dp"]) {
-    if (epsArg !== undefined && targetEpsilon !== null) {
-      throw new UsageError(`--no-dp: cannot be combined with --target-epsilon ${epsArg}`);
-    }
-    targetEpsilon = null;
-  }
-  const delta = num("delta", values.delta!, (x) => x > 0 && x < 1, "a number in (0, 1)");
+  const { values: v } = parseOrThrow({ args: joinNegativeValues(args), options: TRAIN_ARGS });
+  if (v.help) throw new UsageError(TRAIN_USAGE);
+  const dataset = choice("dataset", v.dataset, DATASETS);
+  const features = choice<FeatureSource>(
+    "features",
+    v.features,
+    ["extractor", "raw"],
+    "extractor or raw",
+  );
+  const delta = num("delta", v.delta, (x) => x > 0 && x < 1, "a number in (0, 1)");
   checkDelta(delta);
-  const conversion = values.conversion as Conversion;
-  if (!CONVERSIONS.includes(conversion)) {
-    throw new UsageError(
-      `--conversion: expected tight or classic, received ${JSON.stringify(values.conversion)}`,
-    );
-  }
-  const hidden = values.hidden!.trim() === "0"
+  const hidden = v.hidden.trim() === "0"
     ? []
-    : values.hidden!.split(",").map((h) => int("hidden", h, 1, 4096));
-  const activation = values.activation as HeadActivation;
-  if (![...ACTIVATION_NAMES, "square"].includes(activation)) {
-    throw new UsageError(
-      `--activation: expected one of ${[...ACTIVATION_NAMES, "square"].join(", ")}, received ${
-        JSON.stringify(values.activation)
-      }`,
-    );
-  }
+    : v.hidden.split(",").map((h) => int("hidden", h, 1, 4096));
   return {
     dataset,
     features,
-    ...(values.extractor === undefined ? {} : { extractor: values.extractor }),
-    targetEpsilon,
+    ...(v.extractor === undefined ? {} : { extractor: v.extractor }),
+    targetEpsilon: targetEpsilonOf(v["target-epsilon"], v["no-dp"]),
     delta,
-    conversion,
+    conversion: choice("conversion", v.conversion, CONVERSIONS, "tight or classic"),
     hidden,
-    activation,
-    activationDegree: int("activation-degree", values["activation-degree"]!, 1, 4),
-    sparsity: num("sparsity", values.sparsity!, (x) => x >= 0 && x < 1, "a number in [0, 1)"),
-    exponentLevels: int("exponent-levels", values["exponent-levels"]!, 1, 16),
-    epochs: num("epochs", values.epochs!, (x) => x > 0 && x <= 10_000, "a number in (0, 10000]"),
-    batchSize: int("batch-size", values["batch-size"]!, 1, 1 << 20),
-    clipNorm: num(
-      "clip-norm",
-      values["clip-norm"]!,
-      (x) => x > 0 && Number.isFinite(x),
-      "a number > 0",
-    ),
-    learningRate: num(
+    activation: choice<HeadActivation>("activation", v.activation, [
+      ...ACTIVATION_NAMES,
+      "square",
+    ]),
+    activationDegree: int("activation-degree", v["activation-degree"], 1, 4),
+    sparsity: num("sparsity", v.sparsity, (x) => x >= 0 && x < 1, "a number in [0, 1)"),
+    exponentLevels: int("exponent-levels", v["exponent-levels"], 1, 16),
+    epochs: num("epochs", v.epochs, (x) => x > 0 && x <= 10_000, "a number in (0, 10000]"),
+    batchSize: int("batch-size", v["batch-size"], 1, 1 << 20),
+    clipNorm: positive("clip-norm", v["clip-norm"]),
+    learningRate: positive(
       "learning-rate",
-      values["learning-rate"] ?? String(DEFAULT_LEARNING_RATE[dataset]),
-      (x) => x > 0 && Number.isFinite(x),
-      "a number > 0",
+      v["learning-rate"] ?? String(DEFAULT_LEARNING_RATE[dataset]),
     ),
-    seed: values.seed!,
-    seededNoise: values["seeded-noise"]!,
-    out: values.out ?? `models/head/${dataset.replace("-", "_")}.json`,
-    json: values.json!,
-    quiet: values.quiet!,
+    seed: v.seed,
+    seededNoise: v["seeded-noise"],
+    out: v.out ?? `models/head/${dataset.replace("-", "_")}.json`,
+    json: v.json,
+    quiet: v.quiet,
   };
 }

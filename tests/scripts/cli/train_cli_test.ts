@@ -4,11 +4,11 @@ import { checkNoiseSource, readModel, SeededNoiseError } from "../../../lib/he-h
 import {
   CalibrationError,
   dpNoiseRandom,
-  parsePrivacyArgs,
-  parseTrainArgs,
   trainPrivateHead,
   UsageError,
 } from "../../../lib/dp-training/mod.ts";
+import { parseTrainArgs } from "../../../scripts/cli/train_options.ts";
+import { parsePrivacyArgs } from "../../../scripts/cli/privacy_options.ts";
 import { tinyHeadOptions } from "../../dp-training/synthetic.ts";
 
 function rejects(args: string[], message: RegExp): void {
