@@ -8,7 +8,7 @@
  */
 import type { Head } from "../../lib/dp-training/training/head.ts";
 import type { RandomSource } from "../../lib/dp-training/mechanisms/random.ts";
-import { ProgressBar } from "../../lib/dp-training/progress_bar.ts";
+import { ProgressBar } from "../../lib/report/progress_bar.ts";
 import { tf } from "../../lib/tfjs/runtime.ts";
 import type { TrainingActivation } from "./activation.ts";
 import { cosineRate, ScheduledAdam } from "./adam.ts";

@@ -42,5 +42,5 @@ export * from "./compression/mod.ts";
 export * from "./train_private_head.ts";
 export * from "./private_features.ts";
 export * from "./model_card.ts";
-export * from "./progress_bar.ts";
-export * from "./svg_chart.ts";
+export * from "../report/progress_bar.ts";
+export * from "../report/svg_line_chart.ts";

@@ -66,7 +66,7 @@ function ticks(lo: number, hi: number, n = 6): number[] {
  *
  * @example
  * ```ts
- * import { lineChartSvg } from "./svg_chart.ts";
+ * import { lineChartSvg } from "./svg_line_chart.ts";
  * const svg = lineChartSvg({ title: "y = x^2", xLabel: "x", yLabel: "y", series: [
  *   { label: "x^2", color: "#1f77b4", points: [[0, 0], [1, 1], [2, 4]] },
  * ] });
