@@ -16,13 +16,12 @@ import {
   type MnistData,
   MnistVariantError,
   type MnistVariantResult,
-  parseTrainMnistArgs,
   reportJson,
   reportTable,
-  TRAIN_MNIST_USAGE,
   VARIANT_NAMES,
   variantModelFiles,
 } from "../experiments/mnist/mod.ts";
+import { parseTrainMnistArgs, TRAIN_MNIST_USAGE } from "../experiments/mnist/cli.ts";
 
 /** Rewrites models/mnist/summary.json and summary.md from every stored model. */
 async function writeSummary(): Promise<void> {

@@ -118,22 +118,43 @@ export function parseTrainMnistArgs(args: readonly string[]): TrainMnistArgs {
 
 /** One variant in the JSON report (snake_case, fractions in [0, 1]). */
 export interface VariantReportJson {
+  /** The variant. */
   name: string;
+  /** Float test accuracy before quantization. */
   float_accuracy: number;
+  /** Test accuracy of the exported integer model. */
   quantized_accuracy: number;
+  /** Fraction of test images where the float and integer predictions agree. */
   agreement: number;
+  /** Test images measured. */
   test_images: number;
+  /** Sparsity per layer name. */
   sparsity: Record<string, number>;
+  /** Nonzero weights per layer name. */
   nonzeros: Record<string, number>;
+  /** `log2` of the worst-case logit magnitude. */
   output_bound_log2: number;
+  /** Wall-clock seconds of training. */
   training_seconds: number;
+  /** Activation coefficients after conv1 and fc1. */
   activations: { kind: string; coefficients: number[] }[];
+  /** Read from `models/mnist/` rather than trained. */
   cached: boolean;
+  /** A quick (smoke) run. */
   quick: boolean;
+  /** Seed of the run. */
   seed: number;
 }
 
-/** The JSON report of a run. */
+/**
+ * The JSON report of a run.
+ *
+ * @example
+ * ```ts
+ * import { reportJson } from "./cli.ts";
+ * reportJson([]); // { variants: [] }
+ * ```
+ */
 export function reportJson(
   results: readonly (VariantSummary & { cached: boolean })[],
 ): { variants: VariantReportJson[] } {

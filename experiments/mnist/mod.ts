@@ -17,7 +17,7 @@
  * @example
  * ```ts
  * import { getMnistVariant, VARIANT_NAMES } from "./mod.ts";
- * import { compileModel } from "../../lib/he-head/mod.ts";
+ * import { compileModel } from "../../lib/model/mod.ts";
  * for (const name of VARIANT_NAMES) {
  *   const r = await getMnistVariant(name); // the stored model, or trains and stores it
  *   const net = compileModel(r.model);
@@ -36,23 +36,39 @@
  *
  * @module
  */
-export * from "./errors.ts";
-export * from "./architecture.ts";
-export * from "./activation.ts";
-export * from "./mnist_inputs.ts";
-export * from "./cryptonets_head.ts";
-export * from "./adam.ts";
-export * from "./tf_network.ts";
-export * from "./trainer.ts";
-export * from "./fixed_point.ts";
-export * from "./dyadic_coefficients.ts";
-export * from "./variant_activations.ts";
-export * from "./compression.ts";
-export * from "./export_model.ts";
-export * from "./evaluation.ts";
-export * from "./variants.ts";
-export * from "./result.ts";
-export * from "./train_variant.ts";
-export * from "./model_store.ts";
-export * from "./cli.ts";
-export * from "./dyadic_fit.ts";
+export { MnistVariantError } from "./errors.ts";
+export {
+  type ActivationChoice,
+  checkVariantName,
+  type CompressionChoice,
+  VARIANT_NAMES,
+  type VariantConfig,
+  type VariantName,
+  VARIANTS,
+} from "./variants.ts";
+export type { PolynomialActivation } from "./activation.ts";
+export type { LayerSparsity } from "./evaluation.ts";
+export {
+  loadQuantizedMnist,
+  MNIST_INPUT_SPEC,
+  type QuantizedMnist,
+  quantizePixels,
+} from "./mnist_inputs.ts";
+export {
+  loadMnistData,
+  type MnistData,
+  trainMnistVariant,
+  type TrainVariantOptions,
+} from "./train_variant.ts";
+export type { MnistVariantResult, StageRecord, VariantSummary } from "./result.ts";
+export {
+  getMnistVariant,
+  type GetVariantOptions,
+  loadMnistVariant,
+  MNIST_MODELS_DIR,
+  saveMnistVariant,
+  type StoreOptions,
+  variantModelFiles,
+} from "./model_store.ts";
+export { reportJson, reportTable, type VariantReportJson } from "./cli.ts";
+export type { InputSpec, ModelMetadata, QuantizedModel } from "../../lib/model/mod.ts";

@@ -43,5 +43,3 @@ export * from "./packed/mod.ts";
 export * from "./plans/planner.ts";
 export * from "./seal/galois.ts";
 export * from "./engine/rns_backend.ts";
-export * from "../../experiments/mnist/parallel/modulus_task.ts";
-export * from "../../experiments/mnist/parallel/modulus_pool.ts";

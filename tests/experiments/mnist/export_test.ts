@@ -1,19 +1,18 @@
 import assert from "node:assert/strict";
+import { MnistVariantError } from "../../../experiments/mnist/mod.ts";
 import {
-  createCryptoNetsHead,
-  exportCryptoNets,
-  im2colIndices,
-  IMAGE_SIZE,
-  importCryptoNets,
   layerExponentRanges,
-  MnistVariantError,
-  modelSparsity,
-  outputBoundLog2,
-  pow2Activation,
   pruneLayers,
   quantizeStage,
+} from "../../../experiments/mnist/compression.ts";
+import { createCryptoNetsHead } from "../../../experiments/mnist/cryptonets_head.ts";
+import { modelSparsity, outputBoundLog2 } from "../../../experiments/mnist/evaluation.ts";
+import { exportCryptoNets, importCryptoNets } from "../../../experiments/mnist/export_model.ts";
+import { im2colIndices, IMAGE_SIZE } from "../../../experiments/mnist/tf_network.ts";
+import {
+  pow2Activation,
   squareActivation,
-} from "../../../experiments/mnist/mod.ts";
+} from "../../../experiments/mnist/variant_activations.ts";
 import type { PolynomialActivation } from "../../../experiments/mnist/mod.ts";
 import { compileModel, evaluateFast, parseModel } from "../../../lib/he-head/mod.ts";
 import type { Head } from "../../../lib/dp-training/training/head.ts";

@@ -1,27 +1,32 @@
 import assert from "node:assert/strict";
 import {
-  activationShift,
-  CONV_OUTPUTS,
-  CRYPTONETS_CONV,
-  dyadicLeastSquaresFit,
-  fixedPointScale,
-  im2colIndices,
-  IMAGE_SIZE,
   MNIST_INPUT_SPEC,
   MnistVariantError,
-  parseTrainMnistArgs,
-  pow2Activation,
-  quantizeFixedPoint,
   quantizePixels,
-  realInputs,
-  squareActivation,
-  translate,
   VARIANT_NAMES,
 } from "../../../experiments/mnist/mod.ts";
+import { CONV_OUTPUTS, CRYPTONETS_CONV } from "../../../experiments/mnist/architecture.ts";
+import { parseTrainMnistArgs } from "../../../experiments/mnist/cli.ts";
+import { activationShift } from "../../../experiments/mnist/dyadic_coefficients.ts";
+import { dyadicLeastSquaresFit } from "../../../experiments/mnist/dyadic_fit.ts";
+import { fixedPointScale, quantizeFixedPoint } from "../../../experiments/mnist/fixed_point.ts";
+import { realInputs } from "../../../experiments/mnist/mnist_inputs.ts";
+import { im2colIndices, IMAGE_SIZE } from "../../../experiments/mnist/tf_network.ts";
+import { translate } from "../../../experiments/mnist/trainer.ts";
+import {
+  pow2Activation,
+  squareActivation,
+} from "../../../experiments/mnist/variant_activations.ts";
 import { initTf, tf } from "../../../lib/tfjs/runtime.ts";
 import { seededRandom } from "../../../lib/dp-training/mechanisms/random.ts";
-import { ACTIVATIONS, normalDistribution } from "../../../lib/dp-training/activations/activation_functions.ts";
-import { leastSquaresFit, polynomialMse } from "../../../lib/dp-training/activations/activation_fit.ts";
+import {
+  ACTIVATIONS,
+  normalDistribution,
+} from "../../../lib/dp-training/activations/activation_functions.ts";
+import {
+  leastSquaresFit,
+  polynomialMse,
+} from "../../../lib/dp-training/activations/activation_fit.ts";
 
 Deno.test("pixels become 4-bit integers round(p / 16) clamped to 15", () => {
   const p = Float32Array.from({ length: 256 }, (_, i) => i);

@@ -3,9 +3,9 @@ import {
   batchingPrimes,
   compileModel,
   evaluatePlain,
-  ModulusPool,
   selectParameters,
 } from "../../../lib/he-head/mod.ts";
+import { ModulusPool } from "../../../experiments/mnist/parallel/modulus_pool.ts";
 import { randomHead, randomInputs } from "../../fixtures/random_model.ts";
 
 Deno.test("the moduli of a CRT plan run in parallel workers and recombine exactly", async () => {

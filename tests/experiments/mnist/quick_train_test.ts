@@ -4,11 +4,11 @@ import {
   loadMnistVariant,
   loadQuantizedMnist,
   type MnistData,
-  modelSparsity,
   saveMnistVariant,
   trainMnistVariant,
   VARIANTS,
 } from "../../../experiments/mnist/mod.ts";
+import { modelSparsity } from "../../../experiments/mnist/evaluation.ts";
 import { compileModel, predictFast } from "../../../lib/he-head/mod.ts";
 
 let shared: MnistData | undefined;
