@@ -21,7 +21,7 @@ import {
   VARIANT_NAMES,
   variantModelFiles,
 } from "../experiments/mnist/mod.ts";
-import { parseTrainMnistArgs, TRAIN_MNIST_USAGE } from "../experiments/mnist/cli.ts";
+import { parseTrainMnistArgs, TRAIN_MNIST_USAGE } from "./cli/train_mnist_options.ts";
 
 /** Rewrites models/mnist/summary.json and summary.md from every stored model. */
 async function writeSummary(): Promise<void> {

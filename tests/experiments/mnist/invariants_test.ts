@@ -6,7 +6,7 @@ import {
   VARIANT_NAMES,
 } from "../../../experiments/mnist/mod.ts";
 import { CONV_OUTPUTS, CRYPTONETS_CONV } from "../../../experiments/mnist/architecture.ts";
-import { parseTrainMnistArgs } from "../../../experiments/mnist/cli.ts";
+import { parseTrainMnistArgs } from "../../../scripts/cli/train_mnist_options.ts";
 import { activationShift } from "../../../experiments/mnist/dyadic_coefficients.ts";
 import { dyadicLeastSquaresFit } from "../../../experiments/mnist/dyadic_fit.ts";
 import { fixedPointScale, quantizeFixedPoint } from "../../../experiments/mnist/fixed_point.ts";

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { MnistVariantError } from "./errors.ts";
-import type { VariantSummary } from "./result.ts";
-import { checkVariantName, VARIANT_NAMES, type VariantName } from "./variants.ts";
+import { MnistVariantError } from "../../experiments/mnist/errors.ts";
+import type { VariantSummary } from "../../experiments/mnist/result.ts";
+import { checkVariantName, VARIANT_NAMES, type VariantName } from "../../experiments/mnist/variants.ts";
 
 /** Usage text of `deno task train:mnist`. */
 export const TRAIN_MNIST_USAGE =
@@ -46,7 +46,7 @@ export interface TrainMnistArgs {
  *
  * @example
  * ```ts
- * import { parseTrainMnistArgs } from "./cli.ts";
+ * import { parseTrainMnistArgs } from "./train_mnist_options.ts";
  * parseTrainMnistArgs(["--variant", "cryptonets", "--json"]).variants; // ["cryptonets"]
  * ```
  * @throws {MnistVariantError} for an unknown option, a missing value or a bad variant or seed.
@@ -151,7 +151,7 @@ export interface VariantReportJson {
  *
  * @example
  * ```ts
- * import { reportJson } from "./cli.ts";
+ * import { reportJson } from "./train_mnist_options.ts";
  * reportJson([]); // { variants: [] }
  * ```
  */
