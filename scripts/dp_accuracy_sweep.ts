@@ -14,12 +14,10 @@
  * @module
  */
 import { initTf } from "../lib/tfjs/runtime.ts";
-import { median } from "../lib/report/mod.ts";
+import { lineChartSvg, median, ProgressBar } from "../lib/report/mod.ts";
 import {
   dpNoiseRandom,
-  lineChartSvg,
   loadPrivateFeatures,
-  ProgressBar,
   quantizedActivation,
   seededRandom,
   trainPrivateHead,

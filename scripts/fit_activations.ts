@@ -17,13 +17,13 @@ import {
   ACTIVATIONS,
   DEFAULT_POW2_RANGE,
   leastSquaresFit,
-  lineChartSvg,
   normalDistribution,
   normalPdf,
   polynomialMse,
   pow2Fit,
 } from "../lib/dp-training/mod.ts";
 import { evalPolynomial } from "../lib/dp-training/training/head.ts";
+import { lineChartSvg } from "../lib/report/mod.ts";
 import { parseCli } from "./cli/usage.ts";
 
 const USAGE = `usage: deno task activations [--out DIR] [--json]

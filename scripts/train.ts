@@ -21,11 +21,11 @@ import {
   dpNoiseRandom,
   loadPrivateFeatures,
   modelCardMarkdown,
-  ProgressBar,
   quantizedActivation,
   seededRandom,
   trainPrivateHead,
 } from "../lib/dp-training/mod.ts";
+import { ProgressBar } from "../lib/report/mod.ts";
 import { parseTrainArgs, TRAIN_USAGE } from "./cli/train_options.ts";
 import { runCli } from "./cli/usage.ts";
 

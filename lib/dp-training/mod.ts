@@ -42,5 +42,3 @@ export * from "./compression/mod.ts";
 export * from "./train_private_head.ts";
 export * from "./private_features.ts";
 export * from "./model_card.ts";
-export * from "../report/progress_bar.ts";
-export * from "../report/svg_line_chart.ts";

@@ -61,18 +61,21 @@ function ticks(lo: number, hi: number, n = 6): number[] {
   return out;
 }
 
-/**
- * Renders a line chart as an SVG document.
- *
- * @example
- * ```ts
- * import { lineChartSvg } from "./svg_line_chart.ts";
- * const svg = lineChartSvg({ title: "y = x^2", xLabel: "x", yLabel: "y", series: [
- *   { label: "x^2", color: "#1f77b4", points: [[0, 0], [1, 1], [2, 4]] },
- * ] });
- * ```
- */
-export function lineChartSvg(o: ChartOptions): string {
+/** Plot geometry: size, margins, data ranges and the data-to-pixel maps. */
+interface Frame {
+  W: number;
+  H: number;
+  m: { l: number; r: number; t: number; b: number };
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  X: (x: number) => number;
+  Y: (y: number) => number;
+  clipY: (y: number) => number;
+}
+
+function frameOf(o: ChartOptions): Frame {
   const W = o.width ?? 720, H = o.height ?? 440;
   const m = { l: 64, r: 210, t: 40, b: 52 };
   const all = o.series.flatMap((s) => s.points);
@@ -85,6 +88,12 @@ export function lineChartSvg(o: ChartOptions): string {
   const X = (x: number) => m.l + ((fx(x) - fx(x0)) / (fx(x1) - fx(x0) || 1)) * (W - m.l - m.r);
   const Y = (y: number) => H - m.b - ((y - y0) / (y1 - y0 || 1)) * (H - m.t - m.b);
   const clipY = (y: number) => Math.min(Math.max(y, y0 - (y1 - y0)), y1 + (y1 - y0));
+  return { W, H, m, x0, x1, y0, y1, X, Y, clipY };
+}
+
+/** The document head, grid, tick labels, frame and axis labels. */
+function axesSvg(o: ChartOptions, f: Frame): string[] {
+  const { W, H, m, x0, x1, y0, y1, X, Y } = f;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
@@ -122,7 +131,13 @@ export function lineChartSvg(o: ChartOptions): string {
       esc(o.yLabel)
     }</text>`,
   );
-  const legend: string[] = [];
+  return parts;
+}
+
+/** The shaded band, the series (paths and markers), then the legend. */
+function plotSvg(o: ChartOptions, f: Frame): string[] {
+  const { W, m, y0, X, Y, clipY } = f;
+  const parts: string[] = [], legend: string[] = [];
   let ly = m.t + 8;
   if (o.shade) {
     const pts = o.shade.points;
@@ -164,6 +179,21 @@ export function lineChartSvg(o: ChartOptions): string {
     );
     ly += 20;
   }
-  parts.push(...legend, "</svg>");
-  return parts.join("\n") + "\n";
+  return [...parts, ...legend];
+}
+
+/**
+ * Renders a line chart as an SVG document.
+ *
+ * @example
+ * ```ts
+ * import { lineChartSvg } from "./svg_line_chart.ts";
+ * const svg = lineChartSvg({ title: "y = x^2", xLabel: "x", yLabel: "y", series: [
+ *   { label: "x^2", color: "#1f77b4", points: [[0, 0], [1, 1], [2, 4]] },
+ * ] });
+ * ```
+ */
+export function lineChartSvg(o: ChartOptions): string {
+  const f = frameOf(o);
+  return [...axesSvg(o, f), ...plotSvg(o, f), "</svg>"].join("\n") + "\n";
 }
