@@ -34,11 +34,11 @@ export function checkNonNegative(value: number, name: string): void {
 }
 
 /**
- * Checks that `value` is an integer in `[min, max]`:
- * "expected <name> to be an integer >= <min>[ and <= <max>], received <value>".
+ * Checks that `value` is an integer in `[min, max]`: "expected <name> to be an integer >= <min>,
+ * received <value>" (with a finite `max`: "... an integer in [<min>, <max>], ...").
  */
 export function checkInteger(value: number, name: string, min = 0, max = Infinity): void {
-  const range = max === Infinity ? `>= ${min}` : `in ${min}..${max}`;
+  const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`;
   check(
     Number.isInteger(value) && value >= min && value <= max,
     `${name} to be an integer ${range}`,

@@ -22,7 +22,7 @@ import { compileModel } from "../model/network.ts";
 import { predictPlain } from "../he-head/engine/plain.ts";
 import { BudgetAccountant, type LedgerEntry } from "./accounting/budget_accountant.ts";
 import { calibrateNoiseMultiplier } from "./accounting/calibrate.ts";
-import { checkDelta } from "../check/mod.ts";
+import { checkDelta, checkPositive } from "../check/mod.ts";
 import type { Conversion } from "./accounting/conversion.ts";
 import { type DpSgdParams, type TrainingSet, trainSteps } from "./training/dp_sgd.ts";
 import { dequantizeInputs, exportHead, roundBiases } from "./compression/export_model.ts";
@@ -223,9 +223,7 @@ function toTrainingSet(ex: IntegerExamples, input: InputSpec, classes: number): 
  */
 export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
   checkSparsity(o.sparsity);
-  if (!(o.epochs > 0) || !Number.isFinite(o.epochs)) {
-    throw new RangeError(`expected a finite number of epochs > 0, received ${o.epochs}`);
-  }
+  checkPositive(o.epochs, "number of epochs");
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > o.train.count) {
     throw new RangeError(
       `expected an expected batch size in 1..${o.train.count} (the training set), received ${o.batchSize}`,
@@ -233,10 +231,7 @@ export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
   }
   if (!(o.clipNorm > 0)) throw new RangeError(`expected a clip norm > 0, received ${o.clipNorm}`);
   if (o.privacy) {
-    const e = o.privacy.targetEpsilon;
-    if (!(e > 0) || !Number.isFinite(e)) {
-      throw new RangeError(`expected a finite target epsilon > 0, received ${e}`);
-    }
+    checkPositive(o.privacy.targetEpsilon, "target epsilon");
     checkDelta(o.privacy.delta);
   }
   const classes = o.classes.length;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkInteger } from "../check/mod.ts";
 import type { InputSpec } from "./format.ts";
 
 export type { InputSpec };
@@ -80,9 +81,7 @@ export function deriveQuantization(
   const bits = options.bits ?? 4;
   const coverage = options.coverage ?? 0.999;
   const maxScale = options.maxScaleLog2 ?? 16;
-  if (!Number.isInteger(bits) || bits < 1 || bits > 30) {
-    throw new RangeError(`expected bits to be an integer in [1, 30], received ${bits}`);
-  }
+  checkInteger(bits, "bits", 1, 30);
   if (!(coverage > 0 && coverage <= 1)) {
     throw new RangeError(`expected coverage in (0, 1], received ${coverage}`);
   }

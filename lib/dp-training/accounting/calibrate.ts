@@ -5,7 +5,7 @@
  * @module
  */
 import type { Conversion } from "./conversion.ts";
-import { checkDelta } from "../../check/mod.ts";
+import { checkDelta, checkPositive } from "../../check/mod.ts";
 import { dpSgdEpsilon } from "./rdp_accountant.ts";
 import { CalibrationError } from "../errors.ts";
 
@@ -55,9 +55,7 @@ export interface Calibration {
  */
 export function calibrateNoiseMultiplier(p: CalibrationParams): Calibration {
   const { targetEpsilon, delta, sampleRate, steps } = p;
-  if (!(targetEpsilon > 0) || !Number.isFinite(targetEpsilon)) {
-    throw new RangeError(`expected a finite target epsilon > 0, received ${targetEpsilon}`);
-  }
+  checkPositive(targetEpsilon, "target epsilon");
   checkDelta(delta);
   const [lo0, hi0] = p.bounds ?? [0.05, 500];
   if (!(lo0 > 0 && hi0 > lo0)) {

@@ -7,15 +7,13 @@
  * @module
  */
 import { gaussianRdp } from "../accounting/rdp.ts";
-import { checkDelta, checkEpsilon } from "../../check/mod.ts";
+import { checkDelta, checkEpsilon, checkNonNegative, checkPositive } from "../../check/mod.ts";
 import { logErfc } from "../log_math.ts";
 import type { PrivacyCost } from "../accounting/privacy_cost.ts";
 import { type RandomSource, secureRandom } from "./random.ts";
 
 function checkSensitivity(sensitivity: number): void {
-  if (!(sensitivity >= 0) || !Number.isFinite(sensitivity)) {
-    throw new RangeError(`expected a finite sensitivity >= 0, received ${sensitivity}`);
-  }
+  checkNonNegative(sensitivity, "sensitivity");
 }
 
 /** `log Phi(x)` for the standard normal distribution function. */
@@ -106,9 +104,7 @@ export class GaussianMechanism {
     this.random = options.random ?? secureRandom();
     if ("noiseMultiplier" in options) {
       const z = options.noiseMultiplier;
-      if (!(z > 0) || !Number.isFinite(z)) {
-        throw new RangeError(`expected a finite noise multiplier > 0, received ${z}`);
-      }
+      checkPositive(z, "noise multiplier");
       this.std = z * options.sensitivity;
     } else {
       checkEpsilon(options.epsilon);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkEpsilon } from "../../check/mod.ts";
+import { checkEpsilon, checkNonNegative } from "../../check/mod.ts";
 import { laplaceRdp } from "../accounting/rdp.ts";
 import type { PrivacyCost } from "../accounting/privacy_cost.ts";
 import { type RandomSource, secureRandom } from "./random.ts";
@@ -45,9 +45,7 @@ export class LaplaceMechanism {
    * @throws {RangeError} for a negative or non-finite sensitivity or epsilon <= 0.
    */
   constructor(options: LaplaceMechanismOptions) {
-    if (!(options.sensitivity >= 0) || !Number.isFinite(options.sensitivity)) {
-      throw new RangeError(`expected a finite sensitivity >= 0, received ${options.sensitivity}`);
-    }
+    checkNonNegative(options.sensitivity, "sensitivity");
     checkEpsilon(options.epsilon);
     this.sensitivity = options.sensitivity;
     this.epsilon = options.epsilon;

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { checkInteger } from "../../check/mod.ts";
 import type { RandomSource } from "../mechanisms/random.ts";
 
 /** One dense layer: views into the head's flat parameter vector. */
@@ -54,9 +55,7 @@ export interface HeadOptions {
 }
 
 function checkWidth(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) {
-    throw new RangeError(`expected ${name} to be an integer >= 1, received ${v}`);
-  }
+  checkInteger(v, name, 1);
 }
 
 /**

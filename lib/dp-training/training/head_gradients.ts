@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { checkPositive } from "../../check/mod.ts";
 import { tf } from "../../tfjs/runtime.ts";
 import { type Head, layerTrainable } from "./head.ts";
 
@@ -99,9 +100,7 @@ export function clippedGradientSum(
   batch: TensorBatch,
   clipNorm: number,
 ): ClippedGradients {
-  if (!(clipNorm > 0) || !Number.isFinite(clipNorm)) {
-    throw new RangeError(`expected a finite clipping norm > 0, received ${clipNorm}`);
-  }
+  checkPositive(clipNorm, "clipping norm");
   const B = batch.x.shape[0];
   if (B === 0) {
     return { sum: new Float32Array(head.params.length), norms: new Float32Array(0), loss: 0 };

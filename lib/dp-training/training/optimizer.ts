@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkPositive } from "../../check/mod.ts";
 
 /** Updates parameters in place from a gradient, skipping coordinates whose flag is 0. */
 export interface Optimizer {
@@ -38,9 +39,7 @@ export interface AdamOptions {
 }
 
 function checkRate(lr: number): void {
-  if (!(lr > 0) || !Number.isFinite(lr)) {
-    throw new RangeError(`expected a finite learning rate > 0, received ${lr}`);
-  }
+  checkPositive(lr, "learning rate");
 }
 
 /** The rate of one step: the scheduled `override` (finite, >= 0) or the configured `lr`. */
