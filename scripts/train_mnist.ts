@@ -21,7 +21,12 @@ import {
   VARIANT_NAMES,
   variantModelFiles,
 } from "../experiments/mnist/mod.ts";
-import { parseTrainMnistArgs, TRAIN_MNIST_USAGE } from "./cli/train_mnist_options.ts";
+import {
+  parseTrainMnistArgs,
+  TRAIN_MNIST_USAGE,
+  type TrainMnistArgs,
+} from "./cli/train_mnist_options.ts";
+import { runCli, UsageError } from "./cli/usage.ts";
 
 /** Rewrites models/mnist/summary.json and summary.md from every stored model. */
 async function writeSummary(): Promise<void> {
@@ -43,12 +48,18 @@ async function writeSummary(): Promise<void> {
   );
 }
 
-async function main(): Promise<number> {
-  const o = parseTrainMnistArgs(Deno.args);
-  if (o.help) {
-    console.log(TRAIN_MNIST_USAGE);
-    return 0;
+/** Options of the command line; a bad one is a usage error (usage on stderr, exit 2). */
+function options(args: readonly string[]): TrainMnistArgs {
+  try {
+    return parseTrainMnistArgs(args);
+  } catch (e) {
+    if (e instanceof MnistVariantError) throw new UsageError(e.message);
+    throw e;
   }
+}
+
+async function main(args: string[]): Promise<number> {
+  const o = options(args);
   let data: MnistData | undefined;
   const results: MnistVariantResult[] = [];
   for (const name of o.variants) {
@@ -76,7 +87,8 @@ async function main(): Promise<number> {
 }
 
 try {
-  Deno.exit(await main());
+  // --help: usage on stdout, exit 0; a bad option: the error and the usage on stderr, exit 2.
+  await runCli(TRAIN_MNIST_USAGE, main);
 } catch (e) {
   if (e instanceof MnistVariantError) {
     console.error(`error: ${e.message}`);

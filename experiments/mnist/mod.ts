@@ -70,5 +70,5 @@ export {
   type StoreOptions,
   variantModelFiles,
 } from "./model_store.ts";
-export { reportJson, reportTable, type VariantReportJson } from "../../scripts/cli/train_mnist_options.ts";
+export { reportJson, reportTable, type VariantReportJson } from "./summary_report.ts";
 export type { InputSpec, ModelMetadata, QuantizedModel } from "../../lib/model/mod.ts";
