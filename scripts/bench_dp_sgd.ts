@@ -15,10 +15,10 @@
  */
 import { initTf } from "../lib/tfjs/runtime.ts";
 import { formatTable, median } from "../lib/report/mod.ts";
+import { dequantizeFeatures } from "../lib/model/mod.ts";
 import {
   adam,
   createHead,
-  dequantizeInputs,
   GaussianMechanism,
   type Head,
   loadPrivateFeatures,
@@ -76,7 +76,7 @@ const backend = await initTf();
 const data = await loadPrivateFeatures("uci-digits", args.features);
 const dim = data.input.shape.reduce((a, b) => a * b, 1);
 const train: TrainingSet = {
-  x: dequantizeInputs(data.train.x, data.input),
+  x: dequantizeFeatures(data.train.x, data.input),
   y: data.train.y,
   count: data.train.count,
   dim,

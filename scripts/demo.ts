@@ -19,7 +19,7 @@ import { loadExtractor, quantizeFeatures } from "../lib/feature-extractor/mod.ts
 import { argmax, evaluatePlain } from "../lib/he-head/engine/plain.ts";
 import { formatHopsTable } from "../lib/he-head/engine/hops.ts";
 import { compileModel } from "../lib/model/network.ts";
-import { readModel } from "../lib/model/parse.ts";
+import { readModel } from "../lib/model/files.ts";
 import { formatBytes, formatTable, quantile } from "../lib/report/mod.ts";
 
 const { values: a } = parseArgs({

@@ -14,7 +14,7 @@ import { issueToken, startServer } from "../functions/local_server.ts";
 import { HeadClient } from "../lib/client/mod.ts";
 import { argmax, evaluatePlain } from "../lib/he-head/engine/plain.ts";
 import { compileModel } from "../lib/model/network.ts";
-import { readModel } from "../lib/model/parse.ts";
+import { readModel } from "../lib/model/files.ts";
 import { formatTable, quantile } from "../lib/report/mod.ts";
 
 const { values: a } = parseArgs({

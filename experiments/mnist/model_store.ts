@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { parseModelJson, writeModel } from "../../lib/model/parse.ts";
+import { parseModelJson } from "../../lib/model/parse.ts";
+import { writeModel } from "../../lib/model/files.ts";
 import { MnistVariantError } from "./errors.ts";
 import { type MnistVariantResult, summaryFromModel } from "./result.ts";
 import { trainMnistVariant, type TrainVariantOptions } from "./train_variant.ts";

@@ -19,13 +19,14 @@
  */
 import type { InputSpec, QuantizedModel } from "../model/format.ts";
 import { compileModel } from "../model/network.ts";
+import { dequantizeFeatures } from "../model/input_spec.ts";
 import { predictPlain } from "../he-head/engine/plain.ts";
 import { BudgetAccountant, type LedgerEntry } from "./accounting/budget_accountant.ts";
 import { calibrateNoiseMultiplier } from "./accounting/calibrate.ts";
 import { checkDelta, checkPositive } from "../check/mod.ts";
 import type { Conversion } from "./accounting/conversion.ts";
 import { type DpSgdParams, type TrainingSet, trainSteps } from "./training/dp_sgd.ts";
-import { dequantizeInputs, exportHead, roundBiases } from "./compression/export_model.ts";
+import { exportHead, roundBiases } from "./compression/export_model.ts";
 import { accuracy, argmaxRows, createHead, type Head, headLogits } from "./training/head.ts";
 import { adam } from "./training/optimizer.ts";
 import {
@@ -210,7 +211,7 @@ function toTrainingSet(ex: IntegerExamples, input: InputSpec, classes: number): 
   if (ex.x.length !== ex.count * dim) {
     throw new RangeError(`expected ${ex.count} x ${dim} features, received ${ex.x.length}`);
   }
-  return { x: dequantizeInputs(ex.x, input), y: ex.y, count: ex.count, dim, classes };
+  return { x: dequantizeFeatures(ex.x, input), y: ex.y, count: ex.count, dim, classes };
 }
 
 /**

@@ -15,5 +15,7 @@ export * from "./format.ts";
 export * from "./errors.ts";
 export * from "./dyadic.ts";
 export * from "./parse.ts";
+export * from "./files.ts";
 export * from "./network.ts";
 export * from "./privacy.ts";
+export * from "./input_spec.ts";

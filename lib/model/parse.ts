@@ -325,14 +325,3 @@ export function parseModelJson(text: string): QuantizedModel {
   }
   return parseModel(doc);
 }
-
-/** Reads and validates a model file. */
-export async function readModel(path: string | URL): Promise<QuantizedModel> {
-  return parseModelJson(await Deno.readTextFile(path));
-}
-
-/** Writes a model file (validated first, so a broken model is never written). */
-export async function writeModel(path: string | URL, model: QuantizedModel): Promise<void> {
-  parseModel(model);
-  await Deno.writeTextFile(path, JSON.stringify(model) + "\n");
-}

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { readModel } from "./parse.ts";
+ * import { readModel } from "./files.ts";
  * import { allowSeededNoiseFromEnv, checkNoiseSource, privacyStatement } from "./privacy.ts";
  * const model = await readModel("models/head/uci_digits.json");
  * checkNoiseSource(model, {

@@ -5,7 +5,7 @@ import { loadUciDigits } from "../../lib/datasets/mod.ts";
 import { loadExtractor, quantizeFeatures } from "../../lib/feature-extractor/mod.ts";
 import { argmax, evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import { compileModel } from "../../lib/model/network.ts";
-import { readModel } from "../../lib/model/parse.ts";
+import { readModel } from "../../lib/model/files.ts";
 
 Deno.test("the committed DP head over loopback: 60 private test digits, encrypted == plaintext integer head", async () => {
   const modelPath = "models/head/uci_digits.json";

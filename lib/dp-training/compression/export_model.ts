@@ -193,21 +193,3 @@ export function trimCoefficients(c: readonly number[]): number[] {
   while (out.length > 2 && out[out.length - 1] === 0) out.pop();
   return out;
 }
-
-/**
- * Quantizes real features to the model's integer inputs: `round(x * 2^scale_log2)` clamped to
- * `[min, max]`.
- */
-export function quantizeInputs(x: ArrayLike<number>, spec: InputSpec): Int32Array {
-  const s = 2 ** spec.scale_log2;
-  return Int32Array.from(
-    { length: x.length },
-    (_, i) => Math.min(spec.max, Math.max(spec.min, Math.round(x[i] * s))),
-  );
-}
-
-/** The real values the head sees for integer inputs: `v * 2^-scale_log2`. */
-export function dequantizeInputs(v: ArrayLike<number>, spec: InputSpec): Float32Array {
-  const s = 2 ** -spec.scale_log2;
-  return Float32Array.from({ length: v.length }, (_, i) => v[i] * s);
-}
