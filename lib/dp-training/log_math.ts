@@ -36,16 +36,6 @@ export function logSubExp(a: number, b: number): number {
   return b + Math.log(Math.expm1(a - b));
 }
 
-/** `log(sum_i e^{x_i})` of a list (`-Infinity` for an empty list). */
-export function logSumExp(xs: readonly number[]): number {
-  let m = -Infinity;
-  for (const x of xs) if (x > m) m = x;
-  if (m === -Infinity || m === Infinity) return m;
-  let s = 0;
-  for (const x of xs) s += Math.exp(x - m);
-  return m + Math.log(s);
-}
-
 /** `e^{x^2} erfc(x)` for `x >= 2` by the Laplace continued fraction (modified Lentz). */
 function erfcxContinuedFraction(x: number): number {
   const tiny = 1e-300;

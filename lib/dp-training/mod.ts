@@ -42,3 +42,4 @@ export * from "./compression/mod.ts";
 export * from "./train_private_head.ts";
 export * from "./private_features.ts";
 export * from "./model_card.ts";
+export * from "./card_markdown.ts";

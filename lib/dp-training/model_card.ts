@@ -159,6 +159,32 @@ function describeRng(source: NoiseSource | null, seed: string): string {
   return `no DP noise; sampling: crypto.getRandomValues; ${init}`;
 }
 
+/** The privacy block of a private run (null for a non-private one). */
+function cardPrivacy(r: PrivateHeadResult, c: CardContext): CardPrivacy | null {
+  if (!r.private) return null;
+  return {
+    epsilon: round(r.epsilon!),
+    delta: r.delta!,
+    accountant: "RDP of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar, Zhang " +
+      `2019), composed over all phases, ${r.conversion} conversion to (epsilon, delta)` +
+      (r.conversion === "tight" ? " (Balle et al. 2020)" : " (Mironov 2017)"),
+    conversion: r.conversion!,
+    epsilon_classic: round(r.epsilonClassic!),
+    rdp_order: r.order!,
+    noise_source: r.noiseSource!,
+    noise_multiplier: round(r.noiseMultiplier),
+    clipping_norm: c.clipNorm,
+    sample_rate: round(r.sampleRate, 8),
+    steps: r.steps,
+    ledger: r.ledger.map((e) => ({
+      label: e.label,
+      epsilon: round(e.epsilon),
+      total_epsilon: round(e.totalEpsilon),
+    })),
+    not_covered: [...DP_NOT_COVERED, ...(c.data.notCovered ?? [])],
+  };
+}
+
 /**
  * Builds the card (HOP counts and integer sizes are measured on the exported model, without
  * data).
@@ -169,29 +195,7 @@ export function buildModelCard(r: PrivateHeadResult, c: CardContext): ModelCard 
   const weights = net.layers.reduce((s, l) => s + l.weights, 0);
   const nonzeros = net.layers.reduce((s, l) => s + (l.type === "dense" ? l.nonzeros : 0), 0);
   const act = r.model.layers.find((l) => l.type === "activation");
-  const privacy: CardPrivacy | null = r.private
-    ? {
-      epsilon: round(r.epsilon!),
-      delta: r.delta!,
-      accountant: "RDP of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar, Zhang " +
-        `2019), composed over all phases, ${r.conversion} conversion to (epsilon, delta)` +
-        (r.conversion === "tight" ? " (Balle et al. 2020)" : " (Mironov 2017)"),
-      conversion: r.conversion!,
-      epsilon_classic: round(r.epsilonClassic!),
-      rdp_order: r.order!,
-      noise_source: r.noiseSource!,
-      noise_multiplier: round(r.noiseMultiplier),
-      clipping_norm: c.clipNorm,
-      sample_rate: round(r.sampleRate, 8),
-      steps: r.steps,
-      ledger: r.ledger.map((e) => ({
-        label: e.label,
-        epsilon: round(e.epsilon),
-        total_epsilon: round(e.totalEpsilon),
-      })),
-      not_covered: [...DP_NOT_COVERED, ...(c.data.notCovered ?? [])],
-    }
-    : null;
+  const privacy = cardPrivacy(r, c);
   return {
     model: c.modelPath,
     private: privacy !== null && privacy.noise_source === "crypto",
@@ -265,100 +269,4 @@ export function cardMetadata(card: ModelCard): ModelMetadata {
     },
     model_card: card,
   };
-}
-
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-
-/** The headline of the card: the guarantee, or why there is none. */
-function privacyHeadline(card: ModelCard): string {
-  const p = card.privacy;
-  if (p === null) return "**NOT differentially private** (non-private baseline).";
-  const claim = `(epsilon = ${p.epsilon}, delta = ${p.delta}) for the whole training (every ` +
-    `phase below composed), ${p.accountant}. Classic conversion: epsilon ${p.epsilon_classic}.`;
-  return p.noise_source === "crypto"
-    ? `**Differential privacy:** ${claim} Noise source: \`crypto\` (secret).`
-    : `**NOT private: seeded noise.** DP-SGD ran with noise from a seeded generator ` +
-      `(\`noise_source: "seeded"\`, \`--seeded-noise\`), which anyone who knows the seed can ` +
-      `replay; ${claim.replace(/^\(/, "the claim (")} would hold only for secret noise. The ` +
-      `server refuses this model unless FCN_ALLOW_SEEDED_NOISE=1.`;
-}
-
-/** The card as Markdown. */
-export function modelCardMarkdown(card: ModelCard): string {
-  const p = card.privacy;
-  const lines = [
-    `# Model card: ${card.model}`,
-    "",
-    privacyHeadline(card),
-    "",
-    "| | |",
-    "|---|---|",
-    `| data set | ${card.dataset.name}: ${card.dataset.train} training / ${card.dataset.test} test examples, ${card.dataset.classes} classes |`,
-    `| inputs | ${card.dataset.features} |`,
-    `| architecture | ${card.dataset.input.shape} -> ${
-      [
-        ...card.architecture.hidden.map((h) => `${h} (${card.architecture.activation})`),
-        card.dataset.classes,
-      ]
-        .join(" -> ")
-    } |`,
-    `| activation | ${card.architecture.activation}: ${
-      card.architecture.activation_coefficients.map((c, i) => `${c} x^${i}`).join(" + ")
-    } |`,
-    `| noise multiplier / clipping norm | ${p?.noise_multiplier ?? 0} / ${card.clipping_norm} |`,
-    `| sampling | Poisson, rate ${card.sample_rate} (expected batch ${card.expected_batch_size}) |`,
-    `| steps / epochs | ${card.steps} / ${card.epochs} |`,
-    `| noise source | ${p?.noise_source ?? "none (no DP)"} |`,
-    `| randomness | ${card.rng} |`,
-    `| sparsity per layer | ${
-      card.compression.sparsity.map(pct).join(", ")
-    } (${card.compression.nonzero_weights} of ${card.compression.weights} weights nonzero) |`,
-    `| weights | signed powers of two, ${card.compression.exponent_levels} magnitudes per layer |`,
-    `| largest integer logit, any input in range | ${card.worst_case_logit_bits} bits |`,
-    "",
-    "## Test accuracy (private test split, not covered by the guarantee)",
-    "",
-    "| float | pruned | quantized (exact integer inference = encrypted result) |",
-    "|---|---|---|",
-    `| ${pct(card.test_accuracy.float)} | ${pct(card.test_accuracy.pruned)} | ${
-      pct(card.test_accuracy.quantized)
-    } |`,
-    "",
-    "## Phases",
-    "",
-    "| phase | epochs | steps | test accuracy | sparsity |",
-    "|---|---|---|---|---|",
-    ...card.phases.map((ph) =>
-      `| ${ph.name} | ${ph.epochs} | ${ph.steps} | ${pct(ph.test_accuracy)} | ${
-        ph.sparsity.map(pct).join(", ")
-      } |`
-    ),
-    "",
-    ...(p
-      ? [
-        "## Privacy ledger",
-        "",
-        "| spend | epsilon alone | total epsilon |",
-        "|---|---|---|",
-        ...p.ledger.map((e) => `| ${e.label} | ${e.epsilon} | ${e.total_epsilon} |`),
-        "",
-        "## Not covered by the guarantee",
-        "",
-        ...p.not_covered.map((n) => `- ${n}`),
-        "",
-      ]
-      : []),
-    "## HE cost (one evaluation, per plaintext modulus)",
-    "",
-    "| encoding | ct*ct | relin | pt*ct 1-coef | pt*ct dense | add | rot |",
-    "|---|---|---|---|---|---|---|",
-    ...(["poly", "simd"] as const).map((e) => {
-      const h = card.hops[e];
-      return `| ${e} | ${h.ct_ct_mul} | ${h.relin} | ${h.plain_mul_single} | ${h.plain_mul_dense} | ${h.add} | ${h.rotate} |`;
-    }),
-    "",
-    `Command: \`${card.command}\``,
-    "",
-  ];
-  return lines.join("\n");
 }

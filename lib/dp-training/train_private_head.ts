@@ -214,15 +214,7 @@ function toTrainingSet(ex: IntegerExamples, input: InputSpec, classes: number): 
   return { x: dequantizeFeatures(ex.x, input), y: ex.y, count: ex.count, dim, classes };
 }
 
-/**
- * Trains, prunes and quantizes a head on private data under one privacy budget, exports it and
- * measures its accuracy on the private test split at every stage.
- *
- * @throws {CalibrationError} when no noise multiplier reaches the target epsilon.
- * @throws {RangeError} for bad arguments (epsilon <= 0, delta outside (0, 1), sparsity outside
- * [0, 1), ...).
- */
-export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
+function checkOptions(o: PrivateHeadOptions): void {
   checkSparsity(o.sparsity);
   checkPositive(o.epochs, "number of epochs");
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > o.train.count) {
@@ -235,47 +227,52 @@ export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
     checkPositive(o.privacy.targetEpsilon, "target epsilon");
     checkDelta(o.privacy.delta);
   }
-  const classes = o.classes.length;
-  const train = toTrainingSet(o.train, o.input, classes);
-  const test = toTrainingSet(o.test, o.input, classes);
-  const sampleRate = o.batchSize / train.count;
-  const plans = planPhases({
-    epochs: o.epochs,
-    sampleRate,
-    sparsity: o.sparsity,
-    pruneSteps: o.pruneSteps ?? 3,
-  });
-  const totalSteps = plans.reduce((s, p) => s + p.steps, 0);
+}
 
-  let dp: DpSgdParams | null = null;
-  let budget: BudgetAccountant | null = null;
-  if (o.privacy) {
-    const conversion = o.privacy.conversion ?? "tight";
-    const cal = calibrateNoiseMultiplier({
-      targetEpsilon: o.privacy.targetEpsilon,
-      delta: o.privacy.delta,
-      sampleRate,
-      steps: totalSteps,
-      conversion,
-    });
-    dp = { clipNorm: o.clipNorm, noiseMultiplier: cal.noiseMultiplier };
-    budget = new BudgetAccountant({
+/** DP-SGD parameters (the calibrated noise) and the budget every phase spends from, or nulls. */
+interface PrivacySetup {
+  dp: DpSgdParams | null;
+  budget: BudgetAccountant | null;
+}
+
+function setUpPrivacy(
+  o: PrivateHeadOptions,
+  sampleRate: number,
+  totalSteps: number,
+): PrivacySetup {
+  if (!o.privacy) return { dp: null, budget: null };
+  const conversion = o.privacy.conversion ?? "tight";
+  const cal = calibrateNoiseMultiplier({
+    targetEpsilon: o.privacy.targetEpsilon,
+    delta: o.privacy.delta,
+    sampleRate,
+    steps: totalSteps,
+    conversion,
+  });
+  return {
+    dp: { clipNorm: o.clipNorm, noiseMultiplier: cal.noiseMultiplier },
+    budget: new BudgetAccountant({
       epsilon: o.privacy.targetEpsilon,
       delta: o.privacy.delta,
       conversion,
-    });
-  }
+    }),
+  };
+}
 
-  const head = createHead({
-    inputDim: train.dim,
-    hidden: o.hidden,
-    classes,
-    activation: o.activation.coefficients,
-    random: o.random,
-  });
-  const noiseRandom = o.noiseRandom ?? secureRandom();
-  const testAcc = () =>
-    accuracy(argmaxRows(headLogits(head, test.x, test.count), test.count), test.y);
+/** What the phases need besides the head. */
+interface PhaseContext {
+  o: PrivateHeadOptions;
+  train: TrainingSet;
+  testAcc: () => number;
+  sampleRate: number;
+  totalSteps: number;
+  noiseRandom: RandomSource;
+  privacy: PrivacySetup;
+}
+
+/** Runs the phases in order (train, prune, quantize), spending the budget phase by phase. */
+function runPhases(head: Head, plans: PhasePlan[], c: PhaseContext) {
+  const { o, train, sampleRate, totalSteps } = c, { dp, budget } = c.privacy;
   const phases: PhaseReport[] = [];
   let done = 0, ranges: ReturnType<typeof headExponentRanges> | null = null;
   let floatAcc = NaN, prunedAcc = NaN;
@@ -300,12 +297,12 @@ export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
       optimizer: adam({
         learningRate: plan.name === "train" ? o.learningRate : o.learningRate / 2,
       }),
-      random: noiseRandom,
+      random: c.noiseRandom,
       privacy: dp,
       onStep: (s) => o.onProgress?.(done + s, totalSteps, plan.name),
     });
     done += plan.steps;
-    const acc = testAcc();
+    const acc = c.testAcc();
     phases.push({
       ...plan,
       testAccuracy: acc,
@@ -315,52 +312,103 @@ export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
     if (plan.name === "train") floatAcc = prunedAcc = acc;
     if (plan.action.kind === "prune") prunedAcc = acc;
   }
+  return { phases, floatAcc, prunedAcc };
+}
+
+/** The privacy fields of the result: spent epsilon, its classic-conversion value, the order. */
+function privacySummary(
+  o: PrivateHeadOptions,
+  privacy: PrivacySetup,
+  noiseRandom: RandomSource,
+  sampleRate: number,
+  totalSteps: number,
+) {
+  const { dp, budget } = privacy;
+  const total = budget?.total();
+  const at = (conversion: Conversion | undefined) =>
+    dpSgdEpsilon({
+      noiseMultiplier: dp!.noiseMultiplier,
+      sampleRate,
+      steps: totalSteps,
+      delta: o.privacy!.delta,
+      conversion,
+    });
+  const accounted = o.privacy !== null && dp !== null;
+  return {
+    private: o.privacy !== null,
+    noiseSource: o.privacy === null ? null : noiseSourceOf(noiseRandom),
+    epsilon: total ? total.epsilon : null,
+    epsilonClassic: accounted ? at("classic").epsilon : null,
+    order: accounted ? at(o.privacy!.conversion).order : null,
+    delta: o.privacy?.delta ?? null,
+    conversion: o.privacy ? (o.privacy.conversion ?? "tight") : null,
+    noiseMultiplier: dp?.noiseMultiplier ?? 0,
+  };
+}
+
+/**
+ * Trains, prunes and quantizes a head on private data under one privacy budget, exports it and
+ * measures its accuracy on the private test split at every stage.
+ *
+ * @throws {CalibrationError} when no noise multiplier reaches the target epsilon.
+ * @throws {RangeError} for bad arguments (epsilon <= 0, delta outside (0, 1), sparsity outside
+ * [0, 1), ...).
+ */
+export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
+  checkOptions(o);
+  const classes = o.classes.length;
+  const train = toTrainingSet(o.train, o.input, classes);
+  const test = toTrainingSet(o.test, o.input, classes);
+  const sampleRate = o.batchSize / train.count;
+  const plans = planPhases({
+    epochs: o.epochs,
+    sampleRate,
+    sparsity: o.sparsity,
+    pruneSteps: o.pruneSteps ?? 3,
+  });
+  const totalSteps = plans.reduce((s, p) => s + p.steps, 0);
+  const privacy = setUpPrivacy(o, sampleRate, totalSteps);
+  const head = createHead({
+    inputDim: train.dim,
+    hidden: o.hidden,
+    classes,
+    activation: o.activation.coefficients,
+    random: o.random,
+  });
+  const noiseRandom = o.noiseRandom ?? secureRandom();
+  const testAcc = () =>
+    accuracy(argmaxRows(headLogits(head, test.x, test.count), test.count), test.y);
+  const { phases, floatAcc, prunedAcc } = runPhases(head, plans, {
+    o,
+    train,
+    testAcc,
+    sampleRate,
+    totalSteps,
+    noiseRandom,
+    privacy,
+  });
   o.onProgress?.(totalSteps, totalSteps, "export");
   roundBiases(head, o.input.scale_log2);
-
   const model = exportHead(head, {
     name: o.name,
     input: o.input,
     activationKind: o.activation.kind,
     classes: o.classes,
   });
-  const net = compileModel(model);
-  const quantizedAcc = accuracy(predictPlain(net, o.test.x, o.test.count), o.test.y);
-  const total = budget?.total();
-  const order = o.privacy && dp
-    ? dpSgdEpsilon({
-      noiseMultiplier: dp.noiseMultiplier,
-      sampleRate,
-      steps: totalSteps,
-      delta: o.privacy.delta,
-      conversion: o.privacy.conversion,
-    }).order
-    : null;
+  const quantizedAcc = accuracy(
+    predictPlain(compileModel(model), o.test.x, o.test.count),
+    o.test.y,
+  );
   return {
     model,
     head,
-    private: o.privacy !== null,
-    noiseSource: o.privacy === null ? null : noiseSourceOf(noiseRandom),
-    epsilon: total ? total.epsilon : null,
-    epsilonClassic: o.privacy && dp
-      ? dpSgdEpsilon({
-        noiseMultiplier: dp.noiseMultiplier,
-        sampleRate,
-        steps: totalSteps,
-        delta: o.privacy.delta,
-        conversion: "classic",
-      }).epsilon
-      : null,
-    order,
-    delta: o.privacy?.delta ?? null,
-    conversion: o.privacy ? (o.privacy.conversion ?? "tight") : null,
-    noiseMultiplier: dp?.noiseMultiplier ?? 0,
+    ...privacySummary(o, privacy, noiseRandom, sampleRate, totalSteps),
     sampleRate,
     steps: totalSteps,
     phases,
     testAccuracy: { float: floatAcc, pruned: prunedAcc, quantized: quantizedAcc },
     quantizedFloatAccuracy: testAcc(),
     sparsity: head.layers.map((_, l) => layerSparsity(head, l)),
-    ledger: budget?.ledger() ?? [],
+    ledger: privacy.budget?.ledger() ?? [],
   };
 }

@@ -6,13 +6,6 @@ export function mantissa(d: Dyadic): bigint {
   return BigInt(d.m);
 }
 
-/** True when the coefficient is zero or a signed power of two (`|m| = 1` after normalising). */
-export function isSignedPowerOfTwo(d: Dyadic): boolean {
-  let m = mantissa(d);
-  if (m < 0n) m = -m;
-  return m === 0n || (m & (m - 1n)) === 0n;
-}
-
 /** The real value of a dyadic coefficient (rounded to float64 for display and training). */
 export function dyadicToNumber(d: Dyadic): number {
   return Number(mantissa(d)) * 2 ** d.e;
@@ -40,9 +33,4 @@ export function setBits(x: bigint): number[] {
   const out: number[] = [];
   for (let k = 0; x > 0n; k++, x >>= 1n) if (x & 1n) out.push(k);
   return out;
-}
-
-/** Whether a number is a positive power of two (1, 2, 4, ...). */
-export function isPowerOfTwo(x: number): boolean {
-  return Number.isSafeInteger(x) && x > 0 && Number.isInteger(Math.log2(x));
 }

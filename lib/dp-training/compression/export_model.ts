@@ -13,6 +13,7 @@ import type {
   Layer,
   ModelMetadata,
   QuantizedModel,
+  WeightTensor,
 } from "../../model/format.ts";
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../../model/format.ts";
 import { normalizeDyadic } from "../../model/dyadic.ts";
@@ -98,6 +99,40 @@ export interface ExportOptions {
   metadata?: ModelMetadata;
 }
 
+/** Layer `l`'s weights as a pow2 tensor (signs and exponents), and its weight scale. */
+function pow2Weights(head: Head, l: number): { tensor: WeightTensor; scale: number } {
+  const layer = head.layers[l];
+  const w = layerWeights(head, l), t = layerTrainable(head, l);
+  const sign: number[] = [], exponent: number[] = [];
+  let minExp = Infinity;
+  for (let k = 0; k < w.length; k++) {
+    if (t[k] !== 0) {
+      throw new RangeError(
+        `layer ${l}: expected every weight frozen (pruned or quantized), weight ${k} is trainable`,
+      );
+    }
+    if (w[k] === 0) {
+      sign.push(0);
+      exponent.push(0);
+      continue;
+    }
+    const e = Math.log2(Math.abs(w[k]));
+    if (!Number.isInteger(e)) {
+      throw new RangeError(
+        `layer ${l}: expected weights that are zero or +-2^k, received ${w[k]} at ${k}`,
+      );
+    }
+    sign.push(Math.sign(w[k]));
+    exponent.push(e);
+    minExp = Math.min(minExp, e);
+  }
+  const scale = minExp === Infinity ? 0 : -minExp;
+  return {
+    tensor: { kind: "pow2", shape: [layer.inputs, layer.units], sign, exponent, scale_log2: scale },
+    scale,
+  };
+}
+
 /**
  * Writes the head as a validated `QuantizedModel`.
  *
@@ -116,44 +151,14 @@ export function exportHead(head: Head, options: ExportOptions): QuantizedModel {
   let scale = options.input.scale_log2;
   const coefficients = trimCoefficients(head.activation).map(numberToDyadic);
   head.layers.forEach((layer, l) => {
-    const w = layerWeights(head, l), t = layerTrainable(head, l);
-    const sign: number[] = [], exponent: number[] = [];
-    let minExp = Infinity;
-    for (let k = 0; k < w.length; k++) {
-      if (t[k] !== 0) {
-        throw new RangeError(
-          `layer ${l}: expected every weight frozen (pruned or quantized), weight ${k} is trainable`,
-        );
-      }
-      if (w[k] === 0) {
-        sign.push(0);
-        exponent.push(0);
-        continue;
-      }
-      const e = Math.log2(Math.abs(w[k]));
-      if (!Number.isInteger(e)) {
-        throw new RangeError(
-          `layer ${l}: expected weights that are zero or +-2^k, received ${w[k]} at ${k}`,
-        );
-      }
-      sign.push(Math.sign(w[k]));
-      exponent.push(e);
-      minExp = Math.min(minExp, e);
-    }
-    const wScale = minExp === Infinity ? 0 : -minExp;
+    const weights = pow2Weights(head, l);
     layers.push({
       type: "dense",
       name: `dense${l + 1}`,
       units: layer.units,
-      weights: {
-        kind: "pow2",
-        shape: [layer.inputs, layer.units],
-        sign,
-        exponent,
-        scale_log2: wScale,
-      },
+      weights: weights.tensor,
     });
-    scale += wScale;
+    scale += weights.scale;
     const b = layerBiases(head, l);
     layers.push({
       type: "bias",

@@ -103,16 +103,6 @@ export function createHead(options: HeadOptions): Head {
   };
 }
 
-/** A deep copy. */
-export function cloneHead(head: Head): Head {
-  return {
-    layers: head.layers.map((l) => ({ ...l })),
-    params: head.params.slice(),
-    trainable: head.trainable.slice(),
-    activation: [...head.activation],
-  };
-}
-
 /** The weights of layer `l` (a view, `[inputs, units]` row-major). */
 export function layerWeights(head: Head, l: number): Float32Array {
   const layer = head.layers[l];
