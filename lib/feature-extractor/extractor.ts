@@ -73,6 +73,36 @@ export interface Extractor {
   dispose(): void;
 }
 
+/** `run`'s features of `count` inputs, `batchSize` inputs at a time (scaled by `inputScale`). */
+function batchedExtract(
+  run: Runner,
+  inputShape: number[],
+  inputScale: number,
+  batchSize: number,
+): (x: Float32Array, count: number) => Float32Array {
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
+  const featureDim = run.featureDim;
+  return (x, count) => {
+    if (!Number.isInteger(count) || count < 0 || x.length !== count * inputSize) {
+      throw new RangeError(
+        `expected ${count} inputs of shape [${inputShape}] (${count * inputSize} values), ` +
+          `received ${x.length} values`,
+      );
+    }
+    const out = new Float32Array(count * featureDim);
+    for (let start = 0; start < count; start += batchSize) {
+      const n = Math.min(batchSize, count - start);
+      const batch = x.subarray(start * inputSize, (start + n) * inputSize);
+      const values = tf.tidy(() => {
+        const input = tf.tensor(batch, [n, ...inputShape]).mul(inputScale);
+        return run.features(input as tf.Tensor).reshape([n, featureDim]).dataSync() as Float32Array;
+      });
+      out.set(values, start * featureDim);
+    }
+    return out;
+  };
+}
+
 /**
  * Loads a feature extractor from the committed files (default), a local path or folder, or a
  * `file:`/`http(s):` URL of a tfjs layers or graph model. The identifier is computed over the
@@ -123,7 +153,6 @@ export async function loadExtractor(
   const quantization = options.quantization ??
     (featureLayer === metadata?.feature_layer ? metadata.quantization : undefined);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const featureDim = run.featureDim;
   if (quantization && quantization.shape.reduce((a, b) => a * b, 1) !== featureDim) {
     throw new ExtractorError(
@@ -132,26 +161,7 @@ export async function loadExtractor(
     );
   }
 
-  const extract = (x: Float32Array, count: number): Float32Array => {
-    if (!Number.isInteger(count) || count < 0 || x.length !== count * inputSize) {
-      throw new RangeError(
-        `expected ${count} inputs of shape [${inputShape}] (${count * inputSize} values), ` +
-          `received ${x.length} values`,
-      );
-    }
-    const out = new Float32Array(count * featureDim);
-    for (let start = 0; start < count; start += batchSize) {
-      const n = Math.min(batchSize, count - start);
-      const batch = x.subarray(start * inputSize, (start + n) * inputSize);
-      const values = tf.tidy(() => {
-        const input = tf.tensor(batch, [n, ...inputShape]).mul(inputScale);
-        return run.features(input as tf.Tensor).reshape([n, featureDim]).dataSync() as Float32Array;
-      });
-      out.set(values, start * featureDim);
-    }
-    return out;
-  };
-
+  const extract = batchedExtract(run, inputShape, inputScale, batchSize);
   return {
     id: files.id,
     name: metadata?.name ?? files.url.href,

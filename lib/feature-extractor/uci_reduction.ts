@@ -134,38 +134,48 @@ function countAbove(values: Float32Array, level: number): number {
   return n;
 }
 
-function reduceOne(
-  src: Float32Array,
-  h: number,
-  w: number,
-  options: ReductionOptions,
-  work: Workspace,
-  out: Float32Array,
-): void {
+/** The random distortion of one image: forward map A (about the centre), scale, shift, ink. */
+interface Distortion {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  scale: number;
+  shiftX: number;
+  shiftY: number;
+  ink: number;
+}
+
+function drawDistortion(options: ReductionOptions): Distortion {
   const aug = options.augmentation;
   const rnd = options.random ?? Math.random;
   const draw = (lo: number, hi: number) => lo + (hi - lo) * rnd();
-  // Forward distortion A (about the image centre): rotation, shear, aspect.
-  let a = 1, b = 0, c = 0, d = 1;
-  let scale = 1, shiftX = 0, shiftY = 0;
-  let ink = options.inkFraction ?? DEFAULT_INK_FRACTION;
-  if (aug) {
-    const theta = (draw(-aug.rotationDeg, aug.rotationDeg) * Math.PI) / 180;
-    const shear = draw(-aug.shear, aug.shear);
-    const aspect = draw(aug.aspect[0], aug.aspect[1]);
-    const cos = Math.cos(theta), sin = Math.sin(theta);
-    // A = diag(aspect, 1) * [[1, shear], [0, 1]] * R(theta)
-    a = aspect * (cos + shear * sin);
-    b = aspect * (-sin + shear * cos);
-    c = sin;
-    d = cos;
-    scale = draw(aug.minScale, 1);
-    shiftX = draw(-aug.shift, aug.shift);
-    shiftY = draw(-aug.shift, aug.shift);
-    ink = draw(aug.inkFraction[0], aug.inkFraction[1]);
-  }
+  const ink = options.inkFraction ?? DEFAULT_INK_FRACTION;
+  if (!aug) return { a: 1, b: 0, c: 0, d: 1, scale: 1, shiftX: 0, shiftY: 0, ink };
+  const theta = (draw(-aug.rotationDeg, aug.rotationDeg) * Math.PI) / 180;
+  const shear = draw(-aug.shear, aug.shear);
+  const aspect = draw(aug.aspect[0], aug.aspect[1]);
+  const cos = Math.cos(theta), sin = Math.sin(theta);
+  // A = diag(aspect, 1) * [[1, shear], [0, 1]] * R(theta)
+  return {
+    a: aspect * (cos + shear * sin),
+    b: aspect * (-sin + shear * cos),
+    c: sin,
+    d: cos,
+    scale: draw(aug.minScale, 1),
+    shiftX: draw(-aug.shift, aug.shift),
+    shiftY: draw(-aug.shift, aug.shift),
+    ink: draw(aug.inkFraction[0], aug.inkFraction[1]),
+  };
+}
+
+/**
+ * Bounding box of the distorted ink pixels (pixel squares' corners are covered by +-0.5), or
+ * null for a blank image.
+ */
+function inkBox(src: Float32Array, h: number, w: number, t: Distortion) {
+  const { a, b, c, d } = t;
   const cx = w / 2, cy = h / 2;
-  // Bounding box of the distorted ink pixels (pixel squares' corners are covered by +-0.5).
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -178,21 +188,32 @@ function reduceOne(
       if (ty > maxY) maxY = ty;
     }
   }
-  out.fill(0);
-  if (minX === Infinity) return; // blank image
-  minX -= 0.5, maxX += 0.5, minY -= 0.5, maxY += 0.5;
+  if (minX === Infinity) return null;
+  return { minX: minX - 0.5, maxX: maxX + 0.5, minY: minY - 0.5, maxY: maxY + 0.5 };
+}
+
+/** Resamples the distorted, fitted and shifted digit into the 32 x 32 grey bitmap. */
+function resample(
+  src: Float32Array,
+  h: number,
+  w: number,
+  t: Distortion,
+  box: { minX: number; maxX: number; minY: number; maxY: number },
+  grey: Float32Array,
+): void {
+  const { a, b, c, d } = t, { minX, maxX, minY, maxY } = box;
+  const cx = w / 2, cy = h / 2;
   const boxW = maxX - minX, boxH = maxY - minY;
-  const fit = (BITMAP_SIZE * scale) / Math.max(boxW, boxH);
+  const fit = (BITMAP_SIZE * t.scale) / Math.max(boxW, boxH);
   const midX = (minX + maxX) / 2, midY = (minY + maxY) / 2;
   // Keep the shifted box inside the bitmap.
   const slackX = Math.max(0, (BITMAP_SIZE - boxW * fit) / 2);
   const slackY = Math.max(0, (BITMAP_SIZE - boxH * fit) / 2);
-  const offX = Math.max(-slackX, Math.min(slackX, shiftX));
-  const offY = Math.max(-slackY, Math.min(slackY, shiftY));
+  const offX = Math.max(-slackX, Math.min(slackX, t.shiftX));
+  const offY = Math.max(-slackY, Math.min(slackY, t.shiftY));
   // Inverse of A for sampling.
   const det = a * d - b * c;
   const ia = d / det, ib = -b / det, ic = -c / det, id = a / det;
-  const grey = work.grey;
   for (let v = 0; v < BITMAP_SIZE; v++) {
     for (let u = 0; u < BITMAP_SIZE; u++) {
       const tx = midX + (u + 0.5 - BITMAP_SIZE / 2 - offX) / fit;
@@ -202,10 +223,16 @@ function reduceOne(
       grey[v * BITMAP_SIZE + u] = bilinear(src, h, w, sx, sy);
     }
   }
-  // Blur (thickening the support of the strokes) until at least `k` pixels carry ink, at most
-  // MAX_BLURS times, then threshold at the k-th brightest pixel: the ink fraction is `ink`.
+}
+
+/**
+ * Blurs the grey bitmap (thickening the support of the strokes) until at least `k` pixels carry
+ * ink, at most MAX_BLURS times, thresholds at the k-th brightest pixel (the ink fraction is
+ * `ink`), and counts the ink pixels of each 4 x 4 block into `out`.
+ */
+function thresholdToBlocks(work: Workspace, ink: number, out: Float32Array): void {
+  const grey = work.grey, blurred = work.blurred;
   const k = Math.max(1, Math.round(ink * BITMAP_SIZE * BITMAP_SIZE));
-  const blurred = work.blurred;
   blur3(grey, blurred);
   for (let pass = 1; pass < MAX_BLURS && countAbove(blurred, MIN_GREY) < k; pass++) {
     grey.set(blurred);
@@ -230,6 +257,22 @@ function reduceOne(
       }
     }
   }
+}
+
+function reduceOne(
+  src: Float32Array,
+  h: number,
+  w: number,
+  options: ReductionOptions,
+  work: Workspace,
+  out: Float32Array,
+): void {
+  const t = drawDistortion(options);
+  const box = inkBox(src, h, w, t);
+  out.fill(0);
+  if (box === null) return; // blank image
+  resample(src, h, w, t, box, work.grey);
+  thresholdToBlocks(work, t.ink, out);
 }
 
 function bilinear(src: Float32Array, h: number, w: number, x: number, y: number): number {
