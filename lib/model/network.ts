@@ -8,7 +8,16 @@
  */
 import { mantissa } from "./dyadic.ts";
 import { ModelFormatError } from "./errors.ts";
-import type { Conv2dLayer, Layer, PoolLayer, QuantizedModel, WeightTensor } from "./format.ts";
+import type {
+  ActivationLayer,
+  BiasLayer,
+  Conv2dLayer,
+  DenseLayer,
+  Layer,
+  PoolLayer,
+  QuantizedModel,
+  WeightTensor,
+} from "./format.ts";
 
 /** One output of a power-of-two linear map: `sum_k signs[k] * 2^exps[k] * x[inputs[k]]`. */
 export interface Pow2Row {
@@ -188,6 +197,206 @@ function convGeometry(l: Conv2dLayer | PoolLayer, inShape: number[], i: number) 
   return { kh, kw, sh, sw, pt, pl, OH, OW };
 }
 
+/** The fields every op of a layer shares. */
+type OpHead = { layer: number; name: string; inSize: number; inScale: number };
+
+/** What one layer does to the running shape and scale, its op (if any) and its weight counts. */
+interface Step {
+  shape: number[];
+  scale: number;
+  op: Op | null;
+  nonzeros: number;
+  weights: number;
+}
+
+function denseStep(l: DenseLayer, i: number, shape: number[], scale: number, head: OpHead): Step {
+  if (shape.length !== 1) {
+    fail(i, "type", `dense expects a 1-D input, received [${shape}] (add a flatten layer)`);
+  }
+  const nIn = shape[0];
+  expectShape(i, "weights.shape", l.weights.shape, [nIn, l.units]);
+  const b = new RowBuilder(l.weights);
+  for (let j = 0; j < l.units; j++) {
+    for (let k = 0; k < nIn; k++) b.term(k, k * l.units + j);
+    b.endRow();
+  }
+  const outScale = scale + l.weights.scale_log2;
+  return {
+    shape: [l.units],
+    scale: outScale,
+    op: linearOp(head, l.units, outScale, l.weights, b),
+    nonzeros: b.nonzeros,
+    weights: nIn * l.units,
+  };
+}
+
+function convStep(l: Conv2dLayer, i: number, shape: number[], scale: number, head: OpHead): Step {
+  if (shape.length !== 3) {
+    fail(i, "type", `conv2d expects an [h, w, c] input, received [${shape}]`);
+  }
+  const C = shape[2], F = l.filters;
+  const g = convGeometry(l, shape, i);
+  expectShape(i, "weights.shape", l.weights.shape, [g.kh, g.kw, C, F]);
+  const [H, W] = shape;
+  const b = new RowBuilder(l.weights);
+  for (let y = 0; y < g.OH; y++) {
+    for (let x = 0; x < g.OW; x++) {
+      for (let f = 0; f < F; f++) {
+        for (let ky = 0; ky < g.kh; ky++) {
+          const iy = y * g.sh + ky - g.pt;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < g.kw; kx++) {
+            const ix = x * g.sw + kx - g.pl;
+            if (ix < 0 || ix >= W) continue;
+            for (let c = 0; c < C; c++) {
+              b.term((iy * W + ix) * C + c, ((ky * g.kw + kx) * C + c) * F + f);
+            }
+          }
+        }
+        b.endRow();
+      }
+    }
+  }
+  const outShape = [g.OH, g.OW, F], outScale = scale + l.weights.scale_log2;
+  return {
+    shape: outShape,
+    scale: outScale,
+    op: linearOp(head, size(outShape), outScale, l.weights, b),
+    nonzeros: b.nonzeros,
+    weights: size(l.weights.shape),
+  };
+}
+
+function poolStep(l: PoolLayer, i: number, shape: number[], scale: number, head: OpHead): Step {
+  if (shape.length !== 3) {
+    fail(i, "type", `${l.type} expects an [h, w, c] input, received [${shape}]`);
+  }
+  const [ph, pw] = l.pool;
+  const P = ph * pw;
+  if (l.type === "average_pool" && (P & (P - 1)) !== 0) {
+    fail(
+      i,
+      "pool",
+      `average_pool needs a window of a power-of-two size to stay exact, received ${ph}x${pw}`,
+    );
+  }
+  const g = convGeometry(l, shape, i);
+  const [, W, C] = shape;
+  const b = new RowBuilder(null);
+  for (let y = 0; y < g.OH; y++) {
+    for (let x = 0; x < g.OW; x++) {
+      for (let c = 0; c < C; c++) {
+        for (let ky = 0; ky < ph; ky++) {
+          for (let kx = 0; kx < pw; kx++) {
+            b.term(((y * g.sh + ky) * W + x * g.sw + kx) * C + c, -1);
+          }
+        }
+        b.endRow();
+      }
+    }
+  }
+  const outShape = [g.OH, g.OW, C];
+  const outScale = l.type === "average_pool" ? scale + Math.log2(P) : scale;
+  return {
+    shape: outShape,
+    scale: outScale,
+    op: {
+      ...head,
+      op: "linear",
+      kind: "pow2",
+      outSize: size(outShape),
+      outScale,
+      rows: b.pow2,
+    },
+    nonzeros: b.nonzeros,
+    weights: 0,
+  };
+}
+
+function biasStep(l: BiasLayer, i: number, shape: number[], scale: number, head: OpHead): Step {
+  const C = shape[shape.length - 1];
+  if (l.values.length !== C) {
+    fail(i, "values", `expected ${C} values (one per channel), received ${l.values.length}`);
+  }
+  if (l.scale_log2 !== scale) {
+    fail(i, "scale_log2", `expected the running scale ${scale}, received ${l.scale_log2}`);
+  }
+  const per = l.values.map((v) => BigInt(v));
+  const n = size(shape);
+  const values = new Array<bigint>(n);
+  for (let k = 0; k < n; k++) values[k] = per[k % C];
+  return {
+    shape,
+    scale,
+    op: { ...head, op: "bias", outSize: n, outScale: scale, values },
+    nonzeros: 0,
+    weights: 0,
+  };
+}
+
+function activationStep(
+  l: ActivationLayer,
+  i: number,
+  shape: number[],
+  scale: number,
+  head: OpHead,
+): Step {
+  if (scale < 0) {
+    fail(
+      i,
+      "type",
+      `an activation needs a non-negative running scale to stay integral, received ${scale}`,
+    );
+  }
+  const d = l.coefficients.length - 1;
+  let g = 0;
+  for (const c of l.coefficients) if (mantissa(c) !== 0n) g = Math.max(g, -c.e);
+  const coefficients = l.coefficients.map((c, k): IntCoefficient => {
+    const m = mantissa(c);
+    const shift = c.e + g + scale * (d - k);
+    const value = m << BigInt(shift);
+    const am = m < 0n ? -m : m;
+    const pow2 = am !== 0n && (am & (am - 1n)) === 0n
+      ? { sign: (m < 0n ? -1 : 1) as 1 | -1, exp: shift + am.toString(2).length - 1 }
+      : null;
+    return { value, pow2 };
+  });
+  const outScale = d * scale + g;
+  return {
+    shape,
+    scale: outScale,
+    op: {
+      ...head,
+      op: "activation",
+      kind: l.kind,
+      degree: d,
+      coefficients,
+      outSize: size(shape),
+      outScale,
+    },
+    nonzeros: 0,
+    weights: 0,
+  };
+}
+
+function layerStep(l: Layer, i: number, shape: number[], scale: number, head: OpHead): Step {
+  switch (l.type) {
+    case "dense":
+      return denseStep(l, i, shape, scale, head);
+    case "conv2d":
+      return convStep(l, i, shape, scale, head);
+    case "sum_pool":
+    case "average_pool":
+      return poolStep(l, i, shape, scale, head);
+    case "flatten":
+      return { shape: [size(shape)], scale, op: null, nonzeros: 0, weights: 0 };
+    case "bias":
+      return biasStep(l, i, shape, scale, head);
+    case "activation":
+      return activationStep(l, i, shape, scale, head);
+  }
+}
+
 /**
  * Compiles and checks a model (shapes and scales of every layer against its input).
  *
@@ -201,155 +410,10 @@ export function compileModel(model: QuantizedModel): Network {
   model.layers.forEach((l, i) => {
     const name = layerName(l, i);
     const inShape = shape, inScale = scale;
-    let nonzeros = 0, weights = 0;
-    const base = () => ({ layer: i, name, inSize: size(inShape), inScale });
-    switch (l.type) {
-      case "dense": {
-        if (shape.length !== 1) {
-          fail(i, "type", `dense expects a 1-D input, received [${shape}] (add a flatten layer)`);
-        }
-        const nIn = shape[0];
-        expectShape(i, "weights.shape", l.weights.shape, [nIn, l.units]);
-        const b = new RowBuilder(l.weights);
-        for (let j = 0; j < l.units; j++) {
-          for (let k = 0; k < nIn; k++) b.term(k, k * l.units + j);
-          b.endRow();
-        }
-        shape = [l.units];
-        scale += l.weights.scale_log2;
-        nonzeros = b.nonzeros;
-        weights = nIn * l.units;
-        ops.push(linearOp(base(), l.units, scale, l.weights, b));
-        break;
-      }
-      case "conv2d": {
-        if (shape.length !== 3) {
-          fail(i, "type", `conv2d expects an [h, w, c] input, received [${shape}]`);
-        }
-        const C = shape[2], F = l.filters;
-        const g = convGeometry(l, shape, i);
-        expectShape(i, "weights.shape", l.weights.shape, [g.kh, g.kw, C, F]);
-        const [H, W] = shape;
-        const b = new RowBuilder(l.weights);
-        for (let y = 0; y < g.OH; y++) {
-          for (let x = 0; x < g.OW; x++) {
-            for (let f = 0; f < F; f++) {
-              for (let ky = 0; ky < g.kh; ky++) {
-                const iy = y * g.sh + ky - g.pt;
-                if (iy < 0 || iy >= H) continue;
-                for (let kx = 0; kx < g.kw; kx++) {
-                  const ix = x * g.sw + kx - g.pl;
-                  if (ix < 0 || ix >= W) continue;
-                  for (let c = 0; c < C; c++) {
-                    b.term((iy * W + ix) * C + c, ((ky * g.kw + kx) * C + c) * F + f);
-                  }
-                }
-              }
-              b.endRow();
-            }
-          }
-        }
-        shape = [g.OH, g.OW, F];
-        scale += l.weights.scale_log2;
-        nonzeros = b.nonzeros;
-        weights = size(l.weights.shape);
-        ops.push(linearOp(base(), size(shape), scale, l.weights, b));
-        break;
-      }
-      case "sum_pool":
-      case "average_pool": {
-        if (shape.length !== 3) {
-          fail(i, "type", `${l.type} expects an [h, w, c] input, received [${shape}]`);
-        }
-        const [ph, pw] = l.pool;
-        const P = ph * pw;
-        if (l.type === "average_pool" && (P & (P - 1)) !== 0) {
-          fail(
-            i,
-            "pool",
-            `average_pool needs a window of a power-of-two size to stay exact, received ${ph}x${pw}`,
-          );
-        }
-        const g = convGeometry(l, shape, i);
-        const [, W, C] = shape;
-        const b = new RowBuilder(null);
-        for (let y = 0; y < g.OH; y++) {
-          for (let x = 0; x < g.OW; x++) {
-            for (let c = 0; c < C; c++) {
-              for (let ky = 0; ky < ph; ky++) {
-                for (let kx = 0; kx < pw; kx++) {
-                  b.term(((y * g.sh + ky) * W + x * g.sw + kx) * C + c, -1);
-                }
-              }
-              b.endRow();
-            }
-          }
-        }
-        shape = [g.OH, g.OW, C];
-        if (l.type === "average_pool") scale += Math.log2(P);
-        nonzeros = b.nonzeros;
-        ops.push({
-          ...base(),
-          op: "linear",
-          kind: "pow2",
-          outSize: size(shape),
-          outScale: scale,
-          rows: b.pow2,
-        });
-        break;
-      }
-      case "flatten":
-        shape = [size(shape)];
-        break;
-      case "bias": {
-        const C = shape[shape.length - 1];
-        if (l.values.length !== C) {
-          fail(i, "values", `expected ${C} values (one per channel), received ${l.values.length}`);
-        }
-        if (l.scale_log2 !== scale) {
-          fail(i, "scale_log2", `expected the running scale ${scale}, received ${l.scale_log2}`);
-        }
-        const per = l.values.map((v) => BigInt(v));
-        const n = size(shape);
-        const values = new Array<bigint>(n);
-        for (let k = 0; k < n; k++) values[k] = per[k % C];
-        ops.push({ ...base(), op: "bias", outSize: n, outScale: scale, values });
-        break;
-      }
-      case "activation": {
-        if (scale < 0) {
-          fail(
-            i,
-            "type",
-            `an activation needs a non-negative running scale to stay integral, received ${scale}`,
-          );
-        }
-        const d = l.coefficients.length - 1;
-        let g = 0;
-        for (const c of l.coefficients) if (mantissa(c) !== 0n) g = Math.max(g, -c.e);
-        const coefficients = l.coefficients.map((c, k): IntCoefficient => {
-          const m = mantissa(c);
-          const shift = c.e + g + scale * (d - k);
-          const value = m << BigInt(shift);
-          const am = m < 0n ? -m : m;
-          const pow2 = am !== 0n && (am & (am - 1n)) === 0n
-            ? { sign: (m < 0n ? -1 : 1) as 1 | -1, exp: shift + am.toString(2).length - 1 }
-            : null;
-          return { value, pow2 };
-        });
-        scale = d * scale + g;
-        ops.push({
-          ...base(),
-          op: "activation",
-          kind: l.kind,
-          degree: d,
-          coefficients,
-          outSize: size(shape),
-          outScale: scale,
-        });
-        break;
-      }
-    }
+    const step = layerStep(l, i, shape, scale, { layer: i, name, inSize: size(inShape), inScale });
+    shape = step.shape;
+    scale = step.scale;
+    if (step.op) ops.push(step.op);
     layers.push({
       index: i,
       name,
@@ -358,8 +422,8 @@ export function compileModel(model: QuantizedModel): Network {
       outShape: shape,
       inScale,
       outScale: scale,
-      nonzeros,
-      weights,
+      nonzeros: step.nonzeros,
+      weights: step.weights,
     });
   });
   if (shape.length !== 1) {
@@ -390,7 +454,7 @@ export function compileModel(model: QuantizedModel): Network {
 }
 
 function linearOp(
-  base: { layer: number; name: string; inSize: number; inScale: number },
+  base: OpHead,
   outSize: number,
   outScale: number,
   w: WeightTensor,
