@@ -48,6 +48,7 @@ export interface InputSpec {
  * weight, and the layer adds `scale_log2` to the running scale.
  */
 export interface Pow2Weights {
+  /** Weight encoding: signs and power-of-two exponents. */
   kind: "pow2";
   /** Dense: `[inputs, units]`. Conv2d: `[kh, kw, in_channels, filters]`. */
   shape: number[];
@@ -61,6 +62,7 @@ export interface Pow2Weights {
 
 /** Plain fixed-point integer weights (the dense baselines): real weight `value * 2^-scale_log2`. */
 export interface IntWeights {
+  /** Weight encoding: integers. */
   kind: "int";
   /** Same layout as {@linkcode Pow2Weights.shape}. */
   shape: number[];
@@ -75,7 +77,9 @@ export type WeightTensor = Pow2Weights | IntWeights;
 
 /** Fully connected layer on a 1-D input. */
 export interface DenseLayer {
+  /** Layer type. */
   type: "dense";
+  /** Optional name (errors and reports use `<type>#<index>` without one). */
   name?: string;
   /** Number of outputs. */
   units: number;
@@ -85,8 +89,11 @@ export interface DenseLayer {
 
 /** 2-D convolution over an `[h, w, c]` input (cross-correlation, as in TensorFlow). */
 export interface Conv2dLayer {
+  /** Layer type. */
   type: "conv2d";
+  /** Optional name (errors and reports use `<type>#<index>` without one). */
   name?: string;
+  /** Number of filters (output channels). */
   filters: number;
   /** `[kh, kw]`. */
   kernel: [number, number];
@@ -100,7 +107,9 @@ export interface Conv2dLayer {
 
 /** Adds an integer per channel (the last dimension) at the running scale. */
 export interface BiasLayer {
+  /** Layer type. */
   type: "bias";
+  /** Optional name (errors and reports use `<type>#<index>` without one). */
   name?: string;
   /** Integers (JSON numbers when safe, decimal strings otherwise), one per channel. */
   values: (number | string)[];
@@ -113,7 +122,9 @@ export interface BiasLayer {
  * whose window size is a power of two, folded into the running scale.
  */
 export interface PoolLayer {
+  /** Layer type: a sum, or an average over a power-of-two window. */
   type: "sum_pool" | "average_pool";
+  /** Optional name (errors and reports use `<type>#<index>` without one). */
   name?: string;
   /** `[ph, pw]`. */
   pool: [number, number];
@@ -123,7 +134,9 @@ export interface PoolLayer {
 
 /** Row-major flattening of an `[h, w, c]` tensor into a vector (TensorFlow's order). */
 export interface FlattenLayer {
+  /** Layer type. */
   type: "flatten";
+  /** Optional name (errors and reports use `<type>#<index>` without one). */
   name?: string;
 }
 
@@ -133,7 +146,9 @@ export interface FlattenLayer {
  * scale `d f + g`, where `d` is the degree.
  */
 export interface ActivationLayer {
+  /** Layer type. */
   type: "activation";
+  /** Optional name (errors and reports use `<type>#<index>` without one). */
   name?: string;
   /** A label for people: "square", "relu-aq", "swish-aq", "relu-ls3", ... */
   kind: string;
@@ -176,6 +191,7 @@ export interface PrivacyMetadata {
   noise_source: NoiseSource;
   /** What the guarantee does not cover (hyperparameter search, test-split figures, ...). */
   not_covered?: string[];
+  /** Further fields a producer may add. */
   [key: string]: unknown;
 }
 
@@ -189,17 +205,24 @@ export interface ModelMetadata {
   privacy?: PrivacyMetadata;
   /** Measured accuracies, fractions in [0, 1]. */
   accuracy?: Record<string, number>;
+  /** Further fields a producer may add (the model card, for example). */
   [key: string]: unknown;
 }
 
 /** A quantized model document. */
 export interface QuantizedModel {
+  /** The format identifier, {@linkcode MODEL_FORMAT}. */
   format: typeof MODEL_FORMAT;
+  /** The format version, {@linkcode MODEL_FORMAT_VERSION}. */
   version: typeof MODEL_FORMAT_VERSION;
+  /** Model name. */
   name: string;
+  /** What the integer inputs are and mean. */
   input: InputSpec;
+  /** The layers, in evaluation order. */
   layers: Layer[];
   /** Output labels, one per logit, when known. */
   classes?: string[];
+  /** What the model is, how it was trained and its privacy claim. */
   metadata?: ModelMetadata;
 }

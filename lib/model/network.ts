@@ -21,39 +21,55 @@ import type {
 
 /** One output of a power-of-two linear map: `sum_k signs[k] * 2^exps[k] * x[inputs[k]]`. */
 export interface Pow2Row {
+  /** Indices of the inputs of the nonzero terms. */
   inputs: Int32Array;
+  /** Sign of each term (+1 or -1). */
   signs: Int8Array;
+  /** Power-of-two exponent of each term (weight scale included). */
   exps: Int16Array;
 }
 
 /** One output of an integer linear map: `sum_k values[k] * x[inputs[k]]`. */
 export interface IntRow {
+  /** Indices of the inputs of the nonzero terms. */
   inputs: Int32Array;
+  /** Integer weight of each term. */
   values: Float64Array;
 }
 
-interface OpBase {
+/** The fields every op has: its source layer, sizes and fixed-point scales. */
+export interface OpBase {
   /** Index of the source layer in the document. */
   layer: number;
   /** The source layer's name (or `type#index`). */
   name: string;
+  /** Number of input values. */
   inSize: number;
+  /** Number of output values. */
   outSize: number;
+  /** Fixed-point scale (log2) of the inputs: a value `v` stands for `v * 2^-inScale`. */
   inScale: number;
+  /** Fixed-point scale (log2) of the outputs. */
   outScale: number;
 }
 
 /** A dense, conv2d or pooling layer with power-of-two (or unit) weights. */
 export interface Pow2LinearOp extends OpBase {
+  /** Op type. */
   op: "linear";
+  /** Weight encoding. */
   kind: "pow2";
+  /** One row per output. */
   rows: Pow2Row[];
 }
 
 /** A dense or conv2d layer with plain integer weights (the dense baselines). */
 export interface IntLinearOp extends OpBase {
+  /** Op type. */
   op: "linear";
+  /** Weight encoding. */
   kind: "int";
+  /** One row per output. */
   rows: IntRow[];
 }
 
@@ -62,7 +78,9 @@ export type LinearOp = Pow2LinearOp | IntLinearOp;
 
 /** Adds `values[i]` to element `i`. */
 export interface BiasOp extends OpBase {
+  /** Op type. */
   op: "bias";
+  /** The integer added to each output (per channel, repeated over positions). */
   values: bigint[];
 }
 
@@ -76,9 +94,13 @@ export interface IntCoefficient {
 
 /** `y = sum_i coefficients[i].value * x^i` on every element. */
 export interface ActivationOp extends OpBase {
+  /** Op type. */
   op: "activation";
+  /** The activation's label (e.g. `swish-aq`). */
   kind: string;
+  /** Polynomial degree. */
   degree: number;
+  /** Integer coefficients, ascending powers, at the running scale. */
   coefficients: IntCoefficient[];
 }
 
@@ -87,12 +109,19 @@ export type Op = LinearOp | BiasOp | ActivationOp;
 
 /** Shape and scale bookkeeping for every layer of the document (flatten included). */
 export interface LayerInfo {
+  /** Index of the layer in the document. */
   index: number;
+  /** The layer's name (or `type#index`). */
   name: string;
+  /** Layer type. */
   type: Layer["type"];
+  /** Input shape. */
   inShape: number[];
+  /** Output shape. */
   outShape: number[];
+  /** Fixed-point scale (log2) of the inputs. */
   inScale: number;
+  /** Fixed-point scale (log2) of the outputs. */
   outScale: number;
   /** Nonzero weights (dense / conv2d), window terms (pooling), else 0. */
   nonzeros: number;
@@ -102,15 +131,25 @@ export interface LayerInfo {
 
 /** The compiled integer network. */
 export interface Network {
+  /** Model name. */
   name: string;
+  /** Input shape. */
   inputShape: number[];
+  /** Number of input values. */
   inputSize: number;
+  /** Smallest integer input. */
   inputMin: number;
+  /** Largest integer input. */
   inputMax: number;
+  /** Fixed-point scale (log2) of the inputs. */
   inputScale: number;
+  /** Number of logits. */
   outputSize: number;
+  /** Fixed-point scale (log2) of the integer logits. */
   outputScale: number;
+  /** The integer ops, in evaluation order. */
   ops: Op[];
+  /** Per-layer shapes, scales and weight counts. */
   layers: LayerInfo[];
 }
 

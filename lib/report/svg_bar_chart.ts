@@ -7,21 +7,29 @@
 
 /** One series: a value per group. */
 export interface BarSeries {
+  /** Legend label. */
   label: string;
+  /** One value per group. */
   values: number[];
+  /** Fill colour (any SVG colour). */
   color: string;
 }
 
 /** Options of {@linkcode barChartSvg}. */
 export interface BarChartOptions {
+  /** Chart title. */
   title: string;
+  /** Label of the y axis. */
   yLabel: string;
   /** Group labels along the x axis. */
   groups: string[];
+  /** The series, drawn side by side in each group. */
   series: BarSeries[];
   /** Logarithmic y axis (values <= 0 are drawn as empty). */
   logY?: boolean;
+  /** Width in pixels. */
   width?: number;
+  /** Height in pixels. */
   height?: number;
 }
 

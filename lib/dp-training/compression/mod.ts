@@ -13,6 +13,9 @@
  *
  * @module
  */
+// The model format the head is exported to (its types document exportHead).
+export * from "../../model/format.ts";
+export type { Head, HeadLayer } from "../training/mod.ts";
 export * from "./pruning.ts";
 export * from "./pow2_quantization.ts";
 export * from "./export_model.ts";

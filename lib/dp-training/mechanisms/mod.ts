@@ -13,6 +13,8 @@
  *
  * @module
  */
+export { NOISE_SOURCES, type NoiseSource } from "../../model/format.ts";
+export type { PrivacyCost } from "../accounting/mod.ts";
 export * from "./random.ts";
 export * from "./secure_gaussian.ts";
 export * from "./gaussian_mechanism.ts";

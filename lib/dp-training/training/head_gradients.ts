@@ -16,12 +16,20 @@ import { checkPositive } from "../../check/mod.ts";
 import { tf } from "../../tfjs/runtime.ts";
 import { type Head, layerTrainable } from "./head.ts";
 
+/** A tfjs tensor of a {@linkcode TensorBatch} (a `tf.Tensor2D`), opaque outside this module. */
+export interface BatchTensor {
+  /** `[rows, columns]`. */
+  readonly shape: number[];
+  /** Frees the tensor's memory. */
+  dispose(): void;
+}
+
 /** A batch as tensors: inputs `[B, inputDim]` and one-hot labels `[B, classes]`. */
 export interface TensorBatch {
   /** Inputs `[B, inputDim]`. */
-  x: tf.Tensor2D;
+  x: BatchTensor;
   /** One-hot labels `[B, classes]`. */
-  yOneHot: tf.Tensor2D;
+  yOneHot: BatchTensor;
 }
 
 /** What {@linkcode clippedGradientSum} returns. */
@@ -113,13 +121,13 @@ export function clippedGradientSum(
       const { w, b } = paramTensors(head);
       const zeros = head.layers.map((l) => tf.zeros([B, l.units]) as tf.Tensor2D);
       const f = (...eps: tf.Tensor[]): tf.Scalar => {
-        let a = batch.x;
+        let a = batch.x as tf.Tensor2D;
         for (let l = 0; l < L; l++) {
           acts[l] = l === 0 ? a : tf.keep(a);
           const z = a.matMul(w[l]).add(b[l]).add(eps[l]) as tf.Tensor2D;
           a = l + 1 < L ? polynomial(z, head.activation) : z;
         }
-        return crossEntropySum(a, batch.yOneHot);
+        return crossEntropySum(a, batch.yOneHot as tf.Tensor2D);
       };
       const { value, grads } = tf.valueAndGrads(f)(zeros);
       const deltas = grads as tf.Tensor2D[];
@@ -154,12 +162,12 @@ export function meanGradient(head: Head, batch: TensorBatch): { grad: Float32Arr
   return tf.tidy(() => {
     const { w, b } = paramTensors(head);
     const f = (...p: tf.Tensor[]): tf.Scalar => {
-      let a = batch.x;
+      let a = batch.x as tf.Tensor2D;
       for (let l = 0; l < L; l++) {
         const z = a.matMul(p[2 * l] as tf.Tensor2D).add(p[2 * l + 1]) as tf.Tensor2D;
         a = l + 1 < L ? polynomial(z, head.activation) : z;
       }
-      return crossEntropySum(a, batch.yOneHot).div(B);
+      return crossEntropySum(a, batch.yOneHot as tf.Tensor2D).div(B);
     };
     const vars = head.layers.flatMap((_, l) => [w[l], b[l]]);
     const { value, grads } = tf.valueAndGrads(f)(vars);

@@ -19,6 +19,7 @@
  *
  * @module
  */
+export type { RandomSource } from "../mechanisms/mod.ts";
 export * from "./head.ts";
 export * from "./head_gradients.ts";
 export * from "./optimizer.ts";
