@@ -9,7 +9,7 @@ import {
   stepsForEpochs,
   subsampledGaussianRdp,
   subsampledGaussianRdpAt,
-} from "../../lib/dp-training/mod.ts";
+} from "../../../lib/dp-training/mod.ts";
 
 const Q = 256 / 60000;
 /** TF Privacy tutorial (tutorials/README.md), classic conversion, delta 1e-5, batch 256 of 60k. */

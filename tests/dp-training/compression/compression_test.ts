@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { initTf } from "../../lib/tfjs/runtime.ts";
-import { compileModel, evaluatePlain, parseModel, predictPlain } from "../../lib/he-head/mod.ts";
+import { initTf } from "../../../lib/tfjs/runtime.ts";
+import { compileModel, evaluatePlain, parseModel, predictPlain } from "../../../lib/he-head/mod.ts";
 import {
   adam,
   argmaxRows,
@@ -23,8 +23,8 @@ import {
   roundToPow2,
   seededRandom,
   trainSteps,
-} from "../../lib/dp-training/mod.ts";
-import { SYNTHETIC_INPUT, syntheticExamples } from "./synthetic.ts";
+} from "../../../lib/dp-training/mod.ts";
+import { SYNTHETIC_INPUT, syntheticExamples } from "../synthetic.ts";
 
 await initTf();
 

@@ -9,7 +9,7 @@ import {
   secureRandom,
   seededRandom,
   summedGaussian,
-} from "../../lib/dp-training/mod.ts";
+} from "../../../lib/dp-training/mod.ts";
 
 /** Moments, tail fractions and the Kolmogorov-Smirnov distance to N(0, std^2). */
 function summary(v: Float64Array, std: number) {

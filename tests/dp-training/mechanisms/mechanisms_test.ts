@@ -8,7 +8,7 @@ import {
   LaplaceMechanism,
   seededRandom,
   subsampledGaussianCost,
-} from "../../lib/dp-training/mod.ts";
+} from "../../../lib/dp-training/mod.ts";
 
 Deno.test("mechanisms validate their arguments with clear messages", () => {
   const bad: [() => unknown, RegExp][] = [

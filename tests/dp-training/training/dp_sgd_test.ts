@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { initTf } from "../../lib/tfjs/runtime.ts";
+import { initTf } from "../../../lib/tfjs/runtime.ts";
 import {
   clippedGradientSum,
   createHead,
@@ -11,8 +11,8 @@ import {
   seededRandom,
   toTensorBatch,
   trainPrivateHead,
-} from "../../lib/dp-training/mod.ts";
-import { tinyHeadOptions } from "./synthetic.ts";
+} from "../../../lib/dp-training/mod.ts";
+import { tinyHeadOptions } from "../synthetic.ts";
 
 await initTf();
 

@@ -9,7 +9,7 @@ import {
   polynomialMse,
   pow2Fit,
   quantizedActivation,
-} from "../../lib/dp-training/mod.ts";
+} from "../../../lib/dp-training/mod.ts";
 
 const N01 = normalDistribution();
 
