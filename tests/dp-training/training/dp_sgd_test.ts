@@ -6,13 +6,9 @@ import {
   type Head,
   layerTrainable,
   meanGradient,
-  type PrivateHeadOptions,
-  secureRandom,
   seededRandom,
   toTensorBatch,
-  trainPrivateHead,
 } from "../../../lib/dp-training/mod.ts";
-import { tinyHeadOptions } from "../synthetic.ts";
 
 await initTf();
 
@@ -93,49 +89,5 @@ Deno.test("a fully frozen layer contributes nothing to the clipped norm but its 
     const l0 = head.layers[0];
     const trainable = g.filter((_, k) => k < l0.wOffset || k >= l0.bOffset);
     assert.ok(Math.abs(norm(trainable) - norms[i]) < 1e-4 * norm(trainable));
-  }
-});
-
-function tinyRun(seed: string, overrides: Partial<PrivateHeadOptions> = {}) {
-  return trainPrivateHead(tinyHeadOptions(seed, overrides));
-}
-
-Deno.test("the same seed reproduces the same model bit for bit; another seed does not", () => {
-  const a = tinyRun("7"), b = tinyRun("7"), c = tinyRun("8");
-  assert.deepEqual(new Uint8Array(a.head.params.buffer), new Uint8Array(b.head.params.buffer));
-  assert.equal(JSON.stringify(a.model), JSON.stringify(b.model));
-  assert.notEqual(JSON.stringify(a.model), JSON.stringify(c.model));
-  assert.ok(a.epsilon! <= 8 && a.epsilon! > 7, `epsilon ${a.epsilon}`);
-  assert.ok(a.noiseMultiplier > 0);
-});
-
-Deno.test("DP noise is really added: only the noise source differs, and the models differ", () => {
-  const a = tinyRun("7", { noiseRandom: seededRandom("n1") });
-  const b = tinyRun("7", { noiseRandom: seededRandom("n2") });
-  assert.notEqual(JSON.stringify(a.model), JSON.stringify(b.model));
-});
-
-Deno.test("by default sampling and noise are secret: crypto.getRandomValues, never the same twice", () => {
-  const a = tinyRun("7", { noiseRandom: undefined });
-  const b = tinyRun("7", { noiseRandom: undefined });
-  assert.equal(a.noiseSource, "crypto");
-  assert.notEqual(JSON.stringify(a.model), JSON.stringify(b.model));
-  assert.equal(a.quantizedFloatAccuracy, a.testAccuracy.quantized, "float sim must match integers");
-  assert.equal(tinyRun("7", { noiseRandom: secureRandom() }).noiseSource, "crypto");
-});
-
-Deno.test("seeded noise is only what the caller asks for, and is reported as seeded", () => {
-  assert.equal(tinyRun("7").noiseSource, "seeded");
-  assert.equal(tinyRun("7", { noiseRandom: seededRandom("x") }).noiseSource, "seeded");
-  assert.equal(tinyRun("7", { privacy: null }).noiseSource, null, "no DP, no noise");
-});
-
-Deno.test("phase reports carry no clipped fraction or loss of the private training split", () => {
-  const r = tinyRun("7");
-  for (const p of r.phases) {
-    assert.deepEqual(
-      Object.keys(p).sort(),
-      ["action", "epochs", "name", "privacy", "sparsity", "steps", "testAccuracy"],
-    );
   }
 });
