@@ -43,7 +43,7 @@ export interface DatasetSplit {
  * exampleSize({ shape: [8, 8, 1] }); // 64
  * ```
  */
-export function exampleSize(dataset: Pick<Dataset, "shape">): number {
+function exampleSize(dataset: Pick<Dataset, "shape">): number {
   return dataset.shape.reduce((a, b) => a * b, 1);
 }
 

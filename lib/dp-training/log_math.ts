@@ -76,14 +76,6 @@ export function erfc(x: number): number {
   return Math.exp(-x * x) * erfcxContinuedFraction(x);
 }
 
-/** The error function `erf(x)`. */
-export function erf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x < 0) return -erf(-x);
-  if (x < 3) return erfSeries(x);
-  return 1 - erfc(x);
-}
-
 /** `log(erfc(x))`, finite for every finite `x` (no underflow in the far tail). */
 export function logErfc(x: number): number {
   if (x === Infinity) return -Infinity;

@@ -178,7 +178,7 @@ export interface PrivateHeadResult {
  * goes to the first training. After the last INQ stage (100%) every weight is frozen and only
  * the biases are fine-tuned.
  */
-export function planPhases(
+function planPhases(
   p: { epochs: number; sampleRate: number; sparsity: number; pruneSteps: number },
 ): PhasePlan[] {
   const { epochs, sampleRate, sparsity, pruneSteps } = p;

@@ -1,7 +1,7 @@
 /** The content identifier of an extractor: SHA-256 over its model files. @module */
 
 /** Prefix of every extractor identifier. */
-export const EXTRACTOR_ID_PREFIX = "sha256:";
+const EXTRACTOR_ID_PREFIX = "sha256:";
 
 /**
  * The identifier of a tfjs model: `"sha256:"` followed by the lowercase hex SHA-256 of the bytes

@@ -18,7 +18,7 @@ export const DEFAULT_EXTRACTOR_URL: URL = new URL(
 );
 
 /** Default number of examples run through the network at once. */
-export const DEFAULT_BATCH_SIZE = 512;
+const DEFAULT_BATCH_SIZE = 512;
 
 /** Options of {@linkcode loadExtractor}; each overrides the model's own metadata. */
 export interface LoadExtractorOptions {

@@ -32,7 +32,7 @@ export interface ModelFiles {
  * is a URL when it has a scheme of two or more letters, a path otherwise (relative to the
  * working directory). A path or URL that does not end in `.json` names a folder.
  */
-export function modelJsonUrl(source: string | URL): URL {
+function modelJsonUrl(source: string | URL): URL {
   let url: URL;
   if (source instanceof URL) url = new URL(source.href);
   else if (/^[a-z][a-z0-9+.-]+:/i.test(source)) url = new URL(source);
@@ -52,7 +52,7 @@ export function modelJsonUrl(source: string | URL): URL {
  * @throws {ExtractorError} when the file is missing, the request fails, or the scheme is not
  *   supported.
  */
-export async function readUrl(url: URL): Promise<Uint8Array> {
+async function readUrl(url: URL): Promise<Uint8Array> {
   if (url.protocol === "file:") {
     try {
       return await Deno.readFile(url);

@@ -21,13 +21,13 @@ import {
 import { compileModel } from "./network.ts";
 
 /** Largest number of weights a model may hold in all (keeps loading bounded). */
-export const MAX_MODEL_WEIGHTS = 20_000_000;
+const MAX_MODEL_WEIGHTS = 20_000_000;
 /** Largest integer exponent `exponent + scale_log2` a power-of-two weight may reach. */
-export const MAX_WEIGHT_EXPONENT = 62;
+const MAX_WEIGHT_EXPONENT = 62;
 /** Largest activation degree accepted. */
-export const MAX_ACTIVATION_DEGREE = 8;
+const MAX_ACTIVATION_DEGREE = 8;
 /** Largest magnitude of any fixed-point scale. */
-export const MAX_SCALE_LOG2 = 64;
+const MAX_SCALE_LOG2 = 64;
 
 type Obj = Record<string, unknown>;
 

@@ -23,7 +23,7 @@ import type { NoiseSource, QuantizedModel } from "./format.ts";
 export const ALLOW_SEEDED_NOISE_ENV = "FCN_ALLOW_SEEDED_NOISE";
 
 /** The model field that says where the DP noise came from. */
-export const NOISE_SOURCE_FIELD = "metadata.privacy.noise_source";
+const NOISE_SOURCE_FIELD = "metadata.privacy.noise_source";
 
 /**
  * What a DP-SGD guarantee of this project's heads does not cover, stated in every card, every

@@ -13,7 +13,7 @@ export function formatTable(rows: readonly (readonly (string | number)[])[]): st
 }
 
 /** A number with a sensible precision for tables. */
-export function formatNumber(x: number): string {
+function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (Number.isInteger(x)) return String(x);
   const a = Math.abs(x);

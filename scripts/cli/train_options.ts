@@ -21,7 +21,7 @@ import { joinNegativeValues, parseOrThrow, UsageError } from "./usage.ts";
  * Default Adam learning rates, chosen once on a validation split carved out of each training
  * split at epsilon 3 (the test splits were not used).
  */
-export const DEFAULT_LEARNING_RATE: Readonly<Record<DatasetName, number>> = Object.freeze({
+const DEFAULT_LEARNING_RATE: Readonly<Record<DatasetName, number>> = Object.freeze({
   "uci-digits": 0.003,
   "breast-cancer": 0.05,
 });

@@ -27,7 +27,7 @@ import { UsageError } from "../../lib/check/mod.ts";
 export { UsageError };
 
 /** True when the arguments ask for help (`--help` or `-h`). */
-export function wantsHelp(args: readonly string[]): boolean {
+function wantsHelp(args: readonly string[]): boolean {
   return args.includes("--help") || args.includes("-h");
 }
 

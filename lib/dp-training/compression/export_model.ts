@@ -193,7 +193,7 @@ export function exportHead(head: Head, options: ExportOptions): QuantizedModel {
 }
 
 /** Drops zero leading (highest-power) coefficients, keeping at least degree 1. */
-export function trimCoefficients(c: readonly number[]): number[] {
+function trimCoefficients(c: readonly number[]): number[] {
   const out = [...c];
   while (out.length > 2 && out[out.length - 1] === 0) out.pop();
   return out;
