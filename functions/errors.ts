@@ -11,6 +11,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { EnvelopeError } from "../lib/he-head/wire/envelope.ts";
 import { SealError, toSealError } from "../lib/he-head/seal/runtime.ts";
+import { MissingKeysError } from "../lib/he-head/plans/errors.ts";
 
 /** An error the API reports to the client as-is. */
 export class ApiError extends Error {
@@ -43,6 +44,7 @@ export function fromEnvelopeError(e: EnvelopeError): ApiError {
 
 function toApiError(c: Context, e: unknown): ApiError {
   if (e instanceof ApiError) return e;
+  if (e instanceof MissingKeysError) return new ApiError(422, "missing-keys", e.message);
   if (e instanceof EnvelopeError) {
     if (e.cause) {
       const cause = e.cause instanceof Error ? e.cause.message : String(e.cause);

@@ -8,12 +8,8 @@
  * @module
  */
 import type { Network } from "../lib/model/network.ts";
-import { ciphertextBytes, keySwitchKeyBytes } from "../lib/he-head/wire/payloads.ts";
 import { ApiError } from "./errors.ts";
-import type { Plan } from "../lib/he-head/schemes/bfv/bfv_plan.ts";
-
-/** Ciphertexts of scratch space SEAL's operations (multiply, relinearise, rotate) may hold. */
-const SCRATCH_CIPHERTEXTS = 8;
+import type { PlanServer } from "../lib/he-head/server.ts";
 
 /** Reservations against a fixed cap. */
 export class HeapBudget {
@@ -67,22 +63,10 @@ export class HeapBudget {
   }
 }
 
-/** SEAL heap of a plan's evaluation keys once loaded (expanded from their seeded form). */
-export function keysHeapBytes(plan: Plan): number {
-  const keys = Number(plan.needsRelinKeys) + Number(plan.needsPublicKey) + plan.galoisSteps.length;
-  return plan.ctx.moduli.length * Math.max(1, keys) * keySwitchKeyBytes(plan.params);
-}
-
 /**
- * SEAL heap of one evaluation of `queries` queries: inputs, the widest layer of one plaintext
- * modulus at a time (moduli run one after another), results of every modulus, and scratch.
+ * SEAL heap of one evaluation of `queries` queries under `plan` (its server half's estimate:
+ * inputs, working set, results and scratch).
  */
-export function evaluationHeapBytes(plan: Plan, net: Network, queries: number): number {
-  const ct = ciphertextBytes(plan.params, 3);
-  if (plan.kind === "packed") return (2 * queries + SCRATCH_CIPHERTEXTS) * ct;
-  const k = plan.ctx.moduli.length;
-  const width = (s: number[]) => s.reduce((a, b) => a * b, 1);
-  const widest = Math.max(net.inputSize, ...net.layers.map((l) => width(l.outShape)));
-  return k * net.inputSize * ciphertextBytes(plan.params, 2) + 2 * widest * ct +
-    k * net.outputSize * ct + SCRATCH_CIPHERTEXTS * ct;
+export function evaluationHeapBytes(plan: PlanServer, _net: Network, queries: number): number {
+  return plan.heapBytes(queries);
 }

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { sealCall, sealOutOfMemory } from "../lib/he-head/seal/runtime.ts";
-import type { Plan } from "../lib/he-head/schemes/bfv/bfv_plan.ts";
+import { sealOutOfMemory } from "../lib/he-head/seal/runtime.ts";
+import type { PlanServer } from "../lib/he-head/server.ts";
 
 /** Result of one probe. */
 export interface ProbeResult {
@@ -24,24 +24,15 @@ export interface ProbeResult {
 const VALUES = [1n, 2n, 3n, 5n, 8n, 13n, 21n, 34n];
 
 /** Runs the probe on the first plan with a batch encoder. */
-export function sealProbe(plans: readonly Plan[], deadlineMs: number): ProbeResult {
+export function sealProbe(plans: readonly PlanServer[], deadlineMs: number): ProbeResult {
   const t0 = performance.now();
   const oom = sealOutOfMemory();
   if (oom) return { ok: false, ms: 0, error: "SEAL ran out of memory in this process" };
-  const plan = plans.find((p) => p.kind === "bfv" && p.ctx.moduli[0].encoder);
-  if (!plan || plan.kind !== "bfv") return { ok: false, ms: 0, error: "no BFV plan to probe" };
-  const m = plan.ctx.moduli[0];
+  const roundTrip = plans.find((p) => p.batchRoundTrip)?.batchRoundTrip;
+  if (!roundTrip) return { ok: false, ms: 0, error: "no BFV plan to probe" };
   let decoded: bigint[];
   try {
-    decoded = sealCall("health probe", () => {
-      const pt = new plan.ctx.seal.Plaintext();
-      try {
-        m.encoder!.encode(BigUint64Array.from(VALUES), pt);
-        return Array.from(m.encoder!.decodeBigUint64(pt) as BigUint64Array).slice(0, 8);
-      } finally {
-        pt.delete();
-      }
-    });
+    decoded = roundTrip(VALUES);
   } catch (e) {
     return { ok: false, ms: performance.now() - t0, error: (e as Error).message };
   }

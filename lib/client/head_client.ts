@@ -6,19 +6,16 @@
  *
  * @module
  */
-import { ClientKeys } from "../he-head/client/keys.ts";
-import { decryptOutputs } from "../he-head/client/decrypt.ts";
-import { encryptInputsSerialized } from "../he-head/client/encrypt.ts";
 import { argmax } from "../he-head/engine/plain.ts";
-import { validateParams } from "../he-head/params/he_params.ts";
-import { choosePlan, type PlanChoice } from "../he-head/plans/planner.ts";
-import { CkksContext } from "../he-head/packed/ckks_context.ts";
-import { type CkksParams, validateCkksParams } from "../he-head/packed/ckks_params.ts";
-import { decryptPacked, encryptPackedSerialized } from "../he-head/packed/packed_client.ts";
-import { type PackedLayout, packedLayout } from "../he-head/packed/packed_layout.ts";
-import { HeContext } from "../he-head/seal/context.ts";
-import { freeResult } from "../he-head/seal/evaluate_encrypted.ts";
-import { packInputs, packKeys, unpackResults } from "../he-head/wire/payloads.ts";
+import {
+  choosePlan,
+  definitionOf,
+  type HeadShape,
+  type PlanChoice,
+  specOf,
+} from "../he-head/mod.ts";
+import { type ClientKeys, openPlanClient, type PlanClient } from "../he-head/client.ts";
+import type { SealContexts } from "../he-head/mod.ts";
 import {
   AUTH_HEADER,
   ENVELOPE_TYPE,
@@ -116,9 +113,8 @@ function checkDescription(d: ModelDescription): ModelDescription {
     );
   }
   for (const p of d.plans) {
-    if (p.encoding === "packed") validateCkksParams(p.params);
-    else validateParams(p.params);
-    if (p.flooded) validateParams(p.flooded.params);
+    definitionOf(p).validateParams(p.params);
+    if (p.flooded) definitionOf(p.flooded).validateParams(p.flooded.params);
   }
   return d;
 }
@@ -187,49 +183,47 @@ export class HeadClient {
    * keys are in `registered` (all plans when omitted).
    */
   choosePlan(queries: number, registered?: string[]): PlanChoice {
+    const shape = this.shape;
     return choosePlan(
-      this.description.plans.map((p) => ({
-        name: p.name,
-        encoding: p.encoding,
-        estimated_ms: p.estimated_ms,
-        max_queries: p.max_queries,
-        needs_keys: p.needs_relin_keys || p.needs_public_key || p.galois_steps.length > 0,
-      })),
+      this.description.plans.map((p) => specOf(p, shape)),
       queries,
       registered,
     );
   }
 
+  /** The head's shape, as both halves of a plan need it. */
+  get shape(): HeadShape {
+    const d = this.description;
+    return {
+      inputs: d.input.shape.reduce((a, b) => a * b, 1),
+      outputs: d.classes.length,
+      inputMin: d.input.min,
+      inputMax: d.input.max,
+      outputScaleLog2: d.output_scale_log2,
+    };
+  }
+
   /** Generates keys for a plan and registers its evaluation keys (once). */
   async session(which: string): Promise<ClientSession> {
     const plan = this.plan(which);
-    const ctx = plan.encoding === "packed"
-      ? await CkksContext.create(plan.params as CkksParams)
-      : await HeContext.create(validateParams(plan.params));
-    let keys: ClientKeys<HeContext | CkksContext> | null = null;
+    const half = await openPlanClient(specOf(plan, this.shape));
     try {
-      keys = ClientKeys.generate(ctx, {
-        relin: plan.needs_relin_keys,
-        galoisSteps: plan.galois_steps,
-        publicKey: plan.needs_public_key,
-      });
       let keyId: string | null = null;
       let keyBytes = 0;
-      if (plan.needs_relin_keys || plan.galois_steps.length || plan.needs_public_key) {
-        const body = await packKeys(plan.params, keys.evaluationKeys);
+      const body = await half.evaluationKeys();
+      if (body) {
         keyBytes = body.length;
         const res = await this.fetcher(new URL(PATHS.keys, this.baseUrl), {
           method: "POST",
           headers: { "content-type": ENVELOPE_TYPE },
-          body,
+          body: body as Uint8Array<ArrayBuffer>,
         });
         if (!res.ok) throw await failure(res);
         keyId = ((await res.json()) as KeysResponse).key_id;
       }
-      return new ClientSession(this, plan, ctx, keys, keyId, keyBytes, this.fetcher);
+      return new ClientSession(this, plan, half, keyId, keyBytes, this.fetcher);
     } catch (e) {
-      keys?.delete();
-      ctx.delete();
+      half.close();
       throw e;
     }
   }
@@ -237,29 +231,21 @@ export class HeadClient {
 
 /** Keys for one plan, registered with the server. Free with `close()` or `using`. */
 export class ClientSession {
-  private readonly layout: PackedLayout | null;
-
   constructor(
     readonly client: HeadClient,
     readonly plan: PlanDescription,
-    readonly ctx: HeContext | CkksContext,
-    readonly keys: ClientKeys<HeContext | CkksContext>,
+    /** The plan's client half (secret key, encryption, decryption). */
+    readonly half: PlanClient,
     /** Id of the registered evaluation keys (null when the plan needs none). */
     readonly keyId: string | null,
     /** Bytes of the evaluation-key upload. */
     readonly keyBytes: number,
     private readonly fetcher: typeof fetch,
-  ) {
-    const d = client.description;
-    this.layout = ctx instanceof CkksContext
-      ? packedLayout(
-        d.input.shape.reduce((a, b) => a * b, 1),
-        d.classes.length,
-        ctx.slots,
-        d.input.min,
-        d.input.max,
-      )
-      : null;
+  ) {}
+
+  /** The secret-key material of the session. */
+  get keys(): ClientKeys<SealContexts> {
+    return this.half.keys;
   }
 
   /**
@@ -280,7 +266,7 @@ export class ClientSession {
         );
       }
     }
-    const exact = this.layout === null;
+    const exact = this.half.spec.cost.exact;
     const logits: bigint[][] = [];
     const scores: number[][] = [];
     const requests: RequestStats[] = [];
@@ -289,7 +275,6 @@ export class ClientSession {
       const r = await this.request(
         Array.prototype.slice.call(features, start * width, (start + n) * width),
         n,
-        width,
       );
       if (r.logits) logits.push(...r.logits);
       scores.push(...r.scores);
@@ -307,29 +292,9 @@ export class ClientSession {
     };
   }
 
-  private encrypt(
-    values: number[],
-    count: number,
-    width: number,
-  ): Promise<Uint8Array<ArrayBuffer>> {
-    if (this.layout) {
-      const keys = this.keys as ClientKeys<CkksContext>;
-      const cts = [];
-      for (let q = 0; q < count; q++) {
-        cts.push(
-          encryptPackedSerialized(keys, values.slice(q * width, (q + 1) * width), this.layout),
-        );
-      }
-      return packInputs(this.plan.params, [cts], count);
-    }
-    const keys = this.keys as ClientKeys<HeContext>;
-    return packInputs(this.plan.params, encryptInputsSerialized(keys, values, count, width), count);
-  }
-
-  private async request(values: number[], count: number, width: number) {
-    const d = this.client.description;
+  private async request(values: number[], count: number) {
     const t0 = performance.now();
-    const body = await this.encrypt(values, count, width);
+    const body = await this.half.encrypt(values, count);
     const t1 = performance.now();
     const headers: Record<string, string> = { "content-type": ENVELOPE_TYPE };
     if (this.keyId) headers[KEY_ID_HEADER] = this.keyId;
@@ -341,25 +306,7 @@ export class ClientSession {
     if (!res.ok) throw await failure(res);
     const response = new Uint8Array(await res.arrayBuffer());
     const t2 = performance.now();
-    const outputs = await unpackResults(this.ctx, response, {
-      outputs: this.layout ? count : d.classes.length,
-    });
-    let logits: bigint[][] | null = null;
-    let scores: number[][];
-    try {
-      if (this.layout) {
-        const keys = this.keys as ClientKeys<CkksContext>;
-        const factor = this.plan.output_factor ?? 1;
-        scores = outputs.ciphertexts[0].map((ct) =>
-          decryptPacked(keys, ct!, d.classes.length, factor)
-        );
-      } else {
-        logits = decryptOutputs(this.keys as ClientKeys<HeContext>, outputs, count);
-        scores = logits.map((l) => l.map((v) => Number(v) * 2 ** -d.output_scale_log2));
-      }
-    } finally {
-      freeResult(outputs);
-    }
+    const { logits, scores } = await this.half.decrypt(response, count);
     const t3 = performance.now();
     return {
       logits,
@@ -379,8 +326,7 @@ export class ClientSession {
 
   /** Frees the keys and contexts. */
   close(): void {
-    this.keys.delete();
-    this.ctx.delete();
+    this.half.close();
   }
 
   /** Frees at scope exit with `using`. */

@@ -40,6 +40,6 @@ export * from "./wire/envelope.ts";
 export * from "./wire/payloads.ts";
 export * from "./seal/modulus_switch.ts";
 export * from "./packed/mod.ts";
-export * from "./plans/planner.ts";
+export * from "./plans/mod.ts";
 export * from "./seal/galois.ts";
 export * from "./engine/rns_backend.ts";

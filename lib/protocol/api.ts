@@ -4,11 +4,9 @@
  *
  * @module
  */
-import type { LayerHops } from "../he-head/engine/hops.ts";
 import type { InputSpec } from "../model/format.ts";
 import type { PrivacyStatement } from "../model/privacy.ts";
-import type { HeParams } from "../he-head/params/he_params.ts";
-import type { CkksParams } from "../he-head/packed/ckks_params.ts";
+import type { PlanDescriptionJson } from "../he-head/plans/describe.ts";
 
 /** API version prefix. */
 export const API_PREFIX = "/v1";
@@ -43,46 +41,8 @@ export const SERVER_MS_HEADER = "x-server-ms";
 /** Binary envelopes travel as this content type. */
 export const ENVELOPE_TYPE = "application/octet-stream";
 
-/** One offered plan, as the client sees it. */
-export interface PlanDescription {
-  name: string;
-  /** `poly` and `simd` are exact BFV plans; `packed` is one CKKS ciphertext per query. */
-  encoding: "poly" | "simd" | "packed";
-  /** Whether results equal the integer head bit for bit (BFV) or approximate it (CKKS). */
-  exact: boolean;
-  params: HeParams | CkksParams;
-  /** Hex SHA-256 of the parameters (the envelopes' identity). */
-  params_hash: string;
-  max_queries: number;
-  needs_relin_keys: boolean;
-  galois_steps: number[];
-  /** HOPs per layer for one plaintext modulus. */
-  hops: LayerHops[];
-  /** Expected evaluation time (ms) under the server's cost table. */
-  estimated_ms: number;
-  /** Primes removed from results before sending. */
-  response_primes_dropped: number;
-  /** packed: logits are this factor times the decrypted slots. */
-  output_factor?: number;
-  /** packed: bound on the absolute error of every decrypted logit. */
-  error_bound?: number;
-  /** Whether the client must register its public key with its keys (flooded plans). */
-  needs_public_key: boolean;
-  /** Whether answers reveal the logits and nothing else (statistical distance <= 2^-40). */
-  circuit_private: boolean;
-  /** One line: what the answers hide and what they do not. */
-  circuit_privacy: string;
-  /** Flooded plans: the flooding noise `[-2^flood_log2, 2^flood_log2)` and what it guarantees. */
-  flooding?: {
-    statistical_distance_log2: number;
-    noise_bound_log2: number;
-    flood_log2: number;
-    budget_bits_before: number;
-    budget_bits_after: number;
-  };
-  /** BFV plans: the same plan with flooded answers (own parameters and hash), when offered. */
-  flooded?: PlanDescription;
-}
+/** One offered plan, as the client sees it (declared by the plans: `PlanDescriptionJson`). */
+export type PlanDescription = PlanDescriptionJson;
 
 /** Architecture without weights. */
 export interface LayerDescription {

@@ -13,7 +13,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type BfvPlan, bfvPlan, freePlan } from "../../lib/he-head/schemes/bfv/bfv_plan.ts";
+import { type PlanOptions, PLANS } from "../../lib/he-head/mod.ts";
+import { type PlanServer, preparePlanServer } from "../../lib/he-head/server.ts";
 import { compileModel } from "../../lib/model/network.ts";
 import { readModel } from "../../lib/model/mod.ts";
 import { formatBytes, formatTable } from "../../lib/report/mod.ts";
@@ -41,15 +42,22 @@ log(`circuit-privacy benchmark on ${args.model} (${repeats} repeats, simd batch 
 
 type Variant = "unmasked" | "masked" | "flooded";
 const rows: (PlanBench & { variant: Variant; params: string })[] = [];
-for (const encoding of ["poly", "simd"] as const) {
-  const plans: [Variant, BfvPlan][] = [];
+const VARIANTS: [Variant, PlanOptions][] = [
+  ["unmasked", { masked: false }],
+  ["masked", {}],
+  ["flooded", { flooded: true }],
+];
+for (const kind of ["bfv_poly", "bfv_simd"] as const) {
+  const encoding = PLANS[kind].encoding;
+  const plans: [Variant, PlanServer][] = [];
   const prepared: PreparedPlan[] = [];
   try {
-    plans.push(["unmasked", await bfvPlan(net, encoding, { masked: false })]);
-    const served = await bfvPlan(net, encoding);
-    plans.push(["masked", served]);
-    plans.push(["flooded", await bfvPlan(net, encoding, { floodedOf: served.name })]);
-    const queries = encoding === "poly" ? 1 : batch;
+    for (const [variant, options] of VARIANTS) {
+      const spec = await PLANS[kind].plan(net, options);
+      if (!spec) throw new RangeError(`${kind}: no parameters leave room for ${variant} answers`);
+      plans.push([variant, await preparePlanServer(spec, net)]);
+    }
+    const queries = PLANS[kind].chargedPerQuery ? batch : 1;
     for (const [variant, plan] of plans) {
       log(`  ${encoding} ${variant}: ${plan.name}`);
       prepared.push(await preparePlan(plan, net, queries));
@@ -61,7 +69,7 @@ for (const encoding of ["poly", "simd"] as const) {
     }
   } finally {
     prepared.forEach((p) => p.delete());
-    plans.forEach(([, p]) => freePlan(p));
+    plans.forEach(([, p]) => p.close());
   }
 }
 

@@ -6,25 +6,15 @@
  *
  * @module
  */
-import { buildPlans, freePlan, type Plan } from "../../lib/he-head/schemes/bfv/bfv_plan.ts";
-import { runPlan } from "../../lib/he-head/schemes/bfv/server/bfv_server.ts";
-import { ClientKeys } from "../../lib/he-head/client/keys.ts";
-import { decryptOutputs, outputNoiseBudgets } from "../../lib/he-head/client/decrypt.ts";
-import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import type { Network } from "../../lib/model/network.ts";
-import { choosePlan, expectedPlanMs } from "../../lib/he-head/plans/planner.ts";
-import type { CkksContext } from "../../lib/he-head/packed/ckks_context.ts";
-import { decryptPacked, encryptPackedSerialized } from "../../lib/he-head/packed/packed_client.ts";
-import type { HeContext } from "../../lib/he-head/seal/context.ts";
-import type { EvaluationKeys } from "../../lib/he-head/seal/evaluation_keys.ts";
-import { freeResult } from "../../lib/he-head/seal/evaluate_encrypted.ts";
+import { choosePlan, expectedPlanMs } from "../../lib/he-head/mod.ts";
+import { openPlanClient } from "../../lib/he-head/client.ts";
 import {
-  packInputs,
-  packKeys,
-  unpackKeys,
-  unpackResults,
-} from "../../lib/he-head/wire/payloads.ts";
+  type EvaluationKeys,
+  type PlanServer,
+  prepareServedPlans,
+} from "../../lib/he-head/server.ts";
 import { formatBytes, formatTable, median } from "../../lib/report/mod.ts";
 
 /** Results per plan. */
@@ -70,47 +60,49 @@ export interface PreparedPlan {
   delete(): void;
 }
 
+/** Largest |decrypted - integer head| over a batch (throws when an exact plan differs). */
+function maxError(
+  name: string,
+  got: { exact: boolean; logits: bigint[][] | null; scores: number[][] },
+  want: bigint[][],
+  outputScale: number,
+): number {
+  if (got.exact) {
+    if (
+      JSON.stringify(got.logits!.map((l) => l.map(String))) !==
+        JSON.stringify(want.map((l) => l.map(String)))
+    ) {
+      throw new Error(`${name}: encrypted logits differ from the integer head`);
+    }
+    return 0;
+  }
+  let max = 0;
+  got.scores.forEach((row, q) =>
+    row.forEach((
+      v,
+      j,
+    ) => (max = Math.max(max, Math.abs(v - Number(want[q][j]) * 2 ** -outputScale))))
+  );
+  return max;
+}
+
 /**
  * Prepares `plan` for measurement on `queries` seeded queries: client keys (with what the plan
  * needs), the server's loaded keys and the request envelope.
  */
 export async function preparePlan(
-  plan: Plan,
+  plan: PlanServer,
   net: Network,
   queries: number,
 ): Promise<PreparedPlan> {
   const x = features(net, queries, 7);
   const want = evaluatePlain(net, x, queries);
-  const keys = ClientKeys.generate(plan.ctx, {
-    relin: plan.needsRelinKeys,
-    galoisSteps: plan.galoisSteps,
-    publicKey: plan.needsPublicKey,
-  });
+  const client = await openPlanClient(plan.spec);
   let evalKeys: EvaluationKeys | null = null;
   try {
-    const keyBytes = await packKeys(plan.params, keys.evaluationKeys);
-    evalKeys = await unpackKeys(plan.ctx, keyBytes);
-    let request: Uint8Array;
-    if (plan.kind === "packed") {
-      const k = keys as ClientKeys<CkksContext>;
-      const cts = [];
-      for (let q = 0; q < queries; q++) {
-        cts.push(
-          encryptPackedSerialized(
-            k,
-            x.slice(q * net.inputSize, (q + 1) * net.inputSize),
-            plan.head.layout,
-          ),
-        );
-      }
-      request = await packInputs(plan.params, [cts], queries);
-    } else {
-      request = await packInputs(
-        plan.params,
-        encryptInputsSerialized(keys as ClientKeys<HeContext>, x, queries, net.inputSize),
-        queries,
-      );
-    }
+    const keyBytes = await client.evaluationKeys();
+    evalKeys = keyBytes ? await plan.unpackKeys(keyBytes, { check: false }) : null;
+    const request = await client.encrypt(x, queries);
     const times: number[] = [];
     const stages: Record<string, number[]> = {};
     let body: Uint8Array = new Uint8Array();
@@ -118,85 +110,42 @@ export async function preparePlan(
     return {
       async run() {
         const t0 = performance.now();
-        const out = await runPlan(
-          plan,
-          net,
-          request,
-          loaded,
-          AbortSignal.timeout(600_000),
-          1 << 30,
-        );
+        const out = await plan.evaluate(request, loaded, {
+          signal: AbortSignal.timeout(600_000),
+          maxBytes: 1 << 30,
+        });
         times.push(performance.now() - t0);
         body = out.body;
         for (const [k, v] of Object.entries(out.stages ?? {})) (stages[k] ??= []).push(v);
       },
       async finish() {
-        const outputs = await unpackResults(plan.ctx, body, {
-          outputs: plan.kind === "packed" ? queries : net.outputSize,
-        });
-        let maxError = 0;
-        let budget: number | undefined;
-        try {
-          if (plan.kind === "packed") {
-            const k = keys as ClientKeys<CkksContext>;
-            outputs.ciphertexts[0].forEach((ct, q) => {
-              const got = decryptPacked(k, ct!, net.outputSize, plan.head.outputFactor);
-              got.forEach((
-                v,
-                j,
-              ) => (maxError = Math.max(
-                maxError,
-                Math.abs(v - Number(want[q][j]) * 2 ** -net.outputScale),
-              )));
-            });
-          } else {
-            const got = decryptOutputs(keys as ClientKeys<HeContext>, outputs, queries);
-            budget = Math.min(...outputNoiseBudgets(keys as ClientKeys<HeContext>, outputs));
-            if (
-              JSON.stringify(got.map((l) => l.map(String))) !==
-                JSON.stringify(want.map((l) => l.map(String)))
-            ) {
-              throw new Error(`${plan.name}: encrypted logits differ from the integer head`);
-            }
-          }
-        } finally {
-          freeResult(outputs);
-        }
+        const got = await client.decrypt(body, queries, { noiseBudget: true });
+        const budget = got.noiseBudgetBits;
+        const spec = plan.spec;
         return {
-          plan: plan.name,
-          encoding: plan.encoding,
+          plan: spec.name,
+          encoding: spec.encoding,
           queries,
           server_ms: median(times),
-          estimated_ms: expectedPlanMs(
-            {
-              name: plan.name,
-              encoding: plan.encoding,
-              estimated_ms: plan.estimatedMs,
-              max_queries: plan.maxQueries,
-              needs_keys: true,
-            },
-            queries,
-          ),
+          estimated_ms: expectedPlanMs(spec.cost, queries),
           query_bytes: request.length,
           response_bytes: body.length,
-          key_bytes: plan.needsRelinKeys || plan.needsPublicKey || plan.galoisSteps.length
-            ? keyBytes.length
-            : 0,
-          exact: plan.kind === "bfv",
-          max_error: maxError,
-          circuit_private: plan.circuitPrivate,
+          key_bytes: keyBytes?.length ?? 0,
+          exact: spec.cost.exact,
+          max_error: maxError(spec.name, got, want, net.outputScale),
+          circuit_private: spec.privacy.circuitPrivate,
           ...Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)])),
           ...(budget !== undefined ? { response_budget_bits: budget } : {}),
         };
       },
       delete() {
-        loaded.delete();
-        keys.delete();
+        loaded?.delete();
+        client.close();
       },
     };
   } catch (e) {
     evalKeys?.delete();
-    keys.delete();
+    client.close();
     throw e;
   }
 }
@@ -207,7 +156,7 @@ export async function preparePlan(
  * head.
  */
 export async function benchPlan(
-  plan: Plan,
+  plan: PlanServer,
   net: Network,
   queries: number,
   repeats: number,
@@ -226,18 +175,21 @@ export async function benchPlans(
   net: Network,
   options: { repeats: number; batch: number; log: (s: string) => void },
 ): Promise<Record<string, unknown>> {
-  const plans = await buildPlans(net);
+  const plans = await prepareServedPlans(net);
   try {
     const rows: PlanBench[] = [];
     for (const p of plans) {
-      const queries = p.encoding === "simd" ? options.batch : 1;
+      const queries = p.spec.cost.queriesPerEvaluation > 1 ? options.batch : 1;
       options.log(`  plan ${p.name}: ${queries} quer${queries === 1 ? "y" : "ies"}`);
       rows.push(
         await benchPlan(
           p,
           net,
           queries,
-          p.encoding === "poly" ? Math.max(3, Math.ceil(options.repeats / 2)) : options.repeats,
+          // One query per evaluation of an exact plan (poly): the slow one, fewer repeats.
+          p.spec.cost.exact && p.spec.cost.queriesPerEvaluation === 1
+            ? Math.max(3, Math.ceil(options.repeats / 2))
+            : options.repeats,
         ),
       );
     }
@@ -274,13 +226,7 @@ export async function benchPlans(
         r.max_error,
       ]),
     ]));
-    const costs = plans.map((p) => ({
-      name: p.name,
-      encoding: p.encoding,
-      estimated_ms: p.estimatedMs,
-      max_queries: p.maxQueries,
-      needs_keys: p.needsRelinKeys || p.needsPublicKey || p.galoisSteps.length > 0,
-    }));
+    const costs = plans.map((p) => p.spec);
     const planner = Object.fromEntries(
       [1, 16, 256, 4096].map((q) => [q, choosePlan(costs, q).plan]),
     );
@@ -308,6 +254,6 @@ export async function benchPlans(
         : {}),
     };
   } finally {
-    plans.forEach(freePlan);
+    plans.forEach((p) => p.close());
   }
 }

@@ -22,6 +22,7 @@ export * from "./ckks_params.ts";
 export * from "./ckks_context.ts";
 export * from "./packed_layout.ts";
 export * from "./packed_head.ts";
+export * from "./packed_diagonals.ts";
 export * from "./packed_client.ts";
 export * from "./packed_matvec.ts";
 export * from "./packed_network.ts";

@@ -19,24 +19,11 @@
  */
 import type { Ciphertext, GaloisKeys, Plaintext } from "node-seal/dist/seal_throws.d.ts";
 import { type HopCounts, zeroHops } from "../engine/hops.ts";
+import { PACKED_SLOT_ERROR, packedDiagonal, packedHops, packedMatrix } from "./packed_diagonals.ts";
 import { sealCall } from "../seal/runtime.ts";
 import type { CkksContext } from "./ckks_context.ts";
 import type { PackedLayout } from "./packed_layout.ts";
 import type { QuadraticForm } from "./quadratic_form.ts";
-
-/**
- * Bound on the absolute error of a decrypted slot (slot units). Measured worst case over random
- * heads of 4 to 64 hidden units and 8 to 48 inputs: 0.055 (`deno test tests/he-head/packed_test.ts`
- * checks the bound); this leaves a factor of 4.5.
- */
-export const PACKED_SLOT_ERROR = 0.25;
-
-/** Bits of headroom a slot may use: data modulus minus both scales minus two spare bits. */
-export function headroomBits(ctx: CkksContext): number {
-  const p = ctx.params;
-  const data = p.coeffModulusBits.slice(0, -1).reduce((a, b) => a + b, 0);
-  return data - p.scaleBits - p.weightScaleBits - 2;
-}
 
 /** The packed head: plaintext diagonals ready for evaluation. Free with `delete()`. */
 export class PackedHead {
@@ -57,38 +44,16 @@ export class PackedHead {
 
   /** Encodes the diagonals of the form's coefficient matrix (pre-rotated for the giant steps). */
   static create(ctx: CkksContext, form: QuadraticForm, layout: PackedLayout): PackedHead {
-    const { slots, period: P, stride: m, baby: B, giant: G, normalizer } = layout;
-    const unit = normalizer / 2 ** form.outputScale;
-    let bound = 0;
-    for (const [k, row] of form.coefficients.entries()) {
-      let l1 = Math.abs(Number(form.constants[k]) / 2 ** form.outputScale);
-      for (const c of row) l1 += Math.abs(Number(c) * unit);
-      bound = Math.max(bound, l1);
-    }
-    const factor = (bound || 1) / 2 ** headroomBits(ctx);
-    const entry = (k: number, s: number) =>
-      k < form.outputs && s < layout.length ? (Number(form.coefficients[k][s]) * unit) / factor : 0;
-    const M = Array.from(
-      { length: m },
-      (_, k) => Float64Array.from({ length: P }, (_, s) => entry(k, s)),
-    );
+    const M = packedMatrix(form, layout, ctx.params);
     const scale = 2 ** ctx.params.weightScaleBits;
     const diagonals: (Plaintext | null)[][] = [];
     try {
-      for (let g = 0; g < G; g++) {
+      for (let g = 0; g < layout.giant; g++) {
         const row: (Plaintext | null)[] = [];
         diagonals.push(row);
-        for (let b = 0; b < B; b++) {
-          const i = g * B + b;
-          const d = new Float64Array(slots);
-          let any = false;
-          for (let s = 0; s < slots; s++) {
-            // D'[s] = D_i[s - gB] with D_i[u] = M[u mod m][(u + i) mod P].
-            const u = (((s - g * B) % slots) + slots) % slots;
-            d[s] = M[u % m][(u + i) % P];
-            if (d[s] !== 0) any = true;
-          }
-          if (!any) {
+        for (let b = 0; b < layout.baby; b++) {
+          const d = packedDiagonal(M, layout, g, b);
+          if (!d) {
             row.push(null);
             continue;
           }
@@ -101,7 +66,7 @@ export class PackedHead {
       diagonals.flat().forEach((p) => p?.delete());
       throw e;
     }
-    return new PackedHead(ctx, layout, form, diagonals, factor);
+    return new PackedHead(ctx, layout, form, diagonals, M.outputFactor);
   }
 
   /**
@@ -190,17 +155,10 @@ export class PackedHead {
 
   /** The HOPs one evaluation spends (what `evaluate` reports), without running it. */
   hops(): HopCounts {
-    const h = zeroHops();
-    const { baby: B, stride: m, period: P } = this.layout;
-    const groups = this.diagonals.map((row) => row.filter((d) => d !== null).length);
-    const used = groups.filter((n) => n > 0).length;
-    const finals = Math.log2(P / m);
-    h.plain_mul_dense = groups.reduce((a, b) => a + b, 0);
-    h.rotate = (B - 1) + groups.slice(1).filter((n) => n > 0).length + finals;
-    h.add = (h.plain_mul_dense - used) + Math.max(0, used - 1) + finals;
-    h.add_plain = 1;
-    h.rescale = 1;
-    return h;
+    return packedHops(
+      this.layout,
+      this.diagonals.map((row) => row.filter((d) => d !== null).length),
+    );
   }
 
   /** Frees the diagonals. */

@@ -1,25 +1,24 @@
 /**
  * The planner: for a number of queries, the plan with the lowest expected time among those the
- * client can use (its keys registered, or needing none), from each plan's expected time per
- * evaluation (HOPs times measured per-operation costs).
+ * client can use (its keys registered, or needing none), from each plan's cost (expected time per
+ * evaluation: HOPs times measured per-operation costs). The server (`GET /v1/plan`) and the client
+ * (`HeadClient.choosePlan`) both read the cost from the plan's spec.
  *
  * @module
  */
+import type { PlanCost } from "./plan.ts";
 
-/** What the planner needs to know of a plan. */
-export interface PlanCost {
-  name: string;
-  encoding: "poly" | "simd" | "packed";
-  /** Expected milliseconds of one evaluation. */
-  estimated_ms: number;
-  /** Queries one evaluation serves (1 for poly and packed, the slot count for simd). */
-  max_queries: number;
-  /** Whether the client must have registered evaluation keys for it. */
-  needs_keys: boolean;
+/** What the planner needs to know of a plan: its name and its cost (a `PlanSpec` is one). */
+export interface PlanCandidate {
+  /** The plan's name. */
+  readonly name: string;
+  /** The plan's cost. */
+  readonly cost: PlanCost;
 }
 
 /** The planner's answer. */
 export interface PlanChoice {
+  /** The chosen plan's name. */
   plan: string;
   /** Expected milliseconds for all the queries. */
   estimated_ms: number;
@@ -27,10 +26,9 @@ export interface PlanChoice {
   candidates: { plan: string; estimated_ms: number; reason?: string }[];
 }
 
-/** Expected milliseconds of `queries` queries under a plan. */
-export function expectedPlanMs(p: PlanCost, queries: number): number {
-  const evaluations = p.encoding === "simd" ? Math.ceil(queries / p.max_queries) : queries;
-  return evaluations * p.estimated_ms;
+/** Expected milliseconds of `queries` queries under a plan's cost. */
+export function expectedPlanMs(cost: PlanCost, queries: number): number {
+  return Math.ceil(queries / cost.queriesPerEvaluation) * cost.estimatedMs;
 }
 
 /**
@@ -40,7 +38,7 @@ export function expectedPlanMs(p: PlanCost, queries: number): number {
  * @throws {RangeError} when no plan is usable.
  */
 export function choosePlan(
-  plans: readonly PlanCost[],
+  plans: readonly PlanCandidate[],
   queries: number,
   registered?: readonly string[],
 ): PlanChoice {
@@ -48,10 +46,10 @@ export function choosePlan(
     throw new RangeError(`expected queries >= 1, received ${queries}`);
   }
   const candidates = plans.map((p) => {
-    if (registered && p.needs_keys && !registered.includes(p.name)) {
+    if (registered && p.cost.needsKeys && !registered.includes(p.name)) {
       return { plan: p.name, estimated_ms: Infinity, reason: "keys not registered" };
     }
-    return { plan: p.name, estimated_ms: expectedPlanMs(p, queries) };
+    return { plan: p.name, estimated_ms: expectedPlanMs(p.cost, queries) };
   });
   const best = candidates.reduce(
     (a, b) => (b.estimated_ms < a.estimated_ms ? b : a),

@@ -180,6 +180,53 @@ export async function encodeEnvelope(
   return out;
 }
 
+/** The fixed header of an envelope, read without checking the rest ({@linkcode peekEnvelope}). */
+export interface EnvelopeHeader {
+  /** Hex SHA-256 of the canonical parameters the envelope was made for. */
+  paramsHash: string;
+  /** Envelope version byte. */
+  version: number;
+  /** Number of plaintext moduli. */
+  moduli: number;
+  /** Items per modulus, or null when the bytes end before the field. */
+  count: number | null;
+  /** Queries carried, or null when the bytes end before the field. */
+  queries: number | null;
+}
+
+/** Bytes an envelope needs for {@linkcode peekEnvelope}: magic, version, kind, moduli, flags, hash. */
+export const ENVELOPE_PEEK_BYTES = 40;
+
+/**
+ * Reads an envelope's header (magic, parameter hash, moduli, count, queries) without checking the
+ * body or the checksum: how a receiver finds the plan an envelope names before decoding it.
+ *
+ * @throws {EnvelopeError} `truncated` below {@linkcode ENVELOPE_PEEK_BYTES} bytes, `bad-magic`.
+ */
+export function peekEnvelope(bytes: Uint8Array): EnvelopeHeader {
+  if (bytes.length < ENVELOPE_PEEK_BYTES) {
+    throw new EnvelopeError(
+      "truncated",
+      `expected an envelope of at least ${ENVELOPE_PEEK_BYTES} bytes, received ${bytes.length}`,
+    );
+  }
+  if (!MAGIC.every((b, i) => bytes[i] === b)) {
+    throw new EnvelopeError(
+      "bad-magic",
+      'expected an envelope starting with "FCNE", received other bytes',
+    );
+  }
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hex = Array.from(bytes.subarray(8, 40), (b) => b.toString(16).padStart(2, "0")).join("");
+  return {
+    paramsHash: hex,
+    version: v.getUint8(4),
+    moduli: v.getUint8(6),
+    count: bytes.length >= 44 ? v.getUint32(40, true) : null,
+    queries: bytes.length >= 48 ? v.getUint32(44, true) : null,
+  };
+}
+
 /** What a decoder expects and allows. */
 export interface EnvelopeExpectation {
   kind: EnvelopeKind;

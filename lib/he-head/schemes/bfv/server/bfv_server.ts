@@ -1,133 +1,135 @@
 /**
- * Evaluation of one request under its plan: unpack the encrypted inputs, evaluate (yielding to
- * the event loop, abortable by the request's deadline), mask the answers (poly: a random multiple
- * of `X - 2`; simd: uniform values in the slots beyond the request's queries), flood their noise
- * (flooded plans), shrink and pack the encrypted results. Every SEAL object is freed on every
- * path.
+ * The server half the BFV plans share: evaluation of one request (unpack the encrypted inputs,
+ * evaluate, yielding to the event loop and abortable by the request's deadline; mask the answers
+ * the plan's way; flood their noise for flooded plans; shrink and pack the encrypted results).
+ * Every SEAL object is freed on every path.
  *
  * @module
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { Network } from "../../../../model/network.ts";
-import {
-  floodOutputs,
-  maskPolyOutputs,
-  maskSpareSlots,
-} from "../../../seal/circuit_privacy.ts";
+import { floodOutputs } from "../../../seal/circuit_privacy.ts";
+import { HeContext } from "../../../seal/context.ts";
 import { evaluateEncryptedAsync, freeResult } from "../../../seal/evaluate_encrypted.ts";
 import type { EvaluationKeys } from "../../../seal/evaluation_keys.ts";
 import { switchDown } from "../../../seal/modulus_switch.ts";
-import { packResults, unpackInputs, unpackQueries } from "../../../wire/payloads.ts";
-import { ApiError } from "../../../../../functions/errors.ts";
-import type { BfvPlan, PackedPlan, Plan } from "../bfv_plan.ts";
+import { sealCall } from "../../../seal/runtime.ts";
+import { SealPlanServer } from "../../../seal/server/plan_server.ts";
+import { ciphertextBytes, packResults, unpackInputs } from "../../../wire/payloads.ts";
+import { MissingKeysError } from "../../../plans/errors.ts";
+import type { EvaluateOptions, PlanOutput, ServerHalf } from "../../../plans/server.ts";
+import type { BfvSpec } from "../bfv_plan.ts";
 
-/** Milliseconds spent in each stage of a BFV evaluation. */
-export interface StageTimes {
-  evaluate_ms: number;
-  /** Masking the answers (one plaintext addition per encrypted output). */
-  mask_ms: number;
-  /** Flooding the answers (0 for plans that do not flood). */
-  flood_ms: number;
-  /** Modulus switching and serialization of the response. */
-  pack_ms: number;
-}
+/** Ciphertexts of scratch space SEAL's operations (multiply, relinearise, rotate) may hold. */
+const SCRATCH_CIPHERTEXTS = 8;
 
-/** The packed response and the number of queries it answers. */
-export interface PlanOutput {
-  body: Uint8Array;
-  queries: number;
-  /** BFV plans: where the time went. */
-  stages?: StageTimes;
-}
+/** How a BFV plan masks its answers: `outputs[modulus][output]`, `queries` of the request. */
+export type BfvMask = (
+  ctx: HeContext,
+  outputs: (Ciphertext | null)[][],
+  queries: number,
+) => void;
 
-async function runBfv(
-  plan: BfvPlan,
-  net: Network,
-  body: Uint8Array,
-  keys: EvaluationKeys | null,
-  signal: AbortSignal,
-  maxBytes: number,
-): Promise<PlanOutput> {
-  const { ciphertexts, queries } = await unpackInputs(plan.ctx, body, {
-    inputs: net.inputSize,
-    maxQueries: plan.maxQueries,
-    maxBytes,
-  });
-  try {
-    const t0 = performance.now();
-    const result = await evaluateEncryptedAsync(plan.ctx, net, ciphertexts, keys, { signal });
+/** A BFV plan's server half: its contexts, the head, and its masking. */
+class BfvPlanServer extends SealPlanServer<BfvSpec, HeContext> {
+  constructor(
+    spec: BfvSpec,
+    ctx: HeContext,
+    private readonly net: Network,
+    private readonly mask: BfvMask,
+  ) {
+    super(spec, ctx);
+    if (ctx.moduli[0].encoder) this.batchRoundTrip = (values) => this.roundTrip(values);
+  }
+
+  /** A batch round trip when the first modulus has a batch encoder (health probe). */
+  readonly batchRoundTrip?: (values: readonly bigint[]) => bigint[];
+
+  get requestBytes(): number {
+    return this.ctx.moduli.length * this.net.inputSize * ciphertextBytes(this.spec.params, 2);
+  }
+
+  /**
+   * SEAL heap of one evaluation of `queries` queries: inputs, the widest layer of one plaintext
+   * modulus at a time (moduli run one after another), results of every modulus, and scratch.
+   */
+  heapBytes(_queries: number): number {
+    const net = this.net;
+    const ct = ciphertextBytes(this.spec.params, 3);
+    const k = this.ctx.moduli.length;
+    const width = (s: number[]) => s.reduce((a, b) => a * b, 1);
+    const widest = Math.max(net.inputSize, ...net.layers.map((l) => width(l.outShape)));
+    return k * net.inputSize * ciphertextBytes(this.spec.params, 2) + 2 * widest * ct +
+      k * net.outputSize * ct + SCRATCH_CIPHERTEXTS * ct;
+  }
+
+  async evaluate(
+    body: Uint8Array,
+    keys: EvaluationKeys | null,
+    { signal, maxBytes }: EvaluateOptions,
+  ): Promise<PlanOutput> {
+    const { spec, ctx } = this;
+    const { ciphertexts, queries } = await unpackInputs(ctx, body, {
+      inputs: this.net.inputSize,
+      maxQueries: spec.cost.maxQueries,
+      maxBytes,
+    });
     try {
-      const t1 = performance.now();
-      if (plan.masked && plan.encoding === "poly") maskPolyOutputs(plan.ctx, result.ciphertexts);
-      else if (plan.masked) maskSpareSlots(plan.ctx, result.ciphertexts, queries);
-      const t2 = performance.now();
-      if (plan.flooding) {
-        if (!keys || keys.publicKeys.some((k) => k === null)) {
-          throw new ApiError(
-            422,
-            "missing-keys",
-            `plan ${plan.name} floods its answers: expected the client's public key (envelope entry "public-key") for every plaintext modulus, received none`,
-          );
+      const t0 = performance.now();
+      const result = await evaluateEncryptedAsync(ctx, this.net, ciphertexts, keys, { signal });
+      try {
+        const t1 = performance.now();
+        if (spec.extra.masked) this.mask(ctx, result.ciphertexts, queries);
+        const t2 = performance.now();
+        const flooding = spec.extra.flooding;
+        if (flooding) {
+          if (!keys || keys.publicKeys.some((k) => k === null)) {
+            throw new MissingKeysError(
+              `plan ${spec.name} floods its answers: expected the client's public key (envelope entry "public-key") for every plaintext modulus, received none`,
+            );
+          }
+          signal.throwIfAborted();
+          floodOutputs(ctx, result.ciphertexts, keys.publicKeys, flooding.floodLog2);
         }
-        signal.throwIfAborted();
-        floodOutputs(plan.ctx, result.ciphertexts, keys.publicKeys, plan.flooding.floodLog2);
+        const t3 = performance.now();
+        switchDown(ctx, result.ciphertexts, spec.extra.responsePrimesDropped);
+        const out = await packResults(ctx, result, queries);
+        const stages = {
+          evaluate_ms: t1 - t0,
+          mask_ms: t2 - t1,
+          flood_ms: t3 - t2,
+          pack_ms: performance.now() - t3,
+        };
+        return { body: out, queries, stages };
+      } finally {
+        freeResult(result);
       }
-      const t3 = performance.now();
-      switchDown(plan.ctx, result.ciphertexts, plan.responseDrop);
-      const out = await packResults(plan.ctx, result, queries);
-      const stages = {
-        evaluate_ms: t1 - t0,
-        mask_ms: t2 - t1,
-        flood_ms: t3 - t2,
-        pack_ms: performance.now() - t3,
-      };
-      return { body: out, queries, stages };
     } finally {
-      freeResult(result);
+      ciphertexts.flat().forEach((c) => c.delete());
     }
-  } finally {
-    ciphertexts.flat().forEach((c) => c.delete());
+  }
+
+  /** Batch-encodes and decodes `values` in the first modulus's context (health probe). */
+  private roundTrip(values: readonly bigint[]): bigint[] {
+    const encoder = this.ctx.moduli[0].encoder!;
+    return sealCall("health probe", () => {
+      const pt = new this.ctx.seal.Plaintext();
+      try {
+        encoder.encode(BigUint64Array.from(values), pt);
+        return Array.from(encoder.decodeBigUint64(pt) as BigUint64Array).slice(0, values.length);
+      } finally {
+        pt.delete();
+      }
+    });
   }
 }
 
-async function runPacked(
-  plan: PackedPlan,
-  body: Uint8Array,
-  keys: EvaluationKeys | null,
-  signal: AbortSignal,
-  maxBytes: number,
-): Promise<PlanOutput> {
-  const galois = keys?.galois[0];
-  if (!galois) throw new Error("the packed plan needs the client's Galois keys");
-  const inputs = await unpackQueries(plan.ctx, body, { maxQueries: plan.maxQueries, maxBytes });
-  const results: Ciphertext[] = [];
-  try {
-    for (const ct of inputs) {
-      signal.throwIfAborted();
-      results.push(plan.head.evaluate(ct, galois).result);
-      await new Promise((r) => setTimeout(r, 0));
-    }
-    const out = await packResults(plan.ctx, {
-      ciphertexts: [results],
-      constants: results.map(() => 0n),
-    }, inputs.length);
-    return { body: out, queries: inputs.length };
-  } finally {
-    inputs.forEach((c) => c.delete());
-    results.forEach((c) => c.delete());
-  }
-}
-
-/** Evaluates a request under `plan`. */
-export function runPlan(
-  plan: Plan,
-  net: Network,
-  body: Uint8Array,
-  keys: EvaluationKeys | null,
-  signal: AbortSignal,
-  maxBytes: number,
-): Promise<PlanOutput> {
-  return plan.kind === "bfv"
-    ? runBfv(plan, net, body, keys, signal, maxBytes)
-    : runPacked(plan, body, keys, signal, maxBytes);
+/** The server half of a BFV plan that masks its answers with `mask`. */
+export function bfvServerHalf(mask: BfvMask): ServerHalf<BfvSpec> {
+  return {
+    async prepare(spec: BfvSpec, net: Network) {
+      const ctx = await HeContext.create(spec.params);
+      return new BfvPlanServer(spec, ctx, net, mask);
+    },
+  };
 }

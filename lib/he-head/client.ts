@@ -1,0 +1,42 @@
+/**
+ * The client entry of the HE head (client-side: it holds the secret key): every plan's client
+ * half by kind, and {@linkcode openPlanClient} to open one from a spec (built from
+ * `GET /v1/model` with `specOf`). The server's module graph never reaches this module.
+ *
+ * @example
+ * ```ts
+ * import { openPlanClient, specOf } from "./client.ts";
+ * import type { PlanDescriptionJson } from "./mod.ts";
+ * declare const d: PlanDescriptionJson;
+ * using plan = await openPlanClient(
+ *   specOf(d, { inputs: 64, outputs: 10, inputMin: 0, inputMax: 15, outputScaleLog2: 8 }),
+ * );
+ * const request = await plan.encrypt(new Array(64).fill(0), 1);
+ * ```
+ *
+ * @module
+ */
+import type { ClientHalf, PlanClient } from "./plans/client.ts";
+import type { PlanSpec } from "./plans/plan.ts";
+import { definition, type PlanKind, type SpecOf } from "./plans/registry.ts";
+import { BFV_POLY_CLIENT } from "./plans/bfv_poly/client.ts";
+import { BFV_SIMD_CLIENT } from "./plans/bfv_simd/client.ts";
+import { CKKS_PACKED_CLIENT } from "./plans/ckks_packed/client.ts";
+
+export type { ClientHalf, Decrypted, DecryptOptions, PlanClient } from "./plans/client.ts";
+export { specOf } from "./plans/registry.ts";
+export { ClientKeys } from "./client/keys.ts";
+
+/** Every plan's client half, by kind. */
+export const CLIENT_HALVES: { readonly [K in PlanKind]: ClientHalf<SpecOf<K>> } = {
+  bfv_poly: BFV_POLY_CLIENT,
+  bfv_simd: BFV_SIMD_CLIENT,
+  ckks_packed: CKKS_PACKED_CLIENT,
+};
+
+/** Generates keys for a plan instance: its client half. Free with `using` or `close()`. */
+export function openPlanClient(spec: PlanSpec): Promise<PlanClient> {
+  definition(spec.kind);
+  const half: ClientHalf = CLIENT_HALVES[spec.kind as PlanKind];
+  return half.open(spec);
+}

@@ -1,0 +1,15 @@
+/**
+ * The `bfv_poly` plan's server half: the poly encoding for the SEAL backend, and every answer
+ * masked with a random multiple of `X - 2` (its decryption is uniform given the logit).
+ *
+ * @module
+ */
+import { maskPolyOutputs } from "../../seal/circuit_privacy.ts";
+import { bfvServerHalf } from "../../schemes/bfv/server/bfv_server.ts";
+import type { BfvSpec } from "../../schemes/bfv/bfv_plan.ts";
+import type { ServerHalf } from "../server.ts";
+
+/** The `bfv_poly` plan's server half. */
+export const BFV_POLY_SERVER: ServerHalf<BfvSpec> = bfvServerHalf((ctx, outputs) =>
+  maskPolyOutputs(ctx, outputs)
+);

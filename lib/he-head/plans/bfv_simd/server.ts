@@ -1,0 +1,13 @@
+/**
+ * The `bfv_simd` plan's server half: the slot encoding for the SEAL backend, and the slots beyond
+ * the request's queries masked with uniform values.
+ *
+ * @module
+ */
+import { maskSpareSlots } from "../../seal/circuit_privacy.ts";
+import { bfvServerHalf } from "../../schemes/bfv/server/bfv_server.ts";
+import type { BfvSpec } from "../../schemes/bfv/bfv_plan.ts";
+import type { ServerHalf } from "../server.ts";
+
+/** The `bfv_simd` plan's server half. */
+export const BFV_SIMD_SERVER: ServerHalf<BfvSpec> = bfvServerHalf(maskSpareSlots);

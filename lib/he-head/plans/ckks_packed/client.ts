@@ -1,0 +1,49 @@
+/**
+ * The `ckks_packed` plan's client half: each query's packed features encoded into the slot
+ * layout and encrypted (seeded), and the logits read back as `outputFactor` times the first
+ * slots of each answer.
+ *
+ * @module
+ */
+import { CkksContext } from "../../packed/ckks_context.ts";
+import { decryptPacked, encryptPackedSerialized } from "../../packed/packed_client.ts";
+import { freeResult } from "../../seal/evaluate_encrypted.ts";
+import { SealPlanClient } from "../../seal/client/plan_client.ts";
+import { packInputs, unpackResults } from "../../wire/payloads.ts";
+import type { ClientHalf, Decrypted } from "../client.ts";
+import type { PackedSpec } from "./plan.ts";
+
+/** The packed plan's client half. */
+class PackedPlanClient extends SealPlanClient<PackedSpec, CkksContext> {
+  encrypt(features: ArrayLike<number>, queries: number): Promise<Uint8Array<ArrayBuffer>> {
+    const width = this.spec.shape.inputs;
+    const cts = [];
+    for (let q = 0; q < queries; q++) {
+      const x = Array.prototype.slice.call(features, q * width, (q + 1) * width);
+      cts.push(encryptPackedSerialized(this.keys, x, this.spec.extra.layout));
+    }
+    return packInputs(this.ctx.params, [cts], queries);
+  }
+
+  async decrypt(response: Uint8Array, queries: number): Promise<Decrypted> {
+    const outputs = await unpackResults(this.ctx, response, { outputs: queries });
+    try {
+      const { outputs: classes } = this.spec.shape;
+      const factor = this.spec.extra.outputFactor;
+      return {
+        exact: false,
+        logits: null,
+        scores: outputs.ciphertexts[0].map((ct) => decryptPacked(this.keys, ct!, classes, factor)),
+      };
+    } finally {
+      freeResult(outputs);
+    }
+  }
+}
+
+/** The `ckks_packed` plan's client half. */
+export const CKKS_PACKED_CLIENT: ClientHalf<PackedSpec> = {
+  async open(spec: PackedSpec) {
+    return new PackedPlanClient(spec, await CkksContext.create(spec.params));
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * The `ckks_packed` plan's server half: the head's quadratic form as CKKS plaintext diagonals
+ * (`PackedHead`), evaluated on one ciphertext per query with rotations under the client's Galois
+ * keys, yielding between queries and abortable by the request's deadline.
+ *
+ * @module
+ */
+import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
+import type { Network } from "../../../model/network.ts";
+import { CkksContext } from "../../packed/ckks_context.ts";
+import { PackedHead } from "../../packed/packed_head.ts";
+import { quadraticForm } from "../../packed/quadratic_form.ts";
+import type { EvaluationKeys } from "../../seal/evaluation_keys.ts";
+import { SealPlanServer } from "../../seal/server/plan_server.ts";
+import { ciphertextBytes, packResults, unpackQueries } from "../../wire/payloads.ts";
+import type { EvaluateOptions, PlanOutput, ServerHalf } from "../server.ts";
+import type { PackedSpec } from "./plan.ts";
+
+/** Ciphertexts of scratch space SEAL's operations (multiply, rotate) may hold. */
+const SCRATCH_CIPHERTEXTS = 8;
+
+/** The packed plan's server half: its context and the encoded diagonals. */
+class PackedPlanServer extends SealPlanServer<PackedSpec, CkksContext> {
+  constructor(spec: PackedSpec, ctx: CkksContext, private readonly head: PackedHead) {
+    super(spec, ctx);
+  }
+
+  get requestBytes(): number {
+    return this.ctx.moduli.length * this.spec.cost.maxQueries *
+      ciphertextBytes(this.spec.params, 2);
+  }
+
+  heapBytes(queries: number): number {
+    return (2 * queries + SCRATCH_CIPHERTEXTS) * ciphertextBytes(this.spec.params, 3);
+  }
+
+  async evaluate(
+    body: Uint8Array,
+    keys: EvaluationKeys | null,
+    { signal, maxBytes }: EvaluateOptions,
+  ): Promise<PlanOutput> {
+    const galois = keys?.galois[0];
+    if (!galois) throw new Error("the packed plan needs the client's Galois keys");
+    const inputs = await unpackQueries(this.ctx, body, {
+      maxQueries: this.spec.cost.maxQueries,
+      maxBytes,
+    });
+    const results: Ciphertext[] = [];
+    try {
+      for (const ct of inputs) {
+        signal.throwIfAborted();
+        results.push(this.head.evaluate(ct, galois).result);
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      const out = await packResults(this.ctx, {
+        ciphertexts: [results],
+        constants: results.map(() => 0n),
+      }, inputs.length);
+      return { body: out, queries: inputs.length };
+    } finally {
+      inputs.forEach((c) => c.delete());
+      results.forEach((c) => c.delete());
+    }
+  }
+
+  override close(): void {
+    this.head.delete();
+    super.close();
+  }
+}
+
+/** The `ckks_packed` plan's server half. */
+export const CKKS_PACKED_SERVER: ServerHalf<PackedSpec> = {
+  async prepare(spec: PackedSpec, net: Network) {
+    const form = quadraticForm(net);
+    if (!form) {
+      throw new RangeError(`plan ${spec.name}: expected a head that is a quadratic form`);
+    }
+    const ctx = await CkksContext.create(spec.params);
+    try {
+      return new PackedPlanServer(spec, ctx, PackedHead.create(ctx, form, spec.extra.layout));
+    } catch (e) {
+      ctx.delete();
+      throw e;
+    }
+  },
+};

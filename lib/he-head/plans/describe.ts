@@ -1,0 +1,58 @@
+/**
+ * The JSON of one plan's entry of `GET /v1/model`, declared once: each plan's `describe` writes
+ * it, its `fromDescription` reads it, and `lib/protocol/api.ts` re-exports it as
+ * `PlanDescription`.
+ *
+ * @module
+ */
+import type { LayerHops } from "../engine/hops.ts";
+import type { HeParams } from "../params/he_params.ts";
+import type { CkksParams } from "../packed/ckks_params.ts";
+
+/** The flooding noise of a flooded plan `[-2^flood_log2, 2^flood_log2)` and what it guarantees. */
+export interface FloodingDescriptionJson {
+  statistical_distance_log2: number;
+  noise_bound_log2: number;
+  flood_log2: number;
+  budget_bits_before: number;
+  budget_bits_after: number;
+}
+
+/** One offered plan, as the client sees it. */
+export interface PlanDescriptionJson {
+  name: string;
+  /** `poly` and `simd` are exact BFV plans; `packed` is one CKKS ciphertext per query. */
+  encoding: "poly" | "simd" | "packed";
+  /** Whether results equal the integer head bit for bit (BFV) or approximate it (CKKS). */
+  exact: boolean;
+  /** The scheme's parameter set. */
+  params: HeParams | CkksParams;
+  /** Hex SHA-256 of the parameters (the envelopes' identity). */
+  params_hash: string;
+  /** Queries one request may carry. */
+  max_queries: number;
+  /** Whether the client must register relinearisation keys. */
+  needs_relin_keys: boolean;
+  /** Rotation steps the client must register Galois keys for. */
+  galois_steps: number[];
+  /** HOPs per layer for one plaintext modulus. */
+  hops: LayerHops[];
+  /** Expected evaluation time (ms) under the server's cost table. */
+  estimated_ms: number;
+  /** Primes removed from results before sending. */
+  response_primes_dropped: number;
+  /** packed: logits are this factor times the decrypted slots. */
+  output_factor?: number;
+  /** packed: bound on the absolute error of every decrypted logit. */
+  error_bound?: number;
+  /** Whether the client must register its public key with its keys (flooded plans). */
+  needs_public_key: boolean;
+  /** Whether answers reveal the logits and nothing else (statistical distance <= 2^-40). */
+  circuit_private: boolean;
+  /** One line: what the answers hide and what they do not. */
+  circuit_privacy: string;
+  /** Flooded plans: the flooding noise and what it guarantees. */
+  flooding?: FloodingDescriptionJson;
+  /** BFV plans: the same plan with flooded answers (own parameters and hash), when offered. */
+  flooded?: PlanDescriptionJson;
+}

@@ -1,0 +1,141 @@
+/**
+ * What every plan's server half does the same way over SEAL: checking that evaluation keys hold
+ * what the plan needs, decoding and loading keys, their sizes and heap, and freeing the context.
+ * Each plan's `server.ts` extends {@linkcode SealPlanServer} with its evaluation.
+ *
+ * @module
+ */
+import type { EvaluationKeys } from "../evaluation_keys.ts";
+import { galoisElement } from "../galois.ts";
+import type { SealContexts } from "../context.ts";
+import { MissingKeysError } from "../../plans/errors.ts";
+import type { PlanSpec } from "../../plans/plan.ts";
+import type { EvaluateOptions, PlanOutput, PlanServer } from "../../plans/server.ts";
+import {
+  decodeKeys,
+  type KeyBlobs,
+  keySwitchKeyBytes,
+  loadKeys,
+  unpackKeys,
+} from "../../wire/payloads.ts";
+
+/**
+ * Checks that evaluation keys hold what the plan needs: relinearisation keys for every modulus,
+ * a public key for every modulus (flooded plans), and a Galois key for every rotation step.
+ *
+ * @throws {MissingKeysError} naming what is missing.
+ */
+export function requireKeys(spec: PlanSpec, keys: EvaluationKeys): void {
+  if (spec.keys.relin && keys.relin.some((k) => k === null)) {
+    throw new MissingKeysError(
+      `plan ${spec.name} needs relinearization keys for every plaintext modulus`,
+    );
+  }
+  const noPk = keys.publicKeys.findIndex((k) => k === null);
+  if (spec.keys.publicKey && noPk >= 0) {
+    throw new MissingKeysError(
+      `plan ${spec.name} floods its answers: expected the client's public key (envelope entry "public-key") for each of the ${keys.publicKeys.length} plaintext moduli, received none for modulus ${noPk}`,
+    );
+  }
+  for (const step of spec.keys.galoisSteps) {
+    const elt = galoisElement(step, spec.params.polyModulusDegree);
+    if (keys.galois.some((g) => !g || !g.hasKey(elt))) {
+      throw new MissingKeysError(`plan ${spec.name} needs a Galois key for rotation step ${step}`);
+    }
+  }
+}
+
+/** The key handling and bookkeeping of a plan's server half over one SEAL context. */
+export abstract class SealPlanServer<
+  S extends PlanSpec,
+  C extends SealContexts & { delete(): void },
+> implements PlanServer<S> {
+  /**
+   * @param spec the plan instance
+   * @param ctx its SEAL contexts (owned: freed by `close()`)
+   */
+  constructor(readonly spec: S, protected readonly ctx: C) {}
+
+  /** The plan's name. */
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Evaluation keys of one full upload, per modulus. */
+  private get keyCount(): number {
+    const k = this.spec.keys;
+    return Number(k.relin) + Number(k.publicKey) + k.galoisSteps.length;
+  }
+
+  /** SEAL payload bytes of a full key upload. */
+  get keyBytes(): number {
+    return this.ctx.moduli.length * this.keyCount * keySwitchKeyBytes(this.ctx.params);
+  }
+
+  /** SEAL heap of the plan's evaluation keys once loaded (expanded from their seeded form). */
+  keysHeapBytes(): number {
+    return this.ctx.moduli.length * Math.max(1, this.keyCount) *
+      keySwitchKeyBytes(this.ctx.params);
+  }
+
+  private get maxGaloisSteps(): number {
+    return Math.max(1, this.spec.keys.galoisSteps.length);
+  }
+
+  /** Structure check of a keys envelope, without SEAL. */
+  decodeKeys(bytes: Uint8Array, maxBytes: number): Promise<KeyBlobs[]> {
+    return decodeKeys(this.ctx, bytes, { maxGaloisSteps: this.maxGaloisSteps, maxBytes });
+  }
+
+  /** Loads checked keys into SEAL and checks the plan has what it needs (freed when not). */
+  loadKeys(blobs: KeyBlobs[]): EvaluationKeys {
+    const keys = loadKeys(this.ctx, blobs);
+    try {
+      requireKeys(this.spec, keys);
+    } catch (e) {
+      keys.delete();
+      throw e;
+    }
+    return keys;
+  }
+
+  /** Decodes and loads a keys envelope; with `check`, also checks what the plan needs. */
+  async unpackKeys(
+    bytes: Uint8Array,
+    options: { maxBytes?: number; check: boolean },
+  ): Promise<EvaluationKeys> {
+    if (!options.check) return await unpackKeys(this.ctx, bytes);
+    const keys = await unpackKeys(this.ctx, bytes, {
+      maxGaloisSteps: this.maxGaloisSteps,
+      ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+    });
+    try {
+      requireKeys(this.spec, keys);
+    } catch (e) {
+      keys.delete();
+      throw e;
+    }
+    return keys;
+  }
+
+  /** SEAL payload bytes of the largest request. */
+  abstract get requestBytes(): number;
+  /** SEAL heap one evaluation of `queries` queries holds. */
+  abstract heapBytes(queries: number): number;
+  /** Evaluates one request. */
+  abstract evaluate(
+    request: Uint8Array,
+    keys: EvaluationKeys | null,
+    options: EvaluateOptions,
+  ): Promise<PlanOutput>;
+
+  /** Frees the plan's SEAL objects. */
+  close(): void {
+    this.ctx.delete();
+  }
+
+  /** Frees at scope exit with `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
