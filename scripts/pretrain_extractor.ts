@@ -22,18 +22,20 @@
  */
 // @deno-types="@types/seedrandom"
 import seedrandom from "seedrandom";
-import { initTf, tf } from "../lib/tfjs/runtime.ts";
+import { initTf } from "../lib/tfjs/runtime.ts";
 import { loadMnist, subset } from "../lib/datasets/mod.ts";
 import {
   DEFAULT_AUGMENTATION,
   deriveQuantization,
   EXTRACTOR_FORMAT,
   type ExtractorMetadata,
-  fileSaveHandler,
+  ExtractorNet,
   loadExtractor,
+  PRETRAIN_FEATURE_LAYER as FEATURE_LAYER,
+  PRETRAIN_INPUT_SCALE as INPUT_SCALE,
   reduceToUci8x8,
 } from "../lib/feature-extractor/mod.ts";
-import { parseCli } from "./cli/usage.ts";
+import { parseCli, usageExit } from "./cli/usage.ts";
 
 const USAGE =
   `usage: deno task pretrain-extractor [--epochs N] [--features F] [--channels C] [--seed S]
@@ -70,8 +72,6 @@ const batchSize = Number(args.batch);
 const baseLr = Number(args.lr);
 const bits = Number(args.bits);
 const seed = args.seed!;
-const FEATURE_LAYER = "features";
-const INPUT_SCALE = 1 / 16;
 
 // tfjs draws initial weights and dropout masks from Math.random: seed it for reproducibility.
 seedrandom(`${seed}/tfjs`, { global: true });
@@ -82,7 +82,8 @@ log(`backend ${backend}; loading MNIST`);
 const mnistTrain = await loadMnist("train");
 const trainCount = Number(args["train-count"]);
 if (!Number.isInteger(trainCount) || trainCount < batchSize || trainCount > mnistTrain.count) {
-  throw new RangeError(
+  usageExit(
+    USAGE,
     `--train-count: expected an integer in [${batchSize}, ${mnistTrain.count}], received ` +
       args["train-count"],
   );
@@ -98,162 +99,29 @@ const testAugX = reduceToUci8x8(test.x, test.count, {
 });
 log(`reduced the test split to 8x8 in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-function buildModel(): tf.Sequential {
-  const model = tf.sequential({ name: "mnist_uci8x8_cnn" });
-  model.add(tf.layers.conv2d({
-    inputShape: [8, 8, 1],
-    filters: channels,
-    kernelSize: 3,
-    padding: "same",
-    activation: "relu",
-    name: "conv1",
-  }));
-  model.add(tf.layers.conv2d({
-    filters: channels,
-    kernelSize: 3,
-    padding: "same",
-    activation: "relu",
-    name: "conv2",
-  }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2, name: "pool1" }));
-  model.add(tf.layers.conv2d({
-    filters: 2 * channels,
-    kernelSize: 3,
-    padding: "same",
-    activation: "relu",
-    name: "conv3",
-  }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2, name: "pool2" }));
-  model.add(tf.layers.flatten({ name: "flatten" }));
-  model.add(tf.layers.dropout({ rate: 0.25, name: "dropout1" }));
-  model.add(tf.layers.dense({ units: featureDim, activation: "relu6", name: FEATURE_LAYER }));
-  model.add(tf.layers.dropout({ rate: 0.25, name: "dropout2" }));
-  model.add(tf.layers.dense({ units: 10, activation: "softmax", name: "mnist_classes" }));
-  return model;
-}
-
-const model = buildModel();
-const params = model.countParams();
+const net = new ExtractorNet({ channels, featureDim });
+const params = net.parameters;
 log(`model: ${params} parameters, ${featureDim} features, ${epochs} epochs of ${train.count}`);
 
-// tfjs's wasm backend has no Conv2DBackpropFilter kernel, so training runs the same network
-// functionally with each 3x3 "same" convolution written as patches (pad + 9 slices + concat)
-// times the kernel reshaped to [9 * in, out]: the same arithmetic as conv2d, made of kernels
-// whose gradients wasm has. It trains the model's own variables; inference and the saved
-// model use the ordinary conv2d layers (the test accuracy below is measured through them).
-const layerWeights = (name: string) =>
-  model.getLayer(name).getWeights() as [tf.Variable, tf.Variable];
-const [c1k, c1b] = layerWeights("conv1");
-const [c2k, c2b] = layerWeights("conv2");
-const [c3k, c3b] = layerWeights("conv3");
-const [fk, fb] = layerWeights(FEATURE_LAYER);
-const [ok, ob] = layerWeights("mnist_classes");
-const variables = [c1k, c1b, c2k, c2b, c3k, c3b, fk, fb, ok, ob];
-
-function conv3x3Same(x: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor4D {
-  const [b, h, w, cin] = x.shape;
-  const cout = kernel.shape[3]!;
-  const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
-  const patches: tf.Tensor[] = [];
-  for (let dy = 0; dy < 3; dy++) {
-    for (let dx = 0; dx < 3; dx++) patches.push(tf.slice(padded, [0, dy, dx, 0], [b, h, w, cin]));
-  }
-  const cols = tf.concat(patches, 3).reshape([b * h * w, 9 * cin]);
-  return tf.matMul(cols, kernel.reshape([9 * cin, cout])).add(bias).reshape([b, h, w, cout]);
-}
-
-function trainingLogits(input: tf.Tensor4D): tf.Tensor2D {
-  let h = tf.relu(conv3x3Same(input, c1k, c1b));
-  h = tf.relu(conv3x3Same(h, c2k, c2b));
-  h = tf.maxPool(h, 2, 2, "valid");
-  h = tf.relu(conv3x3Same(h, c3k, c3b));
-  h = tf.maxPool(h, 2, 2, "valid");
-  const flat = tf.dropout(h.reshape([input.shape[0], -1]), 0.25);
-  const features = tf.dropout(tf.relu6(flat.matMul(fk).add(fb)), 0.25);
-  return features.matMul(ok).add(ob);
-}
-
-const optimizer = tf.train.adam(baseLr);
-
-function accuracy(x: Float32Array, y: Int32Array, count: number): number {
-  let correct = 0;
-  for (let start = 0; start < count; start += 1000) {
-    const n = Math.min(1000, count - start);
-    const pred = tf.tidy(() => {
-      const input = tf.tensor4d(x.subarray(start * 64, (start + n) * 64), [n, 8, 8, 1]);
-      return (model.predict(input.mul(INPUT_SCALE)) as tf.Tensor).argMax(1).dataSync();
-    });
-    for (let i = 0; i < n; i++) if (pred[i] === y[start + i]) correct++;
-  }
-  return correct / count;
-}
-
-const order = Int32Array.from({ length: train.count }, (_, i) => i);
 const trainStart = performance.now();
-const history: { epoch: number; loss: number; test_acc: number }[] = [];
-for (let epoch = 1; epoch <= epochs; epoch++) {
-  const e0 = performance.now();
-  // Cosine decay of the learning rate over the epochs.
-  const lr = baseLr * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
-  (optimizer as unknown as { learningRate: number }).learningRate = lr;
-  const random = seedrandom(`${seed}/epoch-${epoch}`);
-  const xs = reduceToUci8x8(train.x, train.count, { augmentation: DEFAULT_AUGMENTATION, random });
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  let lossSum = 0, batches = 0;
-  const batchX = new Float32Array(batchSize * 64);
-  const batchY = new Int32Array(batchSize);
-  for (let start = 0; start + batchSize <= train.count; start += batchSize) {
-    for (let k = 0; k < batchSize; k++) {
-      const i = order[start + k];
-      batchX.set(xs.subarray(i * 64, i * 64 + 64), k * 64);
-      batchY[k] = train.y[i];
-    }
-    const labels = new Int32Array(batchY);
-    const loss = tf.tidy(() => {
-      const input = tf.tensor4d(batchX, [batchSize, 8, 8, 1]).mul(INPUT_SCALE) as tf.Tensor4D;
-      const onehot = tf.oneHot(tf.tensor1d(labels, "int32"), 10);
-      return optimizer.minimize(
-        () => tf.losses.softmaxCrossEntropy(onehot, trainingLogits(input)),
-        true,
-        variables,
-      )!;
-    });
-    lossSum += (await loss.data())[0];
-    loss.dispose();
-    batches++;
-    if (batches % 100 === 0) {
-      const speed = (batches * batchSize) / ((performance.now() - e0) / 1000);
-      Deno.stderr.writeSync(
-        new TextEncoder().encode(
-          `\r  epoch ${epoch}: ${batches * batchSize}/${train.count} ${speed.toFixed(0)} img/s`,
-        ),
-      );
-    }
-  }
-  const testAcc = accuracy(testX, test.y, test.count);
-  history.push({ epoch, loss: lossSum / batches, test_acc: testAcc });
-  log(
-    `\repoch ${epoch}/${epochs} lr ${lr.toExponential(2)} loss ${(lossSum / batches).toFixed(4)} ` +
-      `MNIST-8x8 test ${(100 * testAcc).toFixed(2)}% ` +
-      `(${((performance.now() - e0) / 1000).toFixed(0)} s)`,
-  );
-}
+const history = await net.pretrain(train, {
+  epochs,
+  batchSize,
+  learningRate: baseLr,
+  seed,
+  evaluate: () => net.accuracy(testX, test.y, test.count),
+  log,
+  progress: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
+});
 const trainSeconds = (performance.now() - trainStart) / 1000;
 
-const testAccuracy = accuracy(testX, test.y, test.count);
-const testAugAccuracy = accuracy(testAugX, test.y, test.count);
+const testAccuracy = net.accuracy(testX, test.y, test.count);
+const testAugAccuracy = net.accuracy(testAugX, test.y, test.count);
 
 // The quantization spec, from the features of PUBLIC training digits (plain reduction) only.
 const publicCount = 10_000;
 const publicX = reduceToUci8x8(mnistTrain.x.subarray(0, publicCount * 784), publicCount);
-const publicFeatures = tf.tidy(() => {
-  const cut = tf.model({ inputs: model.inputs, outputs: model.getLayer(FEATURE_LAYER).output });
-  const input = tf.tensor4d(publicX, [publicCount, 8, 8, 1]).mul(INPUT_SCALE);
-  return (cut.predict(input) as tf.Tensor).dataSync() as Float32Array;
-});
+const publicFeatures = net.features(publicX, publicCount);
 const quantization = deriveQuantization(publicFeatures, featureDim, { bits, coverage: 0.999 });
 let maxFeature = 0, zeros = 0;
 for (const v of publicFeatures) {
@@ -293,9 +161,7 @@ const metadata: ExtractorMetadata = {
     mnist8x8_augmented_test_accuracy: testAugAccuracy,
   },
 };
-model.setUserDefinedMetadata({ extractor: metadata });
-// The dropout layers are identity at inference; the saved model keeps them (harmless).
-await model.save(fileSaveHandler(args.out!));
+await net.save(args.out!, metadata);
 
 // Reload through the public loader: this is the check that what was written is usable.
 const extractor = await loadExtractor(`${args.out}/model.json`);

@@ -28,3 +28,4 @@ export * from "../model/input_spec.ts";
 export * from "./uci_reduction.ts";
 export * from "./extractor.ts";
 export * from "./tabular_standardizer.ts";
+export * from "./pretrain.ts";
