@@ -11,7 +11,7 @@ import { accuracy, argmaxRows } from "../../lib/dp-training/training/head.ts";
 import type { QuantizedModel } from "../../lib/model/format.ts";
 import { compileModel } from "../../lib/model/network.ts";
 import { predictFast } from "../../lib/he-head/engine/rns_backend.ts";
-import { outputBound } from "../../lib/he-head/params/select.ts";
+import { outputBound } from "../../lib/he-head/schemes/bfv/select.ts";
 import type { TrainingActivation } from "./activation.ts";
 import type { QuantizedMnist } from "./mnist_inputs.ts";
 import { floatLogits } from "./tf_network.ts";

@@ -15,7 +15,7 @@ import type { ModelMetadata, NoiseSource, PrivacyMetadata } from "../model/forma
 import { compileModel } from "../model/network.ts";
 import { bitLength } from "../model/dyadic.ts";
 import { DP_NOT_COVERED } from "../model/privacy.ts";
-import { outputBound } from "../he-head/params/select.ts";
+import { outputBound } from "../he-head/schemes/bfv/select.ts";
 import { SECURE_GAUSSIAN_TERMS } from "./mechanisms/secure_gaussian.ts";
 import type { PrivateFeatures } from "./private_features.ts";
 import type { PrivateHeadResult } from "./train_private_head.ts";

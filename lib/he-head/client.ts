@@ -25,7 +25,7 @@ import { CKKS_PACKED_CLIENT } from "./plans/ckks_packed/client.ts";
 
 export type { ClientHalf, Decrypted, DecryptOptions, PlanClient } from "./plans/client.ts";
 export { specOf } from "./plans/registry.ts";
-export { ClientKeys } from "./client/keys.ts";
+export { ClientKeys } from "./seal/client/keys.ts";
 
 /** Every plan's client half, by kind. */
 export const CLIENT_HALVES: { readonly [K in PlanKind]: ClientHalf<SpecOf<K>> } = {

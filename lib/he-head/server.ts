@@ -36,7 +36,7 @@ export type {
   ServerHalf,
   StageTimes,
 } from "./plans/server.ts";
-export { EvaluationKeys } from "./seal/evaluation_keys.ts";
+export { EvaluationKeys } from "./seal/server/evaluation_keys.ts";
 
 /** Every plan's server half, by kind. */
 export const SERVER_HALVES: { readonly [K in PlanKind]: ServerHalf<SpecOf<K>> } = {

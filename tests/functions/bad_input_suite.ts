@@ -7,14 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { HeadClient } from "../../lib/client/mod.ts";
-import { ClientKeys } from "../../lib/he-head/client/keys.ts";
-import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
+import { ClientKeys } from "../../lib/he-head/seal/client/keys.ts";
+import { encryptInputsSerialized } from "../../lib/he-head/schemes/bfv/client/encrypt.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import type { QuantizedModel } from "../../lib/model/format.ts";
 import { compileModel } from "../../lib/model/network.ts";
 import { batchingPrimes } from "../../lib/he-head/engine/primes.ts";
 import { HeContext } from "../../lib/he-head/seal/context.ts";
-import type { HeParams } from "../../lib/he-head/params/he_params.ts";
+import type { HeParams } from "../../lib/he-head/schemes/bfv/bfv_params.ts";
 import { packInputs, packKeys } from "../../lib/he-head/wire/payloads.ts";
 import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS } from "../../lib/protocol/api.ts";
 import { randomInputs } from "../fixtures/random_model.ts";

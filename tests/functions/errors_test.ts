@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { HeadClient } from "../../lib/client/mod.ts";
-import { ClientKeys } from "../../lib/he-head/client/keys.ts";
-import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
+import { ClientKeys } from "../../lib/he-head/seal/client/keys.ts";
+import { encryptInputsSerialized } from "../../lib/he-head/schemes/bfv/client/encrypt.ts";
 import { compileModel } from "../../lib/model/network.ts";
 import { batchingPrimes } from "../../lib/he-head/engine/primes.ts";
-import type { HeParams } from "../../lib/he-head/params/he_params.ts";
+import type { HeParams } from "../../lib/he-head/schemes/bfv/bfv_params.ts";
 import { HeContext } from "../../lib/he-head/seal/context.ts";
 import { packInputs } from "../../lib/he-head/wire/payloads.ts";
 import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS } from "../../lib/protocol/api.ts";

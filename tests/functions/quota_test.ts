@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { HeadClient, ServerError } from "../../lib/client/mod.ts";
 import { compileModel } from "../../lib/model/network.ts";
-import type { ClientKeys } from "../../lib/he-head/client/keys.ts";
-import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
+import type { ClientKeys } from "../../lib/he-head/seal/client/keys.ts";
+import { encryptInputsSerialized } from "../../lib/he-head/schemes/bfv/client/encrypt.ts";
 import type { HeContext } from "../../lib/he-head/seal/context.ts";
 import { packInputs, packKeys } from "../../lib/he-head/wire/payloads.ts";
 import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS, type Quota } from "../../lib/protocol/api.ts";

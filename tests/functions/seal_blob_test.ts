@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { ClientKeys } from "../../lib/he-head/client/keys.ts";
-import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
+import { ClientKeys } from "../../lib/he-head/seal/client/keys.ts";
+import { encryptInputsSerialized } from "../../lib/he-head/schemes/bfv/client/encrypt.ts";
 import { compileModel } from "../../lib/model/network.ts";
-import { selectParameters } from "../../lib/he-head/params/select.ts";
-import { CkksContext } from "../../lib/he-head/packed/ckks_context.ts";
-import { CKKS_N4096 } from "../../lib/he-head/packed/ckks_params.ts";
+import { selectParameters } from "../../lib/he-head/schemes/bfv/select.ts";
+import { CkksContext } from "../../lib/he-head/schemes/ckks/ckks_context.ts";
+import { CKKS_N4096 } from "../../lib/he-head/schemes/ckks/ckks_params.ts";
 import { HeContext } from "../../lib/he-head/seal/context.ts";
 import { sealRuntime } from "../../lib/he-head/seal/runtime.ts";
 import { EnvelopeError } from "../../lib/he-head/wire/envelope.ts";

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { HeadClient } from "../../lib/client/mod.ts";
-import { ClientKeys } from "../../lib/he-head/client/keys.ts";
-import { decryptOutputs, decryptToResidues } from "../../lib/he-head/client/decrypt.ts";
-import { encryptInputsSerialized } from "../../lib/he-head/client/encrypt.ts";
+import { ClientKeys } from "../../lib/he-head/seal/client/keys.ts";
+import { decryptOutputs, decryptToResidues } from "../../lib/he-head/schemes/bfv/client/decrypt.ts";
+import { encryptInputsSerialized } from "../../lib/he-head/schemes/bfv/client/encrypt.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import { compileModel } from "../../lib/model/network.ts";
-import type { HeParams } from "../../lib/he-head/params/he_params.ts";
+import type { HeParams } from "../../lib/he-head/schemes/bfv/bfv_params.ts";
 import { HeContext } from "../../lib/he-head/seal/context.ts";
-import { freeResult } from "../../lib/he-head/seal/evaluate_encrypted.ts";
+import { freeResult } from "../../lib/he-head/schemes/bfv/server/evaluate_encrypted.ts";
 import { packInputs, packKeys, unpackResults } from "../../lib/he-head/wire/payloads.ts";
 import {
   ENVELOPE_TYPE,

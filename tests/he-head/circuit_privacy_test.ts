@@ -32,8 +32,8 @@ import {
   unpackKeys,
   validateParams,
 } from "../../lib/he-head/mod.ts";
-import { responsePrimesToDrop } from "../../lib/he-head/seal/modulus_switch.ts";
-import { floodingAnalysis } from "../../lib/he-head/params/flooding.ts";
+import { responsePrimesToDrop } from "../../lib/he-head/schemes/bfv/modulus_switch.ts";
+import { floodingAnalysis } from "../../lib/he-head/schemes/bfv/flooding.ts";
 import {
   addFloodingNoise,
   floodOutputs,
@@ -41,8 +41,8 @@ import {
   maskSpareSlots,
   randomMultipleOfXMinus2,
   uniformBelow,
-} from "../../lib/he-head/seal/circuit_privacy.ts";
-import { valueAt2 } from "../../lib/he-head/client/decrypt.ts";
+} from "../../lib/he-head/schemes/bfv/server/circuit_privacy.ts";
+import { valueAt2 } from "../../lib/he-head/schemes/bfv/client/decrypt.ts";
 import { randomHead, randomInputs } from "../fixtures/random_model.ts";
 
 /** Pearson's chi-square statistic of `values` (each in `[0, t)`) over `buckets` equal buckets. */

@@ -8,7 +8,7 @@
  */
 import { Crt } from "./crt.ts";
 import type { Network } from "../../model/network.ts";
-import { outputBound } from "../params/select.ts";
+import { outputBound } from "../schemes/bfv/select.ts";
 import { isPrime } from "./primes.ts";
 import type { Backend, PlainMulKind } from "./backend.ts";
 import { evaluate } from "./evaluate.ts";

@@ -17,12 +17,12 @@
  *
  * @module
  */
-export * from "./quadratic_form.ts";
-export * from "./ckks_params.ts";
-export * from "./ckks_context.ts";
-export * from "./packed_layout.ts";
-export * from "./packed_head.ts";
-export * from "./packed_diagonals.ts";
-export * from "./packed_client.ts";
-export * from "./packed_matvec.ts";
+export * from "../plans/ckks_packed/quadratic_form.ts";
+export * from "../schemes/ckks/ckks_params.ts";
+export * from "../schemes/ckks/ckks_context.ts";
+export * from "../plans/ckks_packed/layout.ts";
+export * from "../plans/ckks_packed/server/packed_head.ts";
+export * from "../plans/ckks_packed/diagonals.ts";
+export * from "../schemes/ckks/client/packed_client.ts";
+export * from "../schemes/ckks/packed_matvec.ts";
 export * from "./packed_network.ts";

@@ -13,9 +13,9 @@ import type { Ciphertext, GaloisKeys, RelinKeys } from "node-seal/dist/seal_thro
 import { type HopCounts, zeroHops } from "../engine/hops.ts";
 import type { IntRow, LinearOp, Network, Pow2Row } from "../../model/network.ts";
 import { sealCall } from "../seal/runtime.ts";
-import type { CkksContext } from "./ckks_context.ts";
-import type { CkksParams } from "./ckks_params.ts";
-import { matVecGeometry, PackedMatVec, pow2AtLeast, type RealMatrix } from "./packed_matvec.ts";
+import type { CkksContext } from "../schemes/ckks/ckks_context.ts";
+import type { CkksParams } from "../schemes/ckks/ckks_params.ts";
+import { matVecGeometry, PackedMatVec, pow2AtLeast, type RealMatrix } from "../schemes/ckks/packed_matvec.ts";
 
 /** One product stage of the packed network. */
 export interface PackedStage {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ClientKeys } from "../client/keys.ts";
+import type { ClientKeys } from "../seal/client/keys.ts";
 import type { SealContexts } from "../seal/context.ts";
 import type { PlanSpec } from "./plan.ts";
 

@@ -6,8 +6,8 @@
  * @module
  */
 import type { LayerHops } from "../engine/hops.ts";
-import type { HeParams } from "../params/he_params.ts";
-import type { CkksParams } from "../packed/ckks_params.ts";
+import type { HeParams } from "../schemes/bfv/bfv_params.ts";
+import type { CkksParams } from "../schemes/ckks/ckks_params.ts";
 
 /** The flooding noise of a flooded plan `[-2^flood_log2, 2^flood_log2)` and what it guarantees. */
 export interface FloodingDescriptionJson {

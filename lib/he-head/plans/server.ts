@@ -5,7 +5,7 @@
  * @module
  */
 import type { Network } from "../../model/network.ts";
-import type { EvaluationKeys } from "../seal/evaluation_keys.ts";
+import type { EvaluationKeys } from "../seal/server/evaluation_keys.ts";
 import type { KeyBlobs } from "../wire/payloads.ts";
 import type { PlanSpec } from "./plan.ts";
 

@@ -7,10 +7,10 @@
  * @module
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
-import type { EncryptedOutputs } from "../seal/evaluate_encrypted.ts";
-import { paramsHash } from "../params/he_params.ts";
+import type { EncryptedOutputs } from "../schemes/bfv/server/evaluate_encrypted.ts";
+import { paramsHash } from "../schemes/bfv/bfv_params.ts";
 import type { SealContexts } from "../seal/context.ts";
-import { EvaluationKeys } from "../seal/evaluation_keys.ts";
+import { EvaluationKeys } from "../seal/server/evaluation_keys.ts";
 import { sealCall, SealError } from "../seal/runtime.ts";
 import {
   type Bytes,

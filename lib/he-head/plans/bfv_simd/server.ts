@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { maskSpareSlots } from "../../seal/circuit_privacy.ts";
+import { maskSpareSlots } from "../../schemes/bfv/server/circuit_privacy.ts";
 import { bfvServerHalf } from "../../schemes/bfv/server/bfv_server.ts";
 import type { BfvSpec } from "../../schemes/bfv/bfv_plan.ts";
 import type { ServerHalf } from "../server.ts";

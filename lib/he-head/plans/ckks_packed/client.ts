@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { CkksContext } from "../../packed/ckks_context.ts";
-import { decryptPacked, encryptPackedSerialized } from "../../packed/packed_client.ts";
-import { freeResult } from "../../seal/evaluate_encrypted.ts";
+import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
+import { decryptPacked, encryptPackedSerialized } from "../../schemes/ckks/client/packed_client.ts";
+import { freeResult } from "../../schemes/bfv/server/evaluate_encrypted.ts";
 import { SealPlanClient } from "../../seal/client/plan_client.ts";
 import { packInputs, unpackResults } from "../../wire/payloads.ts";
 import type { ClientHalf, Decrypted } from "../client.ts";

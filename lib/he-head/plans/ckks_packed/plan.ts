@@ -9,21 +9,21 @@
 import type { Network } from "../../../model/network.ts";
 import { CKKS_OP_COSTS, expectedMs } from "../../engine/op_costs.ts";
 import { totalHops } from "../../engine/hops.ts";
-import { paramsHashHex } from "../../params/he_params.ts";
+import { paramsHashHex } from "../../schemes/bfv/bfv_params.ts";
 import {
   CKKS_N4096,
   type CkksParams,
   ckksPresetName,
   validateCkksParams,
-} from "../../packed/ckks_params.ts";
+} from "../../schemes/ckks/ckks_params.ts";
 import {
   PACKED_SLOT_ERROR,
   packedDiagonalCounts,
   packedHops,
   packedMatrix,
-} from "../../packed/packed_diagonals.ts";
-import { type PackedLayout, packedLayout } from "../../packed/packed_layout.ts";
-import { quadraticForm } from "../../packed/quadratic_form.ts";
+} from "./diagonals.ts";
+import { type PackedLayout, packedLayout } from "./layout.ts";
+import { quadraticForm } from "./quadratic_form.ts";
 import type { EnvelopeHeader } from "../../wire/envelope.ts";
 import type { PlanDescriptionJson } from "../describe.ts";
 import {

@@ -7,10 +7,10 @@
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { Network } from "../../../model/network.ts";
-import { CkksContext } from "../../packed/ckks_context.ts";
-import { PackedHead } from "../../packed/packed_head.ts";
-import { quadraticForm } from "../../packed/quadratic_form.ts";
-import type { EvaluationKeys } from "../../seal/evaluation_keys.ts";
+import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
+import { PackedHead } from "./server/packed_head.ts";
+import { quadraticForm } from "./quadratic_form.ts";
+import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
 import { SealPlanServer } from "../../seal/server/plan_server.ts";
 import { ciphertextBytes, packResults, unpackQueries } from "../../wire/payloads.ts";
 import type { EvaluateOptions, PlanOutput, ServerHalf } from "../server.ts";

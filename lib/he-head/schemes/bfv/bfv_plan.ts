@@ -8,7 +8,7 @@
  * @module
  */
 import type { Network } from "../../../model/network.ts";
-import { type FloodingAnalysis, floodingAnalysis } from "../../params/flooding.ts";
+import { type FloodingAnalysis, floodingAnalysis } from "./flooding.ts";
 import {
   type Encoding,
   FLOODING_BITS,
@@ -16,10 +16,10 @@ import {
   paramsHashHex,
   presetName,
   validateParams,
-} from "../../params/he_params.ts";
-import { ParameterSelectionError, selectParameters } from "../../params/select.ts";
+} from "./bfv_params.ts";
+import { ParameterSelectionError, selectParameters } from "./select.ts";
 import { HeContext } from "../../seal/context.ts";
-import { budgetAfterSwitch, responsePrimesToDrop } from "../../seal/modulus_switch.ts";
+import { budgetAfterSwitch, responsePrimesToDrop } from "./modulus_switch.ts";
 import type { EnvelopeHeader } from "../../wire/envelope.ts";
 import type { PlanDescriptionJson } from "../../plans/describe.ts";
 import {

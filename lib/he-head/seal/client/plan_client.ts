@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ClientKeys } from "../../client/keys.ts";
+import { ClientKeys } from "./keys.ts";
 import type { SealContexts } from "../context.ts";
 import type { Decrypted, DecryptOptions, PlanClient } from "../../plans/client.ts";
 import type { PlanSpec } from "../../plans/plan.ts";

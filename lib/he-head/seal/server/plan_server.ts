@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { EvaluationKeys } from "../evaluation_keys.ts";
+import type { EvaluationKeys } from "./evaluation_keys.ts";
 import { galoisElement } from "../galois.ts";
 import type { SealContexts } from "../context.ts";
 import { MissingKeysError } from "../../plans/errors.ts";

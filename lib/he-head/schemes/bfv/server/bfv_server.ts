@@ -8,11 +8,11 @@
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { Network } from "../../../../model/network.ts";
-import { floodOutputs } from "../../../seal/circuit_privacy.ts";
+import { floodOutputs } from "./circuit_privacy.ts";
 import { HeContext } from "../../../seal/context.ts";
-import { evaluateEncryptedAsync, freeResult } from "../../../seal/evaluate_encrypted.ts";
-import type { EvaluationKeys } from "../../../seal/evaluation_keys.ts";
-import { switchDown } from "../../../seal/modulus_switch.ts";
+import { evaluateEncryptedAsync, freeResult } from "./evaluate_encrypted.ts";
+import type { EvaluationKeys } from "../../../seal/server/evaluation_keys.ts";
+import { switchDown } from "../modulus_switch.ts";
 import { sealCall } from "../../../seal/runtime.ts";
 import { SealPlanServer } from "../../../seal/server/plan_server.ts";
 import { ciphertextBytes, packResults, unpackInputs } from "../../../wire/payloads.ts";

@@ -11,8 +11,8 @@
  * @module
  */
 import type { Ciphertext, GaloisKeys, Plaintext } from "node-seal/dist/seal_throws.d.ts";
-import type { HopCounts } from "../engine/hops.ts";
-import { sealCall } from "../seal/runtime.ts";
+import type { HopCounts } from "../../engine/hops.ts";
+import { sealCall } from "../../seal/runtime.ts";
 import type { CkksContext } from "./ckks_context.ts";
 
 /** A real matrix given by its rows (`cols <= period`). */

@@ -7,10 +7,10 @@
  * @module
  */
 import type { Ciphertext, Plaintext } from "node-seal/dist/seal_throws.d.ts";
-import type { EncryptedOutputs } from "../seal/evaluate_encrypted.ts";
-import { sealCall } from "../seal/runtime.ts";
-import { Crt } from "../engine/crt.ts";
-import type { ClientKeys } from "./keys.ts";
+import type { EncryptedOutputs } from "../server/evaluate_encrypted.ts";
+import { sealCall } from "../../../seal/runtime.ts";
+import { Crt } from "../../../engine/crt.ts";
+import type { ClientKeys } from "../../../seal/client/keys.ts";
 
 /** The coefficients of a (non-NTT) plaintext, read from SEAL's serialization. */
 export function plaintextCoefficients(

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { Backend, PlainMulKind } from "../engine/backend.ts";
-import { setBits } from "../../model/dyadic.ts";
-import type { Encoding } from "./he_params.ts";
+import type { Backend, PlainMulKind } from "../../engine/backend.ts";
+import { setBits } from "../../../model/dyadic.ts";
+import type { Encoding } from "./bfv_params.ts";
 
 /** A noise budget in bits (a mutable box, so in-place operations work). */
 export interface Budget {

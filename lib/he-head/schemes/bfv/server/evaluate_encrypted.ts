@@ -11,11 +11,11 @@ import {
   type EvaluateAsyncOptions,
   type EvaluateOptions,
   type EvaluateResult,
-} from "../engine/evaluate.ts";
-import type { LayerHops } from "../engine/hops.ts";
-import type { Network } from "../../model/network.ts";
-import type { HeContext, ModulusContext } from "./context.ts";
-import type { EvaluationKeys } from "./evaluation_keys.ts";
+} from "../../../engine/evaluate.ts";
+import type { LayerHops } from "../../../engine/hops.ts";
+import type { Network } from "../../../../model/network.ts";
+import type { HeContext, ModulusContext } from "../../../seal/context.ts";
+import type { EvaluationKeys } from "../../../seal/server/evaluation_keys.ts";
 import { SealBackend } from "./seal_backend.ts";
 
 /** Encrypted outputs: `[modulus][output]` ciphertexts, or constants where an output is constant. */

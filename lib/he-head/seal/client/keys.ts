@@ -13,8 +13,8 @@ import type {
   PublicKey,
   SecretKey,
 } from "node-seal/dist/seal_throws.d.ts";
-import type { HeContext, SealContexts } from "../seal/context.ts";
-import { sealCall } from "../seal/runtime.ts";
+import type { HeContext, SealContexts } from "../context.ts";
+import { sealCall } from "../runtime.ts";
 
 /** Which evaluation keys to make. */
 export interface KeyOptions {

@@ -6,8 +6,8 @@
  * @module
  */
 import type { GaloisKeys, PublicKey, RelinKeys } from "node-seal/dist/seal_throws.d.ts";
-import type { SealContexts } from "./context.ts";
-import { sealCall } from "./runtime.ts";
+import type { SealContexts } from "../context.ts";
+import { sealCall } from "../runtime.ts";
 
 /** Relinearisation, Galois and public keys for every plaintext modulus. Free with `delete()`. */
 export class EvaluationKeys {

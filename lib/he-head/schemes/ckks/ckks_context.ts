@@ -6,8 +6,8 @@
  * @module
  */
 import type { CKKSEncoder, Evaluator, SEALContext } from "node-seal/dist/seal_throws.d.ts";
-import type { SealContexts } from "../seal/context.ts";
-import { loadSeal, type Seal, sealCall } from "../seal/runtime.ts";
+import type { SealContexts } from "../../seal/context.ts";
+import { loadSeal, type Seal, sealCall } from "../../seal/runtime.ts";
 import { type CkksParams, ckksPresetName, validateCkksParams } from "./ckks_params.ts";
 
 /** CKKS context, evaluator and encoder. Free with `delete()` or `using`. */

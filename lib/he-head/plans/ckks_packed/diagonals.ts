@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { type HopCounts, zeroHops } from "../engine/hops.ts";
-import type { CkksParams } from "./ckks_params.ts";
-import type { PackedLayout } from "./packed_layout.ts";
+import { type HopCounts, zeroHops } from "../../engine/hops.ts";
+import type { CkksParams } from "../../schemes/ckks/ckks_params.ts";
+import type { PackedLayout } from "./layout.ts";
 import type { QuadraticForm } from "./quadratic_form.ts";
 
 /**

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { IntRow, LinearOp, Network, Pow2Row } from "../../model/network.ts";
+import type { IntRow, LinearOp, Network, Pow2Row } from "../../../model/network.ts";
 
 /** The head as an exact quadratic form over its integer inputs. */
 export interface QuadraticForm {

@@ -7,11 +7,11 @@
  *
  * @module
  */
-import { evaluate, type EvaluateOptions } from "../engine/evaluate.ts";
-import type { LayerHops } from "../engine/hops.ts";
-import { totalHops } from "../engine/hops.ts";
-import { countHops } from "../engine/plain.ts";
-import type { Network } from "../../model/network.ts";
+import { evaluate, type EvaluateOptions } from "../../engine/evaluate.ts";
+import type { LayerHops } from "../../engine/hops.ts";
+import { totalHops } from "../../engine/hops.ts";
+import { countHops } from "../../engine/plain.ts";
+import type { Network } from "../../../model/network.ts";
 import {
   CoefficientBackend,
   CoefficientOverflow,
@@ -25,16 +25,16 @@ import {
   type HeParams,
   presetName,
   RING_DEGREES,
-} from "./he_params.ts";
-import { IntervalBackend, magnitude } from "../engine/interval_backend.ts";
+} from "./bfv_params.ts";
+import { IntervalBackend, magnitude } from "../../engine/interval_backend.ts";
 import {
   type Budget,
   NoiseBackend,
   type NoiseModel,
   SEAL_BFV_NOISE_MODEL,
 } from "./noise_backend.ts";
-import { DEFAULT_OP_COSTS, expectedMs, type OpCostTable } from "../engine/op_costs.ts";
-import { batchingPrimes } from "../engine/primes.ts";
+import { DEFAULT_OP_COSTS, expectedMs, type OpCostTable } from "../../engine/op_costs.ts";
+import { batchingPrimes } from "../../engine/primes.ts";
 
 /** Options of {@linkcode selectParameters}. */
 export interface SelectOptions {

@@ -7,9 +7,9 @@
  * @module
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
-import type { HeParams } from "../params/he_params.ts";
-import type { HeContext } from "./context.ts";
-import { sealCall } from "./runtime.ts";
+import type { HeParams } from "./bfv_params.ts";
+import type { HeContext } from "../../seal/context.ts";
+import { sealCall } from "../../seal/runtime.ts";
 
 /** Bits lost to rounding when switching to a level (conservative). */
 export const MODULUS_SWITCH_LOSS = 9;

@@ -18,12 +18,12 @@
  * @module
  */
 import type { Ciphertext, GaloisKeys, Plaintext } from "node-seal/dist/seal_throws.d.ts";
-import { type HopCounts, zeroHops } from "../engine/hops.ts";
-import { PACKED_SLOT_ERROR, packedDiagonal, packedHops, packedMatrix } from "./packed_diagonals.ts";
-import { sealCall } from "../seal/runtime.ts";
-import type { CkksContext } from "./ckks_context.ts";
-import type { PackedLayout } from "./packed_layout.ts";
-import type { QuadraticForm } from "./quadratic_form.ts";
+import { type HopCounts, zeroHops } from "../../../engine/hops.ts";
+import { PACKED_SLOT_ERROR, packedDiagonal, packedHops, packedMatrix } from "../diagonals.ts";
+import { sealCall } from "../../../seal/runtime.ts";
+import type { CkksContext } from "../../../schemes/ckks/ckks_context.ts";
+import type { PackedLayout } from "../layout.ts";
+import type { QuadraticForm } from "../quadratic_form.ts";
 
 /** The packed head: plaintext diagonals ready for evaluation. Free with `delete()`. */
 export class PackedHead {

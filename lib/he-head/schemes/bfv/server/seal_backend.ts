@@ -7,12 +7,12 @@
  * @module
  */
 import type { Ciphertext, RelinKeys } from "node-seal/dist/seal_throws.d.ts";
-import type { Backend, PlainMulKind } from "../engine/backend.ts";
-import { setBits } from "../../model/dyadic.ts";
-import type { Encoding } from "../params/he_params.ts";
-import type { ModulusContext } from "./context.ts";
-import { PlaintextCache } from "./plaintexts.ts";
-import { type Seal, sealCall } from "./runtime.ts";
+import type { Backend, PlainMulKind } from "../../../engine/backend.ts";
+import { setBits } from "../../../../model/dyadic.ts";
+import type { Encoding } from "../bfv_params.ts";
+import type { ModulusContext } from "../../../seal/context.ts";
+import { PlaintextCache } from "../plaintexts.ts";
+import { type Seal, sealCall } from "../../../seal/runtime.ts";
 
 /** BFV evaluation for one plaintext modulus. Free its plaintext cache with `delete()`. */
 export class SealBackend implements Backend<Ciphertext> {

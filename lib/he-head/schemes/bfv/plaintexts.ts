@@ -7,9 +7,9 @@
  * @module
  */
 import type { Plaintext } from "node-seal/dist/seal_throws.d.ts";
-import { setBits } from "../../model/dyadic.ts";
-import type { ModulusContext } from "./context.ts";
-import { type Seal, sealCall } from "./runtime.ts";
+import { setBits } from "../../../model/dyadic.ts";
+import type { ModulusContext } from "../../seal/context.ts";
+import { type Seal, sealCall } from "../../seal/runtime.ts";
 
 const SEAL_MAGIC = 0xa15e;
 const HEADER = 16;

@@ -19,9 +19,9 @@
  * @module
  */
 import type { Ciphertext, Plaintext, PublicKey } from "node-seal/dist/seal_throws.d.ts";
-import type { HeContext, ModulusContext } from "./context.ts";
-import { plaintextBytes } from "./plaintexts.ts";
-import { sealCall } from "./runtime.ts";
+import type { HeContext, ModulusContext } from "../../../seal/context.ts";
+import { plaintextBytes } from "../plaintexts.ts";
+import { sealCall } from "../../../seal/runtime.ts";
 
 const RANDOM_CHUNK = 65536; // crypto.getRandomValues' limit in bytes
 

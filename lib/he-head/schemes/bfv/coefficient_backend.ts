@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { Backend, PlainMulKind } from "../engine/backend.ts";
-import { setBits } from "../../model/dyadic.ts";
+import type { Backend, PlainMulKind } from "../../engine/backend.ts";
+import { setBits } from "../../../model/dyadic.ts";
 
 /** Upper bounds on `|coefficient|` by degree (a mutable box, so in-place operations work). */
 export interface CoefficientBound {

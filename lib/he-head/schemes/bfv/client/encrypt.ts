@@ -6,9 +6,9 @@
  * @module
  */
 import type { Ciphertext, Plaintext } from "node-seal/dist/seal_throws.d.ts";
-import { binaryCoefficients, plaintextBytes } from "../seal/plaintexts.ts";
-import { sealCall } from "../seal/runtime.ts";
-import type { ClientKeys } from "./keys.ts";
+import { binaryCoefficients, plaintextBytes } from "../plaintexts.ts";
+import { sealCall } from "../../../seal/runtime.ts";
+import type { ClientKeys } from "../../../seal/client/keys.ts";
 
 function checkBatch(
   keys: ClientKeys,
