@@ -45,7 +45,7 @@ export function numberToDyadic(x: number): Dyadic {
 }
 
 /** A JSON integer: a number when safe, else a decimal string. */
-function jsonInteger(v: number): number | string {
+export function jsonInteger(v: number): number | string {
   const r = Math.round(v);
   return Number.isSafeInteger(r) ? r : BigInt(r).toString();
 }
