@@ -24,21 +24,21 @@ import { argmax } from "../lib/he-head/engine/plain.ts";
 import { evaluateFast, predictFast } from "../lib/he-head/engine/rns_backend.ts";
 import type { QuantizedModel } from "../lib/model/format.ts";
 import { compileModel, type Network } from "../lib/model/network.ts";
-import { presetName } from "../lib/he-head/params/he_params.ts";
+import { presetName } from "../lib/he-head/schemes/bfv/bfv_params.ts";
 import { DEFAULT_OP_COSTS, expectedMs } from "../lib/he-head/engine/op_costs.ts";
-import { selectParameters } from "../lib/he-head/params/select.ts";
+import { selectParameters } from "../lib/he-head/schemes/bfv/select.ts";
 import { ModulusPool, type PoolEvaluation } from "../experiments/mnist/parallel/modulus_pool.ts";
 import { getMnistVariant, loadQuantizedMnist, VARIANT_NAMES } from "../experiments/mnist/mod.ts";
-import { ClientKeys } from "../lib/he-head/client/keys.ts";
-import { CkksContext } from "../lib/he-head/packed/ckks_context.ts";
-import { ckksPresetName } from "../lib/he-head/packed/ckks_params.ts";
-import { decryptPacked, encryptPackedImage } from "../lib/he-head/packed/packed_client.ts";
+import { ClientKeys } from "../lib/he-head/seal/client/keys.ts";
+import { CkksContext } from "../lib/he-head/schemes/ckks/ckks_context.ts";
+import { ckksPresetName } from "../lib/he-head/schemes/ckks/ckks_params.ts";
+import { decryptPacked, encryptPackedImage } from "../lib/he-head/schemes/ckks/client/packed_client.ts";
 import {
   PackedNetwork,
   packedNetworkParams,
   packedNetworkPlan,
 } from "../lib/he-head/packed/packed_network.ts";
-import { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
+import { EvaluationKeys } from "../lib/he-head/seal/server/evaluation_keys.ts";
 import { barChartSvg, formatBytes, formatTable, median } from "../lib/report/mod.ts";
 
 const { values: a } = parseArgs({
