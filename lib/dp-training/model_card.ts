@@ -12,10 +12,11 @@ import type { HopCounts } from "../he-head/engine/hops.ts";
 import { totalHops } from "../he-head/engine/hops.ts";
 import { countHops } from "../he-head/engine/plain.ts";
 import type { ModelMetadata, NoiseSource, PrivacyMetadata } from "../model/format.ts";
-import { compileModel } from "../model/network.ts";
+import { compileModel, type Network } from "../model/network.ts";
 import { bitLength } from "../model/dyadic.ts";
 import { DP_NOT_COVERED } from "../model/privacy.ts";
-import { outputBound } from "../he-head/schemes/bfv/select.ts";
+import { evaluate } from "../he-head/engine/evaluate.ts";
+import { IntervalBackend, magnitude } from "../he-head/engine/interval_backend.ts";
 import { SECURE_GAUSSIAN_TERMS } from "./mechanisms/secure_gaussian.ts";
 import type { PrivateFeatures } from "./private_features.ts";
 import type { PrivateHeadResult } from "./train_private_head.ts";
@@ -159,6 +160,22 @@ function describeRng(source: NoiseSource | null, seed: string): string {
   return `no DP noise; sampling: crypto.getRandomValues; ${init}`;
 }
 
+/**
+ * The largest magnitude an integer logit can reach for any input in range (interval analysis of
+ * the exact integer network; what the BFV plans' `outputBound(net, "simd")` computes).
+ */
+function largestLogit(net: Network): bigint {
+  const inputs = Array.from({ length: net.inputSize }, () => ({
+    lo: BigInt(net.inputMin),
+    hi: BigInt(net.inputMax),
+  }));
+  let bound = 0n;
+  for (const o of evaluate(net, new IntervalBackend(), inputs).outputs) {
+    if (o.ct !== null && magnitude(o.ct) > bound) bound = magnitude(o.ct);
+  }
+  return bound;
+}
+
 /** The privacy block of a private run (null for a non-private one). */
 function cardPrivacy(r: PrivateHeadResult, c: CardContext): CardPrivacy | null {
   if (!r.private) return null;
@@ -191,7 +208,7 @@ function cardPrivacy(r: PrivateHeadResult, c: CardContext): CardPrivacy | null {
  */
 export function buildModelCard(r: PrivateHeadResult, c: CardContext): ModelCard {
   const net = compileModel(r.model);
-  const worstBits = bitLength(outputBound(net, "simd").bound);
+  const worstBits = bitLength(largestLogit(net));
   const weights = net.layers.reduce((s, l) => s + l.weights, 0);
   const nonzeros = net.layers.reduce((s, l) => s + (l.type === "dense" ? l.nonzeros : 0), 0);
   const act = r.model.layers.find((l) => l.type === "activation");
