@@ -35,6 +35,8 @@ export const LIMIT_VARIABLES = [
   ["FCN_MAX_HEAP_BYTES", "maxHeapBytes", 1, SEAL_HEAP_MAX_BYTES],
   ["FCN_BODY_TIMEOUT_MS", "bodyTimeoutMs", 1, 3_600_000],
   ["FCN_HEALTH_DEADLINE_MS", "healthDeadlineMs", 1, 60_000],
+  ["FCN_MAX_INFLIGHT_BODY_BYTES", "maxInflightBodyBytes", 1, 2 ** 40],
+  ["FCN_MAX_UPLOADS_PER_TOKEN", "maxUploadsPerToken", 1, 10_000],
 ] as const;
 
 /** Thrown for a bad variable; the message names it and says what was expected. */

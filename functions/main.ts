@@ -9,9 +9,11 @@
  * `models/head/uci_digits.json`; `#sha256=<hex>` pins its digest), `FCN_KV` (Deno KV path or
  * URL; default Deno's own store; tokens live there too), `FCN_AUTH` (`on`, default, or `off` for
  * local experiments), and the limits `FCN_MAX_CONCURRENT`, `FCN_MAX_QUEUE`, `FCN_TIMEOUT_MS`,
- * `FCN_KEY_TTL_S`, `FCN_MAX_HEAP_BYTES`, `FCN_BODY_TIMEOUT_MS`, `FCN_HEALTH_DEADLINE_MS`
- * (positive integers; see `config.ts`), and `FCN_ALLOW_SEEDED_NOISE=1` to serve a head trained
- * with seeded (replayable, so not private) DP noise, which is refused otherwise.
+ * `FCN_KEY_TTL_S`, `FCN_MAX_HEAP_BYTES`, `FCN_BODY_TIMEOUT_MS`, `FCN_HEALTH_DEADLINE_MS`,
+ * `FCN_MAX_INFLIGHT_BODY_BYTES` (request bodies being received at once; default four times the
+ * largest body), `FCN_MAX_UPLOADS_PER_TOKEN` (default 16) (positive integers; see `config.ts`),
+ * and `FCN_ALLOW_SEEDED_NOISE=1` to serve a head trained with seeded (replayable, so not
+ * private) DP noise, which is refused otherwise.
  *
  * @module
  */

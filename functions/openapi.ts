@@ -40,13 +40,13 @@ const guarded = {
     ...error,
     ...retryAfter,
     description:
-      "A quota of the token is used up: requests per minute, stored key sets or key bytes, encrypted queries per day",
+      "A quota of the token is used up: requests per minute, stored key sets or key bytes, encrypted queries per day; or the token has too many uploads in progress",
   },
   503: {
     ...error,
     ...retryAfter,
     description:
-      "Busy (queue full, deadline), not enough SEAL heap for the request, or an internal failure",
+      "Busy (queue full, deadline, too many bytes of request bodies being received), not enough SEAL heap for the request, or an internal failure",
   },
 };
 

@@ -9,26 +9,35 @@ import { compileModel, type Network } from "../lib/model/network.ts";
 import type { QuantizedModel } from "../lib/model/format.ts";
 import { parseModel } from "../lib/model/parse.ts";
 import { checkNoiseSource } from "../lib/model/privacy.ts";
+import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
 import { loadSeal, SEAL_HEAP_MAX_BYTES } from "../lib/he-head/seal/runtime.ts";
-import { EnvelopeError, peekEnvelope } from "../lib/he-head/wire/envelope.ts";
+import { EnvelopeError } from "../lib/he-head/wire/envelope.ts";
 import {
-  definition,
-  describePlans,
-  expectedPlanMs,
-  MissingKeysError,
-  type PlanCandidate,
-  type PlanSpec,
-} from "../lib/he-head/plans/mod.ts";
-import { type EvaluationKeys, type PlanServer, prepareServedPlans } from "../lib/he-head/server.ts";
+  ciphertextBytes,
+  decodeKeys,
+  keySwitchKeyBytes,
+  loadKeys,
+  unpackKeys,
+} from "../lib/he-head/wire/payloads.ts";
+import { expectedPlanMs, type PlanCost } from "../lib/he-head/plans/planner.ts";
 import type { KeysResponse, ModelDescription, Quota } from "../lib/protocol/api.ts";
-import { ApiError, fromEnvelopeError } from "./errors.ts";
-import { HeapBudget } from "./heap.ts";
+import { ApiError } from "./errors.ts";
+import { evaluationHeapBytes, HeapBudget, keysHeapBytes } from "./heap.ts";
 import { KeyCache } from "./key_cache.ts";
 import { canonicalKeyBytes, canonicalKeyId, KvKeyStore, sha256Hex } from "./key_store.ts";
 import { EvaluationLimiter } from "./limiter.ts";
 import { describeModel } from "./describe.ts";
+import {
+  buildPlans,
+  freePlan,
+  type Plan,
+  requireKeys,
+} from "../lib/he-head/schemes/bfv/bfv_plan.ts";
 import { QuotaStore } from "./quota.ts";
+import { runPlan } from "../lib/he-head/schemes/bfv/server/bfv_server.ts";
 import { sealProbe } from "./seal_probe.ts";
+import { checkEnvelopeHead } from "./envelope_head.ts";
+import { UploadGate } from "./upload_gate.ts";
 import { DEFAULT_QUOTA, type Principal, TokenStore } from "./tokens.ts";
 
 /** Service limits (all have defaults). */
@@ -49,6 +58,14 @@ export interface ServiceConfig {
   maxHeapBytes?: number;
   /** Time for a request body to arrive in full (ms). Default 30 000. */
   bodyTimeoutMs?: number;
+  /**
+   * Bytes of request bodies being received at once, by everyone (503 + Retry-After beyond).
+   * Default four times the largest body (a multipart classification: inputs and keys); at least
+   * that body.
+   */
+  maxInflightBodyBytes?: number;
+  /** Uploads in progress at once per token (429 + Retry-After beyond). Default 16. */
+  maxUploadsPerToken?: number;
   /** Time /healthz allows SEAL's probe (ms). Default 2 000. */
   healthDeadlineMs?: number;
   /** Whether POST routes need a bearer token. Default true. */
@@ -71,7 +88,7 @@ interface Lease {
 /** Result of one classification. */
 export interface ClassifyResult {
   body: Uint8Array;
-  plan: PlanServer;
+  plan: Plan;
   queries: number;
   serverMs: number;
   /** The cost model's expectation for this plan and query count. */
@@ -91,6 +108,7 @@ const DEFAULTS = {
   maxHeapBytes: 3 * 1024 ** 3,
   bodyTimeoutMs: 30_000,
   healthDeadlineMs: 2_000,
+  maxUploadsPerToken: 16,
 };
 
 function positive(config: ServiceConfig): Required<typeof DEFAULTS> {
@@ -123,6 +141,10 @@ export class HeadService {
   readonly tokens: TokenStore;
   readonly quotas: QuotaStore;
   readonly heap: HeapBudget;
+  /** Admission of request bodies: bytes received at once, uploads per token. */
+  readonly uploads: UploadGate;
+  /** Each plan's own largest request and key upload (bytes), by parameter hash. */
+  private readonly planLimits: Map<string, { request: number; keys: number }>;
   private readonly anonymous: Principal;
   private readonly keyStore: KvKeyStore;
   private readonly keyCache: KeyCache;
@@ -130,7 +152,7 @@ export class HeadService {
     readonly model: QuantizedModel,
     readonly net: Network,
     readonly modelId: string,
-    readonly plans: PlanServer[],
+    readonly plans: Plan[],
     kv: Deno.Kv,
     config: ServiceConfig,
     limits: Required<typeof DEFAULTS>,
@@ -153,9 +175,34 @@ export class HeadService {
       queue: limits.queue,
       retryAfterSeconds: 2,
     });
-    const need = Math.max(...plans.map((p) => p.requestBytes));
+    const needs = plans.map((p) =>
+      p.ctx.moduli.length * (p.kind === "bfv" ? net.inputSize : p.maxQueries) *
+      ciphertextBytes(p.params, 2)
+    );
+    const keyNeeds = plans.map((p) =>
+      p.ctx.moduli.length *
+      (Number(p.needsRelinKeys) + Number(p.needsPublicKey) + p.galoisSteps.length) *
+      keySwitchKeyBytes(p.params)
+    );
+    const need = Math.max(...needs);
     this.maxBodyBytes = config.maxBodyBytes ?? Math.ceil(need * 1.25) + 65536;
-    this.maxKeyBytes = Math.max(...plans.map((p) => p.keyBytes)) + 65536;
+    this.maxKeyBytes = Math.max(...keyNeeds) + 65536;
+    this.planLimits = new Map(plans.map((p, i) => [p.hash, {
+      request: Math.min(this.maxBodyBytes, Math.ceil(needs[i] * 1.25) + 65536),
+      keys: keyNeeds[i] + 65536,
+    }]));
+    const largest = this.maxBodyBytes + this.maxKeyBytes;
+    const inflight = config.maxInflightBodyBytes ?? 4 * largest;
+    if (inflight < largest) {
+      throw new RangeError(
+        `FCN_MAX_INFLIGHT_BODY_BYTES: expected at least the largest body (${largest} bytes: inputs and keys), received ${inflight}`,
+      );
+    }
+    this.uploads = new UploadGate({
+      maxBytes: inflight,
+      perToken: limits.maxUploadsPerToken,
+      retryAfterSeconds: 2,
+    });
   }
 
   /** Validates the model and the limits, and chooses plans. */
@@ -170,22 +217,21 @@ export class HeadService {
     checkNoiseSource(checked, { allowSeededNoise: config.allowSeededNoise ?? false });
     const net = compileModel(checked);
     const modelId = await sha256Hex(new TextEncoder().encode(JSON.stringify(checked)));
-    const plans = await prepareServedPlans(net);
-    let heap: HeapBudget;
+    const plans = await buildPlans(net);
     try {
-      heap = new HeapBudget(limits.maxHeapBytes, seal.heapBytes());
+      const heap = new HeapBudget(limits.maxHeapBytes, seal.heapBytes());
+      return new HeadService(checked, net, modelId, plans, kv, config, limits, heap);
     } catch (e) {
-      plans.forEach((p) => p.close());
+      plans.forEach(freePlan);
       throw e;
     }
-    return new HeadService(checked, net, modelId, plans, kv, config, limits, heap);
   }
 
   /** `GET /v1/model`. */
   describe(): ModelDescription {
     const l = this.limits;
     return {
-      ...describeModel(this.model, this.net, this.modelId, describePlans(this.specs), {
+      ...describeModel(this.model, this.net, this.modelId, this.plans, {
         max_body_bytes: this.maxBodyBytes,
         max_key_bytes: this.maxKeyBytes,
         max_concurrent: l.concurrency,
@@ -200,9 +246,7 @@ export class HeadService {
         ...(this.auth ? {} : { warning: AUTH_OFF_WARNING }),
         default_quota: this.auth ? { ...DEFAULT_QUOTA } : this.anonymous.quota,
         query_cost: Object.fromEntries(
-          this.plans.map((
-            p,
-          ) => [p.name, definition(p.spec.kind).chargedPerQuery ? "per-query" : 1]),
+          this.plans.map((p) => [p.name, p.encoding === "poly" ? 1 : "per-query"]),
         ),
       },
     };
@@ -235,20 +279,26 @@ export class HeadService {
     return p;
   }
 
-  /** The plans' specs, in GET /v1/model order. */
-  get specs(): PlanSpec[] {
-    return this.plans.map((p) => p.spec);
-  }
-
-  /** The plan an envelope names (its header's parameter hash). */
-  planOf(envelope: Uint8Array): PlanServer {
-    let hash: string;
-    try {
-      hash = peekEnvelope(envelope).paramsHash;
-    } catch (e) {
-      throw e instanceof EnvelopeError ? fromEnvelopeError(e) : e;
+  /** The plan an envelope names (bytes 8..40 hold the parameter hash). */
+  planOf(envelope: Uint8Array): Plan {
+    if (envelope.length < 40) {
+      throw new ApiError(
+        400,
+        "envelope-truncated",
+        `expected an envelope of at least 40 bytes, received ${envelope.length}`,
+      );
     }
-    const plan = this.plans.find((p) => p.spec.hash === hash);
+    if (new TextDecoder().decode(envelope.subarray(0, 4)) !== "FCNE") {
+      throw new ApiError(
+        400,
+        "envelope-bad-magic",
+        'expected an envelope starting with "FCNE", received other bytes',
+      );
+    }
+    const hash = Array.from(envelope.subarray(8, 40), (b) => b.toString(16).padStart(2, "0")).join(
+      "",
+    );
+    const plan = this.plans.find((p) => p.hash === hash);
     if (!plan) {
       throw new ApiError(
         422,
@@ -263,6 +313,25 @@ export class HeadService {
     return plan;
   }
 
+  /**
+   * Checks an envelope's 52-byte header as soon as it arrives (magic, version, `kind`, a served
+   * plan, a declared length equal to `declared`, the Content-Length) and returns the largest
+   * body the request may have: its plan's own limit.
+   *
+   * @throws {ApiError} with the code the whole body would have been refused with.
+   */
+  envelopeLimit(head: Uint8Array, kind: "ciphertexts" | "keys", declared: number | null): number {
+    return checkEnvelopeHead(head, {
+      kind,
+      declared,
+      planOf: (h) => this.planOf(h),
+      limitOf: (plan) => {
+        const l = this.planLimits.get(plan.hash)!;
+        return { bytes: kind === "keys" ? l.keys : l.request, name: plan.name };
+      },
+    });
+  }
+
   /** Runs `fn` under the limiter and the request deadline (503 + Retry-After when exceeded). */
   private async bounded<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = AbortSignal.timeout(this.limits.timeoutMs);
@@ -270,10 +339,7 @@ export class HeadService {
       try {
         return await fn(signal);
       } catch (e) {
-        if (
-          signal.aborted && !(e instanceof ApiError) && !(e instanceof EnvelopeError) &&
-          !(e instanceof MissingKeysError)
-        ) {
+        if (signal.aborted && !(e instanceof ApiError) && !(e instanceof EnvelopeError)) {
           throw new ApiError(
             503,
             "timeout",
@@ -305,24 +371,28 @@ export class HeadService {
   async registerKeys(p: Principal, bytes: Uint8Array): Promise<KeysResponse> {
     const plan = this.planOf(bytes);
     return await this.bounded(async (signal) => {
-      const blobs = await plan.decodeKeys(bytes, this.maxKeyBytes);
-      const id = await canonicalKeyId(plan.spec.hash, blobs);
+      const blobs = await decodeKeys(plan.ctx, bytes, {
+        maxGaloisSteps: Math.max(1, plan.galoisSteps.length),
+        maxBytes: this.maxKeyBytes,
+      });
+      const id = await canonicalKeyId(plan.hash, blobs);
       // The quota counts the keys themselves, not how the envelope spelled them.
       const size = canonicalKeyBytes(blobs);
       let expires = await this.keyStore.expires(id);
       let created = false;
       if (expires === null) {
         signal.throwIfAborted();
-        const release = this.reserveHeap(plan.keysHeapBytes(), "loading keys");
+        const release = this.reserveHeap(keysHeapBytes(plan), "loading keys");
         try {
-          using _keys = plan.loadKeys(blobs);
+          using keys = loadKeys(plan.ctx, blobs);
+          requireKeys(plan, keys);
         } finally {
           release();
         }
         signal.throwIfAborted();
         // Within the token's quota before anything is written.
         await this.quotas.addKeys(p, id, size, Date.now() + this.limits.keyTtlMs);
-        ({ created, expires } = await this.keyStore.put(id, plan.spec.hash, bytes));
+        ({ created, expires } = await this.keyStore.put(id, plan.hash, bytes));
       } else await this.quotas.addKeys(p, id, size, expires);
       return {
         key_id: id,
@@ -336,7 +406,7 @@ export class HeadService {
 
   private async leaseKeys(
     p: Principal,
-    plan: PlanServer,
+    plan: Plan,
     keyId: string | null,
     inline: Uint8Array | null,
   ): Promise<Lease> {
@@ -348,11 +418,20 @@ export class HeadService {
           "the inline keys were made for another plan than the inputs",
         );
       }
-      const keys = await plan.unpackKeys(inline, { maxBytes: this.maxKeyBytes, check: true });
+      const keys = await unpackKeys(plan.ctx, inline, {
+        maxGaloisSteps: Math.max(1, plan.galoisSteps.length),
+        maxBytes: this.maxKeyBytes,
+      });
+      try {
+        requireKeys(plan, keys);
+      } catch (e) {
+        keys.delete();
+        throw e;
+      }
       return { keys, release: () => keys.delete() };
     }
     if (!keyId) {
-      if (!plan.spec.cost.needsKeys) {
+      if (!plan.needsRelinKeys && !plan.needsPublicKey && plan.galoisSteps.length === 0) {
         return { keys: null, release: () => {} };
       }
       throw new ApiError(
@@ -379,7 +458,7 @@ export class HeadService {
         `no keys with id ${keyId.slice(0, 64)} registered by this token (expired, or never)`,
       );
     }
-    if (stored.planHash !== plan.spec.hash) {
+    if (stored.planHash !== plan.hash) {
       throw new ApiError(
         422,
         "plan-mismatch",
@@ -387,9 +466,9 @@ export class HeadService {
       );
     }
     return await this.keyCache.acquire(keyId, async () => {
-      const release = this.reserveHeap(plan.keysHeapBytes(), "caching keys");
+      const release = this.reserveHeap(keysHeapBytes(plan), "caching keys");
       try {
-        return { keys: await plan.unpackKeys(stored.bytes, { check: false }), free: release };
+        return { keys: await unpackKeys(plan.ctx, stored.bytes), free: release };
       } catch (e) {
         release();
         throw e;
@@ -398,8 +477,11 @@ export class HeadService {
   }
 
   /** Queries a request is charged: what it asks the server to answer. */
-  private chargedQueries(plan: PlanServer, body: Uint8Array): number {
-    return definition(plan.spec.kind).chargedQueries(plan.spec, peekEnvelope(body));
+  private chargedQueries(plan: Plan, body: Uint8Array): number {
+    if (plan.encoding === "poly" || body.length < 48) return 1;
+    const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
+    const n = v.getUint32(plan.kind === "packed" ? 40 : 44, true);
+    return Math.min(Math.max(n, 1), plan.maxQueries);
   }
 
   /** `POST /v1/classify`: evaluates encrypted inputs and returns encrypted logits. */
@@ -413,22 +495,20 @@ export class HeadService {
     const queries = this.chargedQueries(plan, body);
     return await this.bounded(async (signal) => {
       const t0 = performance.now();
-      const need = plan.heapBytes(queries) + (inlineKeys ? plan.keysHeapBytes() : 0);
+      const need = evaluationHeapBytes(plan, this.net, queries) +
+        (inlineKeys ? keysHeapBytes(plan) : 0);
       const release = this.reserveHeap(need, `a ${plan.name} request of ${queries} queries`);
       try {
         const lease = await this.leaseKeys(p, plan, keyId, inlineKeys);
         try {
           await this.quotas.chargeQueries(p, queries);
-          const out = await plan.evaluate(body, lease.keys, {
-            signal,
-            maxBytes: this.maxBodyBytes,
-          });
+          const out = await runPlan(plan, this.net, body, lease.keys, signal, this.maxBodyBytes);
           return {
             body: out.body,
             plan,
             queries: out.queries,
             serverMs: performance.now() - t0,
-            estimatedMs: expectedPlanMs(plan.spec.cost, out.queries),
+            estimatedMs: expectedPlanMs({ ...this.describePlanCost(plan) }, out.queries),
           };
         } finally {
           lease.release();
@@ -444,14 +524,20 @@ export class HeadService {
     return sealProbe(this.plans, this.limits.healthDeadlineMs);
   }
 
-  /** The planner's view of a plan: its name and the cost of its spec. */
-  describePlanCost(p: PlanServer): PlanCandidate {
-    return p.spec;
+  /** The planner's view of a plan. */
+  describePlanCost(p: Plan): PlanCost {
+    return {
+      name: p.name,
+      encoding: p.encoding,
+      estimated_ms: p.estimatedMs,
+      max_queries: p.maxQueries,
+      needs_keys: p.needsRelinKeys || p.needsPublicKey || p.galoisSteps.length > 0,
+    };
   }
 
   /** Frees SEAL objects (plans and cached keys). */
   close(): void {
     this.keyCache.clear();
-    for (const p of this.plans) p.close();
+    for (const p of this.plans) freePlan(p);
   }
 }

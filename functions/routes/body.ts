@@ -16,6 +16,16 @@ import { parseMultipart } from "../multipart.ts";
 export interface BodyLimits {
   maxBytes: number;
   deadlineMs: number;
+  /**
+   * Admits the upload before any byte is read, given the bytes it may bring (its Content-Length,
+   * or `maxBytes`); returns the release, called once the body is read or refused.
+   */
+  admit?: (bytes: number) => () => void;
+  /**
+   * Checks the first `bytes` bytes as soon as they arrive (with the Content-Length, or null) and
+   * returns the body's own limit, at most `maxBytes`; a body that ends sooner is not checked.
+   */
+  head?: { bytes: number; check(head: Uint8Array, declared: number | null): number };
 }
 
 /** The media type of a request, lower-cased, without parameters. */
@@ -35,12 +45,19 @@ function tooLarge(max: number, received: string): ApiError {
   );
 }
 
-/**
- * Reads the whole body within the limits.
- *
- * @throws {ApiError} 413, 408, 400 (short or broken body) or 415 (a Content-Encoding).
- */
-export async function readBody(c: Context, limits: BodyLimits): Promise<Uint8Array> {
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const ch of chunks) {
+    out.set(ch, at);
+    at += ch.length;
+  }
+  return out;
+}
+
+/** The Content-Length, checked against `maxBytes` (413) before anything is read; null if none. */
+function declaredLength(c: Context, maxBytes: number): number | null {
   const encoding = (c.req.header("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding !== "identity") {
     throw new ApiError(
@@ -52,21 +69,81 @@ export async function readBody(c: Context, limits: BodyLimits): Promise<Uint8Arr
     );
   }
   const header = c.req.header("content-length");
-  let declared: number | null = null;
-  if (header !== undefined) {
-    if (!/^\d{1,15}$/.test(header.trim())) {
-      throw new ApiError(400, "bad-content-length", `expected a byte count, received ${header}`);
-    }
-    declared = Number(header.trim());
-    if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes, `${declared} (Content-Length)`);
+  if (header === undefined) return null;
+  if (!/^\d{1,15}$/.test(header.trim())) {
+    throw new ApiError(400, "bad-content-length", `expected a byte count, received ${header}`);
   }
+  const declared = Number(header.trim());
+  if (declared > maxBytes) throw tooLarge(maxBytes, `${declared} (Content-Length)`);
+  return declared;
+}
+
+/** The body so far: chunks until the head is checked, then one buffer of the declared length. */
+class Received {
+  total = 0;
+  private chunks: Uint8Array[] = [];
+  private into: Uint8Array | null = null;
+  private checked: boolean;
+  constructor(
+    private limit: number,
+    private readonly declared: number | null,
+    private readonly head: BodyLimits["head"],
+  ) {
+    this.checked = !head;
+    if (this.checked) this.allocate();
+  }
+
+  /** With a declared length the body is read into one buffer (no second copy). */
+  private allocate(): void {
+    if (this.declared === null) return;
+    this.into = new Uint8Array(this.declared);
+    const first = concat(this.chunks, this.total);
+    this.into.set(first.subarray(0, this.declared), 0);
+    this.chunks = [];
+  }
+
+  add(chunk: Uint8Array): void {
+    const at = this.total;
+    this.total += chunk.length;
+    if (this.total > this.limit) throw tooLarge(this.limit, "more");
+    if (!this.into) this.chunks.push(chunk);
+    else if (this.total <= this.into.length) this.into.set(chunk, at);
+    if (!this.checked && this.total >= this.head!.bytes) {
+      this.checked = true;
+      const first = concat(this.chunks, this.total);
+      this.chunks = [first];
+      try {
+        this.limit = Math.min(
+          this.limit,
+          this.head!.check(first.subarray(0, this.head!.bytes), this.declared),
+        );
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        throw new ApiError(e.status, e.code, e.message, { ...e.headers, ...CLOSE });
+      }
+      if (this.total > this.limit) throw tooLarge(this.limit, "more");
+      this.allocate();
+    }
+  }
+
+  bytes(): Uint8Array {
+    return this.into ?? concat(this.chunks, this.total);
+  }
+}
+
+/**
+ * Reads the whole body within the limits.
+ *
+ * @throws {ApiError} 413, 408, 400 (short or broken body) or 415 (a Content-Encoding); what
+ * `limits.admit` and `limits.head` throw (503/429; a refused envelope header).
+ */
+export async function readBody(c: Context, limits: BodyLimits): Promise<Uint8Array> {
+  const declared = declaredLength(c, limits.maxBytes);
   const stream = c.req.raw.body;
   if (!stream) return new Uint8Array(0);
+  const release = limits.admit?.(declared ?? limits.maxBytes) ?? (() => {});
   const reader = stream.getReader();
-  // With a declared length the body is read into one buffer (no second copy).
-  const into = declared !== null ? new Uint8Array(declared) : null;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const got = new Received(limits.maxBytes, declared, limits.head);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -75,7 +152,7 @@ export async function readBody(c: Context, limits: BodyLimits): Promise<Uint8Arr
           new ApiError(
             408,
             "body-timeout",
-            `expected the whole body within ${limits.deadlineMs} ms, received ${total} bytes${
+            `expected the whole body within ${limits.deadlineMs} ms, received ${got.total} bytes${
               declared === null ? "" : ` of ${declared}`
             }`,
             CLOSE,
@@ -97,39 +174,28 @@ export async function readBody(c: Context, limits: BodyLimits): Promise<Uint8Arr
           "body-incomplete",
           `expected ${
             declared === null ? "a complete body" : `${declared} bytes (Content-Length)`
-          }, the upload broke off after ${total}`,
+          }, the upload broke off after ${got.total}`,
           CLOSE,
         );
       }
       if (step.done) break;
-      const at = total;
-      total += step.value.length;
-      if (total > limits.maxBytes) throw tooLarge(limits.maxBytes, "more");
-      if (!into) chunks.push(step.value);
-      else if (total <= into.length) into.set(step.value, at);
+      got.add(step.value);
     }
   } catch (e) {
     reader.cancel().catch(() => {});
     throw e;
   } finally {
     clearTimeout(timer);
+    release();
   }
-  if (declared !== null && total !== declared) {
+  if (declared !== null && got.total !== declared) {
     throw new ApiError(
       400,
       "body-incomplete",
-      `expected ${declared} bytes (Content-Length), received ${total}`,
+      `expected ${declared} bytes (Content-Length), received ${got.total}`,
     );
   }
-  if (into) return into;
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const ch of chunks) {
-    out.set(ch, at);
-    at += ch.length;
-  }
-  return out;
+  return got.bytes();
 }
 
 /** Reads a binary envelope body, refusing other content types (415) and empty bodies (400). */

@@ -14,6 +14,7 @@ import {
   PLAN_HEADER,
   SERVER_MS_HEADER,
 } from "../../lib/protocol/api.ts";
+import { ENVELOPE_HEAD_BYTES } from "../envelope_head.ts";
 import { ApiError } from "../errors.ts";
 import type { HeadService } from "../service.ts";
 import { type AuthEnv, requireToken } from "./auth.ts";
@@ -24,11 +25,14 @@ export function classifyRoutes(service: HeadService): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.post(PATHS.classify, requireToken(service), async (c) => {
     const deadlineMs = service.limits.bodyTimeoutMs;
+    const id = c.get("principal").id;
+    const admit = (bytes: number) => service.uploads.admit(id, bytes);
     let inputs: Uint8Array, keys: Uint8Array | null = null;
     if (mediaType(c) === "multipart/form-data") {
       const parts = await multipartParts(c, ["inputs", "keys"], {
         maxBytes: service.maxBodyBytes + service.maxKeyBytes,
         deadlineMs,
+        admit,
       });
       if (!parts.inputs || !parts.keys) {
         throw new ApiError(
@@ -45,7 +49,17 @@ export function classifyRoutes(service: HeadService): Hono<AuthEnv> {
           `expected at most ${service.maxBodyBytes} bytes of inputs and ${service.maxKeyBytes} of keys, received ${inputs.length} and ${keys.length}`,
         );
       }
-    } else inputs = await envelopeBody(c, { maxBytes: service.maxBodyBytes, deadlineMs });
+    } else {
+      inputs = await envelopeBody(c, {
+        maxBytes: service.maxBodyBytes,
+        deadlineMs,
+        admit,
+        head: {
+          bytes: ENVELOPE_HEAD_BYTES,
+          check: (head, declared) => service.envelopeLimit(head, "ciphertexts", declared),
+        },
+      });
+    }
     const keyId = c.req.header(KEY_ID_HEADER) ?? null;
     const r = await service.classify(c.get("principal"), inputs, keys ? null : keyId, keys);
     c.header(PLAN_HEADER, r.plan.name);

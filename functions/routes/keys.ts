@@ -1,6 +1,7 @@
 /** `POST /v1/keys`: register evaluation keys (authenticated), answered with their id. @module */
 import { Hono } from "hono";
 import { PATHS } from "../../lib/protocol/api.ts";
+import { ENVELOPE_HEAD_BYTES } from "../envelope_head.ts";
 import type { HeadService } from "../service.ts";
 import { type AuthEnv, requireToken } from "./auth.ts";
 import { envelopeBody } from "./body.ts";
@@ -12,6 +13,11 @@ export function keyRoutes(service: HeadService): Hono<AuthEnv> {
     const body = await envelopeBody(c, {
       maxBytes: service.maxKeyBytes,
       deadlineMs: service.limits.bodyTimeoutMs,
+      admit: (bytes) => service.uploads.admit(c.get("principal").id, bytes),
+      head: {
+        bytes: ENVELOPE_HEAD_BYTES,
+        check: (head, declared) => service.envelopeLimit(head, "keys", declared),
+      },
     });
     const answer = await service.registerKeys(c.get("principal"), body);
     return c.json(answer, answer.created ? 201 : 200);

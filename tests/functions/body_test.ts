@@ -59,11 +59,21 @@ Deno.test("over loopback: short uploads are 400, stalled ones 408, none is a 5xx
       "content-length": String(length),
       authorization: `Bearer ${token}`,
     });
+    // Bodies that begin like a real envelope of the poly plan (its header passes the early check).
+    const poly = (await (await fetch(`${server.base}${PATHS.model}`)).json()).plans
+      .find((p: { encoding: string }) => p.encoding === "poly").params_hash as string;
+    const begin = (path: string) => {
+      const b = new Uint8Array(1000);
+      b.set([0x46, 0x43, 0x4e, 0x45, 1, path === PATHS.keys ? 2 : 1, 1, 0]);
+      b.set(poly.match(/../g)!.map((x) => parseInt(x, 16)), 8);
+      new DataView(b.buffer).setUint32(48, 100_000 - 84, true);
+      return b;
+    };
     for (const path of [PATHS.classify, PATHS.keys]) {
       // The finding: a body shorter than its Content-Length was a 500 with a stack trace.
       const short = await rawRequest(server.base, path, {
         headers: headers(100_000),
-        body: new Uint8Array(1000),
+        body: begin(path),
         closeWrite: true,
       });
       assert.equal(short.status, 400, `${path} short: ${short.body}`);
@@ -82,7 +92,7 @@ Deno.test("over loopback: short uploads are 400, stalled ones 408, none is a 5xx
         (_, i) =>
           rawRequest(server.base, i % 2 ? PATHS.keys : PATHS.classify, {
             headers: headers(100_000),
-            body: new Uint8Array(1000),
+            body: begin(i % 2 ? PATHS.keys : PATHS.classify),
             timeoutMs: 15_000,
           }),
       ),
