@@ -9,32 +9,25 @@ import { compileModel, type Network } from "../lib/model/network.ts";
 import type { QuantizedModel } from "../lib/model/format.ts";
 import { parseModel } from "../lib/model/parse.ts";
 import { checkNoiseSource } from "../lib/model/privacy.ts";
-import type { EvaluationKeys } from "../lib/he-head/seal/evaluation_keys.ts";
 import { loadSeal, SEAL_HEAP_MAX_BYTES } from "../lib/he-head/seal/runtime.ts";
-import { EnvelopeError } from "../lib/he-head/wire/envelope.ts";
+import { EnvelopeError, peekEnvelope } from "../lib/he-head/wire/envelope.ts";
 import {
-  ciphertextBytes,
-  decodeKeys,
-  keySwitchKeyBytes,
-  loadKeys,
-  unpackKeys,
-} from "../lib/he-head/wire/payloads.ts";
-import { expectedPlanMs, type PlanCost } from "../lib/he-head/plans/planner.ts";
+  definition,
+  describePlans,
+  expectedPlanMs,
+  MissingKeysError,
+  type PlanCandidate,
+  type PlanSpec,
+} from "../lib/he-head/plans/mod.ts";
+import { type EvaluationKeys, type PlanServer, prepareServedPlans } from "../lib/he-head/server.ts";
 import type { KeysResponse, ModelDescription, Quota } from "../lib/protocol/api.ts";
-import { ApiError } from "./errors.ts";
-import { evaluationHeapBytes, HeapBudget, keysHeapBytes } from "./heap.ts";
+import { ApiError, fromEnvelopeError } from "./errors.ts";
+import { HeapBudget } from "./heap.ts";
 import { KeyCache } from "./key_cache.ts";
 import { canonicalKeyBytes, canonicalKeyId, KvKeyStore, sha256Hex } from "./key_store.ts";
 import { EvaluationLimiter } from "./limiter.ts";
 import { describeModel } from "./describe.ts";
-import {
-  buildPlans,
-  freePlan,
-  type Plan,
-  requireKeys,
-} from "../lib/he-head/schemes/bfv/bfv_plan.ts";
 import { QuotaStore } from "./quota.ts";
-import { runPlan } from "../lib/he-head/schemes/bfv/server/bfv_server.ts";
 import { sealProbe } from "./seal_probe.ts";
 import { checkEnvelopeHead } from "./envelope_head.ts";
 import { UploadGate } from "./upload_gate.ts";
@@ -88,7 +81,7 @@ interface Lease {
 /** Result of one classification. */
 export interface ClassifyResult {
   body: Uint8Array;
-  plan: Plan;
+  plan: PlanServer;
   queries: number;
   serverMs: number;
   /** The cost model's expectation for this plan and query count. */
@@ -152,7 +145,7 @@ export class HeadService {
     readonly model: QuantizedModel,
     readonly net: Network,
     readonly modelId: string,
-    readonly plans: Plan[],
+    readonly plans: PlanServer[],
     kv: Deno.Kv,
     config: ServiceConfig,
     limits: Required<typeof DEFAULTS>,
@@ -175,19 +168,12 @@ export class HeadService {
       queue: limits.queue,
       retryAfterSeconds: 2,
     });
-    const needs = plans.map((p) =>
-      p.ctx.moduli.length * (p.kind === "bfv" ? net.inputSize : p.maxQueries) *
-      ciphertextBytes(p.params, 2)
-    );
-    const keyNeeds = plans.map((p) =>
-      p.ctx.moduli.length *
-      (Number(p.needsRelinKeys) + Number(p.needsPublicKey) + p.galoisSteps.length) *
-      keySwitchKeyBytes(p.params)
-    );
+    const needs = plans.map((p) => p.requestBytes);
+    const keyNeeds = plans.map((p) => p.keyBytes);
     const need = Math.max(...needs);
     this.maxBodyBytes = config.maxBodyBytes ?? Math.ceil(need * 1.25) + 65536;
     this.maxKeyBytes = Math.max(...keyNeeds) + 65536;
-    this.planLimits = new Map(plans.map((p, i) => [p.hash, {
+    this.planLimits = new Map(plans.map((p, i) => [p.spec.hash, {
       request: Math.min(this.maxBodyBytes, Math.ceil(needs[i] * 1.25) + 65536),
       keys: keyNeeds[i] + 65536,
     }]));
@@ -217,12 +203,12 @@ export class HeadService {
     checkNoiseSource(checked, { allowSeededNoise: config.allowSeededNoise ?? false });
     const net = compileModel(checked);
     const modelId = await sha256Hex(new TextEncoder().encode(JSON.stringify(checked)));
-    const plans = await buildPlans(net);
+    const plans = await prepareServedPlans(net);
     try {
       const heap = new HeapBudget(limits.maxHeapBytes, seal.heapBytes());
       return new HeadService(checked, net, modelId, plans, kv, config, limits, heap);
     } catch (e) {
-      plans.forEach(freePlan);
+      plans.forEach((p) => p.close());
       throw e;
     }
   }
@@ -231,7 +217,7 @@ export class HeadService {
   describe(): ModelDescription {
     const l = this.limits;
     return {
-      ...describeModel(this.model, this.net, this.modelId, this.plans, {
+      ...describeModel(this.model, this.net, this.modelId, describePlans(this.specs), {
         max_body_bytes: this.maxBodyBytes,
         max_key_bytes: this.maxKeyBytes,
         max_concurrent: l.concurrency,
@@ -246,7 +232,9 @@ export class HeadService {
         ...(this.auth ? {} : { warning: AUTH_OFF_WARNING }),
         default_quota: this.auth ? { ...DEFAULT_QUOTA } : this.anonymous.quota,
         query_cost: Object.fromEntries(
-          this.plans.map((p) => [p.name, p.encoding === "poly" ? 1 : "per-query"]),
+          this.plans.map((
+            p,
+          ) => [p.name, definition(p.spec.kind).chargedPerQuery ? "per-query" : 1]),
         ),
       },
     };
@@ -279,26 +267,20 @@ export class HeadService {
     return p;
   }
 
-  /** The plan an envelope names (bytes 8..40 hold the parameter hash). */
-  planOf(envelope: Uint8Array): Plan {
-    if (envelope.length < 40) {
-      throw new ApiError(
-        400,
-        "envelope-truncated",
-        `expected an envelope of at least 40 bytes, received ${envelope.length}`,
-      );
+  /** The plans' specs, in GET /v1/model order. */
+  get specs(): PlanSpec[] {
+    return this.plans.map((p) => p.spec);
+  }
+
+  /** The plan an envelope names (its header's parameter hash). */
+  planOf(envelope: Uint8Array): PlanServer {
+    let hash: string;
+    try {
+      hash = peekEnvelope(envelope).paramsHash;
+    } catch (e) {
+      throw e instanceof EnvelopeError ? fromEnvelopeError(e) : e;
     }
-    if (new TextDecoder().decode(envelope.subarray(0, 4)) !== "FCNE") {
-      throw new ApiError(
-        400,
-        "envelope-bad-magic",
-        'expected an envelope starting with "FCNE", received other bytes',
-      );
-    }
-    const hash = Array.from(envelope.subarray(8, 40), (b) => b.toString(16).padStart(2, "0")).join(
-      "",
-    );
-    const plan = this.plans.find((p) => p.hash === hash);
+    const plan = this.plans.find((p) => p.spec.hash === hash);
     if (!plan) {
       throw new ApiError(
         422,
@@ -326,7 +308,7 @@ export class HeadService {
       declared,
       planOf: (h) => this.planOf(h),
       limitOf: (plan) => {
-        const l = this.planLimits.get(plan.hash)!;
+        const l = this.planLimits.get(plan.spec.hash)!;
         return { bytes: kind === "keys" ? l.keys : l.request, name: plan.name };
       },
     });
@@ -339,7 +321,10 @@ export class HeadService {
       try {
         return await fn(signal);
       } catch (e) {
-        if (signal.aborted && !(e instanceof ApiError) && !(e instanceof EnvelopeError)) {
+        if (
+          signal.aborted && !(e instanceof ApiError) && !(e instanceof EnvelopeError) &&
+          !(e instanceof MissingKeysError)
+        ) {
           throw new ApiError(
             503,
             "timeout",
@@ -371,28 +356,24 @@ export class HeadService {
   async registerKeys(p: Principal, bytes: Uint8Array): Promise<KeysResponse> {
     const plan = this.planOf(bytes);
     return await this.bounded(async (signal) => {
-      const blobs = await decodeKeys(plan.ctx, bytes, {
-        maxGaloisSteps: Math.max(1, plan.galoisSteps.length),
-        maxBytes: this.maxKeyBytes,
-      });
-      const id = await canonicalKeyId(plan.hash, blobs);
+      const blobs = await plan.decodeKeys(bytes, this.maxKeyBytes);
+      const id = await canonicalKeyId(plan.spec.hash, blobs);
       // The quota counts the keys themselves, not how the envelope spelled them.
       const size = canonicalKeyBytes(blobs);
       let expires = await this.keyStore.expires(id);
       let created = false;
       if (expires === null) {
         signal.throwIfAborted();
-        const release = this.reserveHeap(keysHeapBytes(plan), "loading keys");
+        const release = this.reserveHeap(plan.keysHeapBytes(), "loading keys");
         try {
-          using keys = loadKeys(plan.ctx, blobs);
-          requireKeys(plan, keys);
+          using _keys = plan.loadKeys(blobs);
         } finally {
           release();
         }
         signal.throwIfAborted();
         // Within the token's quota before anything is written.
         await this.quotas.addKeys(p, id, size, Date.now() + this.limits.keyTtlMs);
-        ({ created, expires } = await this.keyStore.put(id, plan.hash, bytes));
+        ({ created, expires } = await this.keyStore.put(id, plan.spec.hash, bytes));
       } else await this.quotas.addKeys(p, id, size, expires);
       return {
         key_id: id,
@@ -406,7 +387,7 @@ export class HeadService {
 
   private async leaseKeys(
     p: Principal,
-    plan: Plan,
+    plan: PlanServer,
     keyId: string | null,
     inline: Uint8Array | null,
   ): Promise<Lease> {
@@ -418,20 +399,11 @@ export class HeadService {
           "the inline keys were made for another plan than the inputs",
         );
       }
-      const keys = await unpackKeys(plan.ctx, inline, {
-        maxGaloisSteps: Math.max(1, plan.galoisSteps.length),
-        maxBytes: this.maxKeyBytes,
-      });
-      try {
-        requireKeys(plan, keys);
-      } catch (e) {
-        keys.delete();
-        throw e;
-      }
+      const keys = await plan.unpackKeys(inline, { maxBytes: this.maxKeyBytes, check: true });
       return { keys, release: () => keys.delete() };
     }
     if (!keyId) {
-      if (!plan.needsRelinKeys && !plan.needsPublicKey && plan.galoisSteps.length === 0) {
+      if (!plan.spec.cost.needsKeys) {
         return { keys: null, release: () => {} };
       }
       throw new ApiError(
@@ -458,7 +430,7 @@ export class HeadService {
         `no keys with id ${keyId.slice(0, 64)} registered by this token (expired, or never)`,
       );
     }
-    if (stored.planHash !== plan.hash) {
+    if (stored.planHash !== plan.spec.hash) {
       throw new ApiError(
         422,
         "plan-mismatch",
@@ -466,9 +438,9 @@ export class HeadService {
       );
     }
     return await this.keyCache.acquire(keyId, async () => {
-      const release = this.reserveHeap(keysHeapBytes(plan), "caching keys");
+      const release = this.reserveHeap(plan.keysHeapBytes(), "caching keys");
       try {
-        return { keys: await unpackKeys(plan.ctx, stored.bytes), free: release };
+        return { keys: await plan.unpackKeys(stored.bytes, { check: false }), free: release };
       } catch (e) {
         release();
         throw e;
@@ -477,11 +449,8 @@ export class HeadService {
   }
 
   /** Queries a request is charged: what it asks the server to answer. */
-  private chargedQueries(plan: Plan, body: Uint8Array): number {
-    if (plan.encoding === "poly" || body.length < 48) return 1;
-    const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
-    const n = v.getUint32(plan.kind === "packed" ? 40 : 44, true);
-    return Math.min(Math.max(n, 1), plan.maxQueries);
+  private chargedQueries(plan: PlanServer, body: Uint8Array): number {
+    return definition(plan.spec.kind).chargedQueries(plan.spec, peekEnvelope(body));
   }
 
   /** `POST /v1/classify`: evaluates encrypted inputs and returns encrypted logits. */
@@ -495,20 +464,22 @@ export class HeadService {
     const queries = this.chargedQueries(plan, body);
     return await this.bounded(async (signal) => {
       const t0 = performance.now();
-      const need = evaluationHeapBytes(plan, this.net, queries) +
-        (inlineKeys ? keysHeapBytes(plan) : 0);
+      const need = plan.heapBytes(queries) + (inlineKeys ? plan.keysHeapBytes() : 0);
       const release = this.reserveHeap(need, `a ${plan.name} request of ${queries} queries`);
       try {
         const lease = await this.leaseKeys(p, plan, keyId, inlineKeys);
         try {
           await this.quotas.chargeQueries(p, queries);
-          const out = await runPlan(plan, this.net, body, lease.keys, signal, this.maxBodyBytes);
+          const out = await plan.evaluate(body, lease.keys, {
+            signal,
+            maxBytes: this.maxBodyBytes,
+          });
           return {
             body: out.body,
             plan,
             queries: out.queries,
             serverMs: performance.now() - t0,
-            estimatedMs: expectedPlanMs({ ...this.describePlanCost(plan) }, out.queries),
+            estimatedMs: expectedPlanMs(plan.spec.cost, out.queries),
           };
         } finally {
           lease.release();
@@ -524,20 +495,14 @@ export class HeadService {
     return sealProbe(this.plans, this.limits.healthDeadlineMs);
   }
 
-  /** The planner's view of a plan. */
-  describePlanCost(p: Plan): PlanCost {
-    return {
-      name: p.name,
-      encoding: p.encoding,
-      estimated_ms: p.estimatedMs,
-      max_queries: p.maxQueries,
-      needs_keys: p.needsRelinKeys || p.needsPublicKey || p.galoisSteps.length > 0,
-    };
+  /** The planner's view of a plan: its name and the cost of its spec. */
+  describePlanCost(p: PlanServer): PlanCandidate {
+    return p.spec;
   }
 
   /** Frees SEAL objects (plans and cached keys). */
   close(): void {
     this.keyCache.clear();
-    for (const p of this.plans) freePlan(p);
+    for (const p of this.plans) p.close();
   }
 }
