@@ -14,6 +14,18 @@
  * stored in `models/mnist/<variant>.json` with their training summary (float and quantized test
  * accuracy, sparsity, log2 of the worst-case output magnitude, training time) in the metadata.
  *
+ * The experiment in files:
+ *
+ * - what is trained: `variants.ts` (every hyperparameter), `architecture.ts`,
+ *   `cryptonets_head.ts`, `activation.ts`, `variant_activations.ts`, `dyadic_fit.ts`;
+ * - how: `train_variant.ts` (the steps of one variant), `trainer.ts` (one phase: Adam with a
+ *   cosine schedule, from `lib/dp-training`), `tf_network.ts`, `compression.ts` (pruning and INQ
+ *   through `lib/dp-training`), `fixed_point.ts`, `export_model.ts`, `evaluation.ts`;
+ * - the models: `model_store.ts`, `result.ts`, `summary_report.ts` (`deno task train:mnist`);
+ * - the measurement (`deno task reproduce:mnist`): `reproduce/variant_row.ts` (accuracy, SIMD
+ *   batch, poly latency), `reproduce/packed_row.ts` (CKKS), `reproduce/report.ts` (table,
+ *   `results.json`, charts), and `parallel/` (the plaintext moduli of a plan in workers).
+ *
  * @example
  * ```ts
  * import { getMnistVariant, VARIANT_NAMES } from "./mod.ts";
@@ -32,6 +44,21 @@
  * const r = await trainMnistVariant("faster-relu-aq", { quick: true, progress: false });
  * const test = await loadQuantizedMnist("test", 10); // 4-bit integer inputs for the HE client
  * console.log(r.model.input, test.ints.length);
+ * ```
+ *
+ * @example
+ * ```ts ignore
+ * // The reproduction, row by row (what scripts/reproduce_mnist.ts does).
+ * import {
+ *   getMnistVariant, loadQuantizedMnist, measureVariant, reproductionResult, writeReport,
+ * } from "./mod.ts";
+ * const setup = {
+ *   test: await loadQuantizedMnist("test"), images: 100, latencyImages: 3,
+ *   baselinePolyMaxS: 400, workers: 2, log: console.error,
+ * };
+ * const rows = [await measureVariant(await getMnistVariant("faster-relu-aq"), setup)];
+ * const result = reproductionResult(rows, null, { images: 100, quick: false, totalS: 0 });
+ * await writeReport("results/mnist", result, { latencyImages: 3, baselinePolyMaxS: 400, workers: 2 });
  * ```
  *
  * @module
@@ -72,3 +99,20 @@ export {
 } from "./model_store.ts";
 export { reportJson, reportTable, type VariantReportJson } from "./summary_report.ts";
 export type { InputSpec, ModelMetadata, QuantizedModel } from "../../lib/model/mod.ts";
+export {
+  measureVariant,
+  type PlanReport,
+  type ReproduceSetup,
+  type VariantReport,
+} from "./reproduce/variant_row.ts";
+export { measurePackedRow, type PackedRow } from "./reproduce/packed_row.ts";
+export {
+  logSummary,
+  markdownReport,
+  type ReproductionResult,
+  reproductionResult,
+  resultJson,
+  type RunInfo,
+  writeReport,
+} from "./reproduce/report.ts";
+export type { HopCounts, LayerHops } from "../../lib/he-head/mod.ts";
