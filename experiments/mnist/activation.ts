@@ -47,11 +47,3 @@ export function checkPolynomial(a: PolynomialActivation): void {
     );
   }
 }
-
-/** Evaluates the activation on a number (Horner for polynomials). */
-export function evalActivation(a: TrainingActivation, x: number): number {
-  if (a.coefficients === null) return x > 0 ? x : 0;
-  let y = 0;
-  for (let i = a.coefficients.length - 1; i >= 0; i--) y = y * x + a.coefficients[i];
-  return y;
-}

@@ -43,16 +43,6 @@ export function sparsities(head: Head): number[] {
   return head.layers.map((_, l) => layerSparsity(head, l));
 }
 
-/** The fraction of zero weights of every layer, frozen or not (e.g. for the int baselines). */
-export function zeroFractions(head: Head): number[] {
-  return head.layers.map((_, l) => {
-    const w = layerWeights(head, l);
-    let z = 0;
-    for (const v of w) if (v === 0) z++;
-    return z / w.length;
-  });
-}
-
 /**
  * Each layer's exponent range for INQ: `levels[l]` powers of two below (and including) the one
  * nearest its largest weight.

@@ -20,6 +20,7 @@ import type {
 } from "../../lib/model/format.ts";
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../../lib/model/format.ts";
 import { dyadicToNumber } from "../../lib/model/dyadic.ts";
+import { jsonInteger } from "../../lib/dp-training/compression/export_model.ts";
 import { parseModel } from "../../lib/model/parse.ts";
 import { DIGIT_CLASSES } from "../../lib/datasets/mnist.ts";
 import { type Head, layerBiases, layerWeights } from "../../lib/dp-training/training/head.ts";
@@ -45,11 +46,6 @@ export interface CryptoNetsExport {
   activations: readonly [PolynomialActivation, PolynomialActivation];
   /** Model card fields. */
   metadata?: ModelMetadata;
-}
-
-function jsonInteger(v: number): number | string {
-  const r = Math.round(v);
-  return Number.isSafeInteger(r) ? r : BigInt(r).toString();
 }
 
 function pow2Tensor(w: Float32Array, shape: number[], layer: string): WeightTensor {

@@ -8,7 +8,11 @@
  *
  * @module
  */
-import type { InputSpec } from "../../lib/model/format.ts";
+import {
+  dequantizeFeatures,
+  type InputSpec,
+  quantizeFeatures,
+} from "../../lib/model/input_spec.ts";
 import { type Dataset, loadMnist } from "../../lib/datasets/mod.ts";
 import { MNIST_SHAPE } from "./architecture.ts";
 import { MnistVariantError } from "./errors.ts";
@@ -22,7 +26,9 @@ export const MNIST_INPUT_SPEC: Readonly<InputSpec> = Object.freeze({
 });
 
 /**
- * 4-bit integer inputs from grey levels 0..255: `min(15, round(p / 16))`.
+ * 4-bit integer inputs from grey levels 0..255: `min(15, round(p / 16))`, i.e. the model's own
+ * input quantization ({@linkcode quantizeFeatures} of `lib/model`) of the real inputs `p / 256`
+ * under {@linkcode MNIST_INPUT_SPEC}.
  *
  * @example
  * ```ts
@@ -32,21 +38,20 @@ export const MNIST_INPUT_SPEC: Readonly<InputSpec> = Object.freeze({
  * @throws {MnistVariantError} for a value outside 0..255 or not finite.
  */
 export function quantizePixels(pixels: ArrayLike<number>): Int32Array {
-  const out = new Int32Array(pixels.length);
+  const real = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) {
     const p = pixels[i];
     if (!(p >= 0 && p <= 255)) {
       throw new MnistVariantError(`expected grey levels in 0..255, received ${p} at ${i}`);
     }
-    out[i] = Math.min(MNIST_INPUT_SPEC.max, Math.round(p / 16));
+    real[i] = p / 256;
   }
-  return out;
+  return quantizeFeatures(real, MNIST_INPUT_SPEC);
 }
 
 /** The real inputs the float network sees for integer inputs: `q / 16`. */
 export function realInputs(q: ArrayLike<number>): Float32Array {
-  const s = 2 ** -MNIST_INPUT_SPEC.scale_log2;
-  return Float32Array.from({ length: q.length }, (_, i) => q[i] * s);
+  return dequantizeFeatures(q instanceof Int32Array ? q : Int32Array.from(q), MNIST_INPUT_SPEC);
 }
 
 /** A split of MNIST in both forms. */

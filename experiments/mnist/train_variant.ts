@@ -17,7 +17,7 @@
 import { INQ_SCHEDULE } from "../../lib/dp-training/compression/pow2_quantization.ts";
 import { pruningSchedule } from "../../lib/dp-training/compression/pruning.ts";
 import { type Head, layerTrainable, layerWeights } from "../../lib/dp-training/training/head.ts";
-import { seededRandom } from "../../lib/dp-training/mechanisms/random.ts";
+import { type RandomSource, seededRandom } from "../../lib/dp-training/mechanisms/random.ts";
 import type { QuantizedModel } from "../../lib/model/format.ts";
 import { initTf, tf } from "../../lib/tfjs/runtime.ts";
 import { EXACT_RELU, type PolynomialActivation, type TrainingActivation } from "./activation.ts";
@@ -48,7 +48,14 @@ import {
 import { trainPhase } from "./trainer.ts";
 import { IMAGE_SIZE, preActivations } from "./tf_network.ts";
 import { leastSquaresActivation, pow2Activation, squareActivation } from "./variant_activations.ts";
-import { checkVariantName, quickConfig, type VariantConfig, VARIANTS } from "./variants.ts";
+import {
+  checkVariantName,
+  type CompressionChoice,
+  quickConfig,
+  type VariantConfig,
+  type VariantName,
+  VARIANTS,
+} from "./variants.ts";
 
 /** Training and test images in quick (smoke) runs. */
 export const QUICK_COUNTS = { train: 2000, test: 1000 } as const;
@@ -94,6 +101,187 @@ function freezeWeights(head: Head): void {
   head.layers.forEach((_, l) => layerTrainable(head, l).fill(0));
 }
 
+/** Two hidden-layer activations (after conv1 and after fc1). */
+type ActivationPair = readonly [TrainingActivation, TrainingActivation];
+
+/** One training run in progress: the network, its data and the phases so far. */
+interface VariantRun {
+  readonly variant: VariantName;
+  readonly config: VariantConfig;
+  readonly data: MnistData;
+  readonly head: Head;
+  readonly shuffle: RandomSource;
+  readonly progress: boolean;
+  readonly stages: StageRecord[];
+}
+
+/** Trains one phase, measures float test accuracy, records and logs it. */
+function phase(
+  run: VariantRun,
+  stage: string,
+  epochs: number,
+  learningRate: number,
+  acts: ActivationPair,
+): StageRecord {
+  const { variant, config, data, head } = run;
+  const t0 = performance.now();
+  const stats = trainPhase(head, data.train, acts, {
+    label: `${variant} ${stage}`,
+    epochs,
+    batchSize: config.batchSize,
+    learningRate,
+    random: run.shuffle,
+    clipNorm: config.clipNorm,
+    weightDecay: config.weightDecay,
+    shift: config.shift,
+    progress: run.progress,
+  });
+  const accuracy = floatAccuracy(head, acts, data.test);
+  const record = {
+    stage,
+    accuracy,
+    seconds: (performance.now() - t0) / 1000,
+    sparsity: sparsities(head),
+  };
+  run.stages.push(record);
+  log(
+    run.progress,
+    `${variant} ${stage}: float test accuracy ${(accuracy * 100).toFixed(2)}%, loss ` +
+      `${stats.loss.toFixed(4)}, ${record.seconds.toFixed(1)} s, sparsity ` +
+      record.sparsity.map((s) => s.toFixed(3)).join("/"),
+  );
+  return record;
+}
+
+/**
+ * Step 1: the variant's activations. CryptoDL style: pretrain with the exact ReLU, then fit the
+ * least-squares polynomial under each hidden layer's pre-activations; else the fixed polynomial.
+ */
+function chooseActivations(run: VariantRun): [PolynomialActivation, PolynomialActivation] {
+  const a = run.config.activation;
+  if (a.kind !== "relu-ls") {
+    const p = a.kind === "square"
+      ? squareActivation()
+      : pow2Activation(a.kind === "relu-aq" ? "relu" : "swish");
+    return [p, p];
+  }
+  const { head, data, variant } = run;
+  phase(run, "relu pretraining", a.pretrainEpochs, run.config.learningRate, [
+    EXACT_RELU,
+    EXACT_RELU,
+  ]);
+  const n = Math.min(FIT_IMAGES, data.train.count);
+  const z = preActivations(
+    head,
+    [EXACT_RELU, EXACT_RELU],
+    data.train.real.subarray(0, n * IMAGE_SIZE),
+    n,
+  );
+  const fits = z.map((s) =>
+    leastSquaresActivation(s, { degree: a.degree, tolerance: a.tolerance })
+  );
+  fits.forEach((f, l) =>
+    log(
+      run.progress,
+      `${variant} act${l + 1}: least squares [${f.fit.exact.map((c) => c.toPrecision(4))}] -> ` +
+        `[${f.coefficients}] (grid 2^-${f.fit.shift}, mse ${f.fit.exactMse.toPrecision(4)} -> ` +
+        `${f.fit.mse.toPrecision(4)})`,
+    )
+  );
+  return [
+    { kind: fits[0].kind, coefficients: fits[0].coefficients },
+    { kind: fits[1].kind, coefficients: fits[1].coefficients },
+  ];
+}
+
+type Weights = [WeightExport, WeightExport, WeightExport];
+type IntCompression = Extract<CompressionChoice, { kind: "int" }>;
+type Pow2Compression = Extract<CompressionChoice, { kind: "pow2" }>;
+
+/** Step 3, `int`: round every layer to fixed point, freeze the weights, fine-tune the biases. */
+function compressInt(run: VariantRun, c: IntCompression, acts: ActivationPair): Weights {
+  const { head } = run;
+  head.layers.forEach((_, l) => roundToFixedPoint(layerWeights(head, l), c.bits[l]));
+  freezeWeights(head);
+  phase(
+    run,
+    `int${c.bits.join("/")} rounding + bias fine-tune`,
+    c.biasEpochs,
+    run.config.fineTuneRate,
+    acts,
+  );
+  return c.bits.map((bits) => ({ kind: "int", bits })) as Weights;
+}
+
+/**
+ * Step 3, `pow2`: progressive pruning (fine-tuning after each step), then INQ stages.
+ *
+ * @returns the record of the last pruning phase (the float accuracy reported), else `floatRecord`.
+ */
+function compressPow2(
+  run: VariantRun,
+  c: Pow2Compression,
+  acts: ActivationPair,
+  floatRecord: StageRecord,
+): StageRecord {
+  const { head, variant } = run;
+  const rate = run.config.fineTuneRate;
+  const schedules = c.sparsity.map((s) => pruningSchedule(s, c.pruneSteps));
+  let last = floatRecord;
+  for (let i = 0; i < c.pruneSteps; i++) {
+    pruneLayers(head, schedules.map((s) => s[i]));
+    last = phase(run, `prune ${i + 1}/${c.pruneSteps}`, c.pruneEpochs, rate, acts);
+  }
+  const ranges = layerExponentRanges(head, c.levels);
+  log(
+    run.progress,
+    `${variant} exponent ranges: ${
+      ranges.map((r) => `[${r.minExponent}, ${r.maxExponent}]`).join(" ")
+    }`,
+  );
+  for (const share of INQ_SCHEDULE) {
+    quantizeStage(head, share, ranges);
+    const final = share >= 1;
+    phase(
+      run,
+      `inq ${share * 100}%${final ? " + bias fine-tune" : ""}`,
+      final ? c.biasEpochs : c.inqEpochs,
+      rate,
+      acts,
+    );
+  }
+  checkPow2(head, ranges);
+  return last;
+}
+
+/** Step 4: exact integer accuracy of the exported model, and its agreement with the float one. */
+function integerScores(
+  run: VariantRun,
+  draft: QuantizedModel,
+  acts: ActivationPair,
+): { quantizedAccuracy: number; agreement: number } {
+  const test = run.data.test;
+  const intPred = integerPredictions(draft, test);
+  const floatPred = floatPredictions(run.head, acts, test);
+  let hits = 0, agree = 0;
+  for (let i = 0; i < test.count; i++) {
+    if (intPred[i] === test.y[i]) hits++;
+    if (intPred[i] === floatPred[i]) agree++;
+  }
+  return { quantizedAccuracy: hits / test.count, agreement: agree / test.count };
+}
+
+function logResult(progress: boolean, s: VariantSummary): void {
+  log(
+    progress,
+    `${s.name}: float ${(s.floatAccuracy * 100).toFixed(2)}%, quantized ` +
+      `${(s.quantizedAccuracy * 100).toFixed(2)}% (agreement ${
+        (s.agreement * 100).toFixed(2)
+      }%), ` +
+      `log2 bound ${s.outputBoundLog2.toFixed(1)}, ${s.trainingSeconds.toFixed(0)} s`,
+  );
+}
+
 /**
  * Trains a variant on MNIST and exports it (nothing is written to disk; see
  * `getMnistVariant` for the cached path).
@@ -115,154 +303,44 @@ export async function trainMnistVariant(
   const base = quick ? quickConfig(VARIANTS[variant]) : VARIANTS[variant];
   const config: VariantConfig = { ...base, ...options.config, name: variant };
   const seed = options.seed ?? 1;
-  const progress = options.progress ?? true;
   const backend = await initTf();
   const data = options.data ?? await loadMnistData(quick);
   const start = performance.now();
-  const shuffle = seededRandom(`mnist-cryptonets:${variant}:${seed}:shuffle`);
-  const head = createCryptoNetsHead({
-    random: seededRandom(`mnist-cryptonets:${variant}:${seed}:init`),
-    gain: config.gain,
-  });
-  const stages: StageRecord[] = [];
-  let acts: [TrainingActivation, TrainingActivation];
-  const phase = (
-    stage: string,
-    epochs: number,
-    learningRate: number,
-    a: readonly [TrainingActivation, TrainingActivation],
-  ) => {
-    const t0 = performance.now();
-    const stats = trainPhase(head, data.train, a, {
-      label: `${variant} ${stage}`,
-      epochs,
-      batchSize: config.batchSize,
-      learningRate,
-      random: shuffle,
-      clipNorm: config.clipNorm,
-      weightDecay: config.weightDecay,
-      shift: config.shift,
-      progress,
-    });
-    const accuracy = floatAccuracy(head, a, data.test);
-    const record = {
-      stage,
-      accuracy,
-      seconds: (performance.now() - t0) / 1000,
-      sparsity: sparsities(head),
-    };
-    stages.push(record);
-    log(
-      progress,
-      `${variant} ${stage}: float test accuracy ${(accuracy * 100).toFixed(2)}%, loss ` +
-        `${stats.loss.toFixed(4)}, ${record.seconds.toFixed(1)} s, sparsity ` +
-        record.sparsity.map((s) => s.toFixed(3)).join("/"),
-    );
-    return record;
+  const run: VariantRun = {
+    variant,
+    config,
+    data,
+    shuffle: seededRandom(`mnist-cryptonets:${variant}:${seed}:shuffle`),
+    head: createCryptoNetsHead({
+      random: seededRandom(`mnist-cryptonets:${variant}:${seed}:init`),
+      gain: config.gain,
+    }),
+    progress: options.progress ?? true,
+    stages: [],
   };
-
-  // 1. Activations.
-  const a = config.activation;
-  if (a.kind === "relu-ls") {
-    phase("relu pretraining", a.pretrainEpochs, config.learningRate, [EXACT_RELU, EXACT_RELU]);
-    const n = Math.min(FIT_IMAGES, data.train.count);
-    const z = preActivations(
-      head,
-      [EXACT_RELU, EXACT_RELU],
-      data.train.real.subarray(0, n * IMAGE_SIZE),
-      n,
-    );
-    const fits = z.map((s) =>
-      leastSquaresActivation(s, { degree: a.degree, tolerance: a.tolerance })
-    );
-    fits.forEach((f, l) =>
-      log(
-        progress,
-        `${variant} act${l + 1}: least squares [${f.fit.exact.map((c) => c.toPrecision(4))}] -> ` +
-          `[${f.coefficients}] (grid 2^-${f.fit.shift}, mse ${f.fit.exactMse.toPrecision(4)} -> ` +
-          `${f.fit.mse.toPrecision(4)})`,
-      )
-    );
-    acts = [
-      { kind: fits[0].kind, coefficients: fits[0].coefficients },
-      { kind: fits[1].kind, coefficients: fits[1].coefficients },
-    ];
-  } else {
-    const p = a.kind === "square"
-      ? squareActivation()
-      : pow2Activation(a.kind === "relu-aq" ? "relu" : "swish");
-    acts = [p, p];
-  }
-  const polys = acts as [PolynomialActivation, PolynomialActivation];
-
-  // 2. Float training.
-  let floatRecord = phase("float", config.epochs, config.learningRate, acts);
-
-  // 3. Compression.
-  const c = config.compression;
-  let weights: [WeightExport, WeightExport, WeightExport];
-  if (c.kind === "int") {
-    head.layers.forEach((_, l) => roundToFixedPoint(layerWeights(head, l), c.bits[l]));
-    freezeWeights(head);
-    phase(
-      `int${c.bits.join("/")} rounding + bias fine-tune`,
-      c.biasEpochs,
-      config.fineTuneRate,
-      acts,
-    );
-    weights = c.bits.map((bits) => ({ kind: "int", bits })) as typeof weights;
-  } else {
-    const schedules = c.sparsity.map((s) => pruningSchedule(s, c.pruneSteps));
-    for (let i = 0; i < c.pruneSteps; i++) {
-      pruneLayers(head, schedules.map((s) => s[i]));
-      floatRecord = phase(
-        `prune ${i + 1}/${c.pruneSteps}`,
-        c.pruneEpochs,
-        config.fineTuneRate,
-        acts,
-      );
-    }
-    const ranges = layerExponentRanges(head, c.levels);
-    log(
-      progress,
-      `${variant} exponent ranges: ${
-        ranges.map((r) => `[${r.minExponent}, ${r.maxExponent}]`).join(" ")
-      }`,
-    );
-    for (const share of INQ_SCHEDULE) {
-      quantizeStage(head, share, ranges);
-      const last = share >= 1;
-      phase(
-        `inq ${share * 100}%${last ? " + bias fine-tune" : ""}`,
-        last ? c.biasEpochs : c.inqEpochs,
-        config.fineTuneRate,
-        acts,
-      );
-    }
-    checkPow2(head, ranges);
-    weights = [{ kind: "pow2" }, { kind: "pow2" }, { kind: "pow2" }];
-  }
-
+  const polys = chooseActivations(run); // 1. activations
+  const floatRecord = phase(run, "float", config.epochs, config.learningRate, polys); // 2.
+  const c = config.compression; // 3. compression
+  const weights: Weights = c.kind === "int"
+    ? compressInt(run, c, polys)
+    : [{ kind: "pow2" }, { kind: "pow2" }, { kind: "pow2" }];
+  const reported = c.kind === "int" ? floatRecord : compressPow2(run, c, polys, floatRecord);
   // 4. Export and exact integer evaluation.
-  const draft = exportCryptoNets(head, { name: `mnist-${variant}`, weights, activations: polys });
-  const intPred = integerPredictions(draft, data.test);
-  const floatPred = floatPredictions(head, acts, data.test);
-  let hits = 0, agree = 0;
-  for (let i = 0; i < data.test.count; i++) {
-    if (intPred[i] === data.test.y[i]) hits++;
-    if (intPred[i] === floatPred[i]) agree++;
-  }
+  const draft = exportCryptoNets(run.head, {
+    name: `mnist-${variant}`,
+    weights,
+    activations: polys,
+  });
   const summary: VariantSummary = {
     name: variant,
-    floatAccuracy: floatRecord.accuracy,
-    quantizedAccuracy: hits / data.test.count,
-    agreement: agree / data.test.count,
+    floatAccuracy: reported.accuracy,
+    ...integerScores(run, draft, polys),
     testImages: data.test.count,
     trainImages: data.train.count,
     sparsity: modelSparsity(draft),
     outputBoundLog2: outputBoundLog2(draft),
     trainingSeconds: (performance.now() - start) / 1000,
-    stages,
+    stages: run.stages,
     activations: polys.map((p) => ({ kind: p.kind, coefficients: [...p.coefficients] })),
     seed,
     quick,
@@ -273,13 +351,6 @@ export async function trainMnistVariant(
     ...draft,
     metadata: summaryMetadata(summary, config.description),
   };
-  log(
-    progress,
-    `${variant}: float ${(summary.floatAccuracy * 100).toFixed(2)}%, quantized ` +
-      `${(summary.quantizedAccuracy * 100).toFixed(2)}% (agreement ${
-        (summary.agreement * 100).toFixed(2)
-      }%), ` +
-      `log2 bound ${summary.outputBoundLog2.toFixed(1)}, ${summary.trainingSeconds.toFixed(0)} s`,
-  );
+  logResult(run.progress, summary);
   return { ...summary, model, cached: false };
 }

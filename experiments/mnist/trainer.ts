@@ -8,10 +8,11 @@
  */
 import type { Head } from "../../lib/dp-training/training/head.ts";
 import type { RandomSource } from "../../lib/dp-training/mechanisms/random.ts";
+import { adam } from "../../lib/dp-training/training/optimizer.ts";
+import { cosineRate } from "../../lib/dp-training/training/schedule.ts";
 import { ProgressBar } from "../../lib/report/progress_bar.ts";
 import { tf } from "../../lib/tfjs/runtime.ts";
 import type { TrainingActivation } from "./activation.ts";
-import { cosineRate, ScheduledAdam } from "./adam.ts";
 import { MNIST_SHAPE } from "./architecture.ts";
 import { MnistVariantError } from "./errors.ts";
 import { forward, IMAGE_SIZE } from "./tf_network.ts";
@@ -137,7 +138,7 @@ export function trainPhase(
   const steps = Math.max(1, Math.round(options.epochs * stepsPerEpoch));
   const lr0 = options.learningRate, lr1 = options.finalLearningRate ?? lr0 / 20;
   const clip = options.clipNorm ?? 5, wd = options.weightDecay ?? 0, shift = options.shift ?? 0;
-  const adam = new ScheduledAdam(head.params.length);
+  const optimizer = adam({ learningRate: lr0 });
   const bar = new ProgressBar(steps, options.label, options.progress ?? true);
   const order = Int32Array.from({ length: data.count }, (_, i) => i);
   const xb = new Float32Array(bs * IMAGE_SIZE), yb = new Int32Array(bs);
@@ -183,7 +184,7 @@ export function trainPhase(
       const p = head.params, t = head.trainable;
       for (let k = 0; k < p.length; k++) if (isWeight[k] && t[k]) p[k] -= lr * wd * p[k];
     }
-    adam.step(head.params, grad, head.trainable, lr);
+    optimizer.step(head.params, grad, head.trainable, lr);
     if (step >= steps - stepsPerEpoch) {
       recent += loss;
       recentN++;

@@ -46,6 +46,20 @@ Deno.test("pixels become 4-bit integers round(p / 16) clamped to 15", () => {
   assert.throws(() => quantizePixels([256]), MnistVariantError);
 });
 
+Deno.test("quantizePixels (now quantizeFeatures of p / 256) rounds exactly as min(15, round(p / 16))", () => {
+  // Every float32 grey level on a 1/64 grid (halves included) and seeded random float32 levels.
+  const rng = seededRandom("pixels");
+  const grid = Float32Array.from({ length: 255 * 64 + 1 }, (_, i) => i / 64);
+  const random = Float32Array.from({ length: 20000 }, () => rng.uniform() * 255);
+  for (const p of [grid, random]) {
+    const q = quantizePixels(p);
+    for (let i = 0; i < p.length; i++) {
+      assert.equal(q[i], Math.min(15, Math.round(p[i] / 16)), `p = ${p[i]}`);
+    }
+  }
+  assert.deepEqual(Array.from(realInputs(new Int32Array([0, 8, 15]))), [0, 0.5, 0.9375]);
+});
+
 Deno.test("fixed-point weights fit in the requested signed bits at the largest scale", () => {
   const rng = seededRandom("fixed");
   for (const bits of [3, 5, 6, 7, 8]) {
