@@ -7,7 +7,10 @@
  * @module
  */
 import { ClientKeys } from "../../../lib/he-head/seal/client/keys.ts";
-import { decryptToResidues, outputNoiseBudgets } from "../../../lib/he-head/schemes/bfv/client/decrypt.ts";
+import {
+  decryptToResidues,
+  outputNoiseBudgets,
+} from "../../../lib/he-head/schemes/bfv/client/decrypt.ts";
 import { encryptInputsSerialized } from "../../../lib/he-head/schemes/bfv/client/encrypt.ts";
 import type { EvaluateOptions } from "../../../lib/he-head/engine/evaluate.ts";
 import type { LayerHops } from "../../../lib/he-head/engine/hops.ts";
@@ -16,9 +19,15 @@ import { compileModel } from "../../../lib/model/network.ts";
 import type { HeParams } from "../../../lib/he-head/schemes/bfv/bfv_params.ts";
 import { estimateNoise } from "../../../lib/he-head/schemes/bfv/select.ts";
 import { HeContext } from "../../../lib/he-head/seal/context.ts";
-import { evaluateEncrypted, freeResult } from "../../../lib/he-head/schemes/bfv/server/evaluate_encrypted.ts";
+import {
+  evaluateEncrypted,
+  freeResult,
+} from "../../../lib/he-head/schemes/bfv/server/evaluate_encrypted.ts";
 import { EvaluationKeys } from "../../../lib/he-head/seal/server/evaluation_keys.ts";
-import { responsePrimesToDrop, switchDown } from "../../../lib/he-head/schemes/bfv/modulus_switch.ts";
+import {
+  responsePrimesToDrop,
+  switchDown,
+} from "../../../lib/he-head/schemes/bfv/modulus_switch.ts";
 import { loadSeal, sealCall } from "../../../lib/he-head/seal/runtime.ts";
 
 /** A task: one modulus of `params` on `count` queries of integer inputs. */
