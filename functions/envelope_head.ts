@@ -8,7 +8,7 @@
  */
 import type { EnvelopeKind } from "../lib/he-head/wire/envelope.ts";
 import { ENVELOPE_VERSION } from "../lib/he-head/wire/envelope.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../lib/protocol/errors.ts";
 
 /** Bytes of an envelope's fixed header (magic to body length). */
 export const ENVELOPE_HEAD_BYTES = 52;

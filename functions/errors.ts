@@ -11,36 +11,8 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { EnvelopeError } from "../lib/he-head/wire/envelope.ts";
 import { SealError, toSealError } from "../lib/he-head/seal/runtime.ts";
+import { ApiError, fromEnvelopeError } from "../lib/protocol/errors.ts";
 import { MissingKeysError } from "../lib/he-head/plans/errors.ts";
-
-/** An error the API reports to the client as-is. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-}
-
-const ENVELOPE_STATUS: Record<EnvelopeError["code"], ContentfulStatusCode> = {
-  "truncated": 400,
-  "oversized": 413,
-  "bad-magic": 400,
-  "unsupported-version": 400,
-  "wrong-kind": 400,
-  "foreign-parameters": 422,
-  "corrupted": 400,
-  "malformed": 400,
-};
-
-/** Maps an envelope error to its API error. */
-export function fromEnvelopeError(e: EnvelopeError): ApiError {
-  return new ApiError(ENVELOPE_STATUS[e.code], `envelope-${e.code}`, e.message);
-}
 
 function toApiError(c: Context, e: unknown): ApiError {
   if (e instanceof ApiError) return e;
@@ -69,7 +41,7 @@ function toApiError(c: Context, e: unknown): ApiError {
     );
   }
   if (e instanceof HTTPException && e.status >= 400 && e.status < 500) {
-    return new ApiError(e.status as ContentfulStatusCode, "bad-request", e.message.slice(0, 200));
+    return new ApiError(e.status, "bad-request", e.message.slice(0, 200));
   }
   console.error(`${c.req.method} ${c.req.path}: unexpected error:`, e);
   return new ApiError(503, "internal", "the server could not answer this request; retry later", {
@@ -87,5 +59,8 @@ export function errorResponse(c: Context, e: unknown): Response {
     err = new ApiError(503, err.code, err.message, { ...err.headers, "Retry-After": "5" });
   }
   for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-  return c.json({ error: { code: err.code, message: err.message } }, err.status);
+  return c.json(
+    { error: { code: err.code, message: err.message } },
+    err.status as ContentfulStatusCode,
+  );
 }

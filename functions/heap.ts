@@ -8,7 +8,7 @@
  * @module
  */
 import type { Network } from "../lib/model/network.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../lib/protocol/errors.ts";
 import type { PlanServer } from "../lib/he-head/server.ts";
 
 /** Reservations against a fixed cap. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../lib/protocol/errors.ts";
 
 const CRLF_CRLF = [13, 10, 13, 10];
 

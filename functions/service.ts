@@ -21,7 +21,7 @@ import {
 } from "../lib/he-head/plans/mod.ts";
 import { type EvaluationKeys, type PlanServer, prepareServedPlans } from "../lib/he-head/server.ts";
 import type { KeysResponse, ModelDescription, Quota } from "../lib/protocol/api.ts";
-import { ApiError, fromEnvelopeError } from "./errors.ts";
+import { ApiError, fromEnvelopeError } from "../lib/protocol/errors.ts";
 import { HeapBudget } from "./heap.ts";
 import { KeyCache } from "./key_cache.ts";
 import { canonicalKeyBytes, canonicalKeyId, KvKeyStore, sha256Hex } from "./key_store.ts";

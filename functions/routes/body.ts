@@ -9,7 +9,7 @@
  */
 import type { Context } from "hono";
 import { ENVELOPE_TYPE } from "../../lib/protocol/api.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError } from "../../lib/protocol/errors.ts";
 import { parseMultipart } from "../multipart.ts";
 
 /** Bounds of one body. */

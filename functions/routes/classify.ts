@@ -15,7 +15,7 @@ import {
   SERVER_MS_HEADER,
 } from "../../lib/protocol/api.ts";
 import { ENVELOPE_HEAD_BYTES } from "../envelope_head.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError } from "../../lib/protocol/errors.ts";
 import type { HeadService } from "../service.ts";
 import { type AuthEnv, requireToken } from "./auth.ts";
 import { envelopeBody, mediaType, multipartParts } from "./body.ts";

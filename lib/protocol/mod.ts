@@ -1,5 +1,6 @@
 /**
- * The client/server protocol of faster-cryptonets: paths, headers and JSON documents.
+ * The client/server protocol of faster-cryptonets: paths, headers, JSON documents, and the
+ * {@linkcode ApiError} every refusal is answered with.
  *
  * @example
  * ```ts
@@ -11,3 +12,4 @@
  * @module
  */
 export * from "./api.ts";
+export * from "./errors.ts";
