@@ -16,13 +16,13 @@ import {
   ACTIVATION_NAMES,
   ACTIVATIONS,
   DEFAULT_POW2_RANGE,
+  evalPolynomial,
   leastSquaresFit,
   normalDistribution,
   normalPdf,
   polynomialMse,
   pow2Fit,
 } from "../lib/dp-training/mod.ts";
-import { evalPolynomial } from "../lib/dp-training/training/head.ts";
 import { lineChartSvg } from "../lib/report/mod.ts";
 import { parseCli } from "./cli/usage.ts";
 

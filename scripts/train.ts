@@ -14,7 +14,7 @@
  */
 import { dirname } from "node:path";
 import { initTf } from "../lib/tfjs/runtime.ts";
-import { writeModel } from "../lib/model/files.ts";
+import { writeModel } from "../lib/model/mod.ts";
 import {
   buildModelCard,
   cardMetadata,

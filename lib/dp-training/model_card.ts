@@ -11,10 +11,15 @@
 import type { HopCounts } from "../he-head/engine/hops.ts";
 import { totalHops } from "../he-head/engine/hops.ts";
 import { countHops } from "../he-head/engine/plain.ts";
-import type { ModelMetadata, NoiseSource, PrivacyMetadata } from "../model/format.ts";
-import { compileModel, type Network } from "../model/network.ts";
-import { bitLength } from "../model/dyadic.ts";
-import { DP_NOT_COVERED } from "../model/privacy.ts";
+import {
+  bitLength,
+  compileModel,
+  DP_NOT_COVERED,
+  type ModelMetadata,
+  type Network,
+  type NoiseSource,
+  type PrivacyMetadata,
+} from "../model/mod.ts";
 import { evaluate } from "../he-head/engine/evaluate.ts";
 import { IntervalBackend, magnitude } from "../he-head/engine/interval_backend.ts";
 import { SECURE_GAUSSIAN_TERMS } from "./mechanisms/secure_gaussian.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { InputSpec } from "../model/format.ts";
+import type { InputSpec } from "../model/mod.ts";
 import { loadBreastCancer, loadUciDigits, UCI_DIGITS_MAX } from "../datasets/mod.ts";
 import type { Dataset } from "../datasets/mod.ts";
 import { breastCancerStandardizer, loadExtractor } from "../feature-extractor/mod.ts";

@@ -17,9 +17,13 @@
  *
  * @module
  */
-import type { InputSpec, QuantizedModel } from "../model/format.ts";
-import { compileModel } from "../model/network.ts";
-import { dequantizeFeatures } from "../model/input_spec.ts";
+import {
+  compileModel,
+  dequantizeFeatures,
+  type InputSpec,
+  type NoiseSource,
+  type QuantizedModel,
+} from "../model/mod.ts";
 import { predictPlain } from "../he-head/engine/plain.ts";
 import { BudgetAccountant, type LedgerEntry } from "./accounting/budget_accountant.ts";
 import { calibrateNoiseMultiplier } from "./accounting/calibrate.ts";
@@ -41,7 +45,6 @@ import {
   pruneToSparsity,
   pruningSchedule,
 } from "./compression/pruning.ts";
-import type { NoiseSource } from "../model/format.ts";
 import { noiseSourceOf, type RandomSource, secureRandom } from "./mechanisms/random.ts";
 import { dpSgdEpsilon, stepsForEpochs } from "./accounting/rdp_accountant.ts";
 

@@ -5,11 +5,10 @@
  * @module
  */
 import { initTf, tf } from "../tfjs/runtime.ts";
-import type { InputSpec } from "../model/format.ts";
+import { type InputSpec, quantizeFeatures } from "../model/mod.ts";
 import { ExtractorError } from "./errors.ts";
 import { type ExtractorMetadata, parseExtractorMetadata } from "./metadata.ts";
 import { filesLoadHandler, readModelFiles } from "./model_files.ts";
-import { quantizeFeatures } from "../model/input_spec.ts";
 
 /** The project's committed extractor (pretrained on public MNIST by `scripts/pretrain_extractor.ts`). */
 export const DEFAULT_EXTRACTOR_URL: URL = new URL(

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { InputSpec } from "../model/format.ts";
+import type { InputSpec } from "../model/mod.ts";
 import { ExtractorError } from "./errors.ts";
 
 /** Value of {@linkcode ExtractorMetadata.format}. */

@@ -17,10 +17,9 @@
  *
  * @module
  */
-import type { InputSpec } from "../model/format.ts";
-import { BREAST_CANCER_FEATURES } from "../datasets/breast_cancer.ts";
+import { type InputSpec, quantizeFeatures } from "../model/mod.ts";
+import { BREAST_CANCER_FEATURES } from "../datasets/mod.ts";
 import { extractorId } from "./content_hash.ts";
-import { quantizeFeatures } from "../model/input_spec.ts";
 
 /**
  * A data-independent transform of tabular rows into bounded features: for column `j`,

@@ -6,18 +6,19 @@
  *
  * @module
  */
-import type {
-  ActivationLayer,
-  Dyadic,
-  InputSpec,
-  Layer,
-  ModelMetadata,
-  QuantizedModel,
-  WeightTensor,
-} from "../../model/format.ts";
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../../model/format.ts";
-import { normalizeDyadic } from "../../model/dyadic.ts";
-import { parseModel } from "../../model/parse.ts";
+import {
+  type ActivationLayer,
+  type Dyadic,
+  type InputSpec,
+  type Layer,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelMetadata,
+  normalizeDyadic,
+  parseModel,
+  type QuantizedModel,
+  type WeightTensor,
+} from "../../model/mod.ts";
 import { type Head, layerBiases, layerTrainable, layerWeights } from "../training/head.ts";
 
 /**

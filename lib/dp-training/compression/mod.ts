@@ -14,7 +14,27 @@
  * @module
  */
 // The model format the head is exported to (its types document exportHead).
-export * from "../../model/format.ts";
+export {
+  type ActivationLayer,
+  type BiasLayer,
+  type Conv2dLayer,
+  type DenseLayer,
+  type Dyadic,
+  type FlattenLayer,
+  type InputSpec,
+  type IntWeights,
+  type Layer,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelMetadata,
+  NOISE_SOURCES,
+  type NoiseSource,
+  type PoolLayer,
+  type Pow2Weights,
+  type PrivacyMetadata,
+  type QuantizedModel,
+  type WeightTensor,
+} from "../../model/mod.ts";
 export type { Head, HeadLayer } from "../training/mod.ts";
 export * from "./pruning.ts";
 export * from "./pow2_quantization.ts";

@@ -13,7 +13,7 @@
  *
  * @module
  */
-export { NOISE_SOURCES, type NoiseSource } from "../../model/format.ts";
+export { NOISE_SOURCES, type NoiseSource } from "../../model/mod.ts";
 export type { PrivacyCost } from "../accounting/mod.ts";
 export * from "./random.ts";
 export * from "./secure_gaussian.ts";

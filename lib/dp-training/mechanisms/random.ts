@@ -10,7 +10,7 @@
  * @module
  */
 import seedrandom from "seedrandom";
-import type { NoiseSource } from "../../model/format.ts";
+import type { NoiseSource } from "../../model/mod.ts";
 import { summedGaussian } from "./secure_gaussian.ts";
 
 /** A source of random numbers for sampling and noise. */
