@@ -11,7 +11,7 @@ import { classifyRoutes } from "./routes/classify.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { modelRoutes } from "./routes/model.ts";
 import { planRoutes } from "./routes/plan.ts";
-import type { HeadService } from "./service.ts";
+import type { HeadService } from "../lib/server/service.ts";
 
 /** Builds the app around a service. */
 export function createApp(service: HeadService): Hono {

@@ -23,8 +23,8 @@ import { loadSeal, onSealOutOfMemory } from "../lib/he-head/seal/runtime.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, OOM_EXIT_CODE, readConfig } from "./config.ts";
 import { loadModelText } from "./model_source.ts";
-import { forbidSecretKeys } from "./seal_guard.ts";
-import { AUTH_OFF_WARNING, HeadService } from "./service.ts";
+import { forbidSecretKeys } from "../lib/he-head/seal/server/guard.ts";
+import { AUTH_OFF_WARNING, HeadService } from "../lib/server/service.ts";
 
 async function start(): Promise<HeadService> {
   const config = readConfig((name) => Deno.env.get(name));

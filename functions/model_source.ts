@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { sha256Hex } from "./key_store.ts";
+import { sha256Hex } from "../lib/server/key_store.ts";
 import { ConfigError } from "./config.ts";
 
 /** Largest model document accepted (bytes). */

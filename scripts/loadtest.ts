@@ -10,7 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { issueToken, startServer } from "../functions/local_server.ts";
+import { issueToken, startServer } from "../lib/server/local_server.ts";
 import { HeadClient } from "../lib/client/mod.ts";
 import { argmax, evaluatePlain } from "../lib/he-head/engine/plain.ts";
 import { compileModel } from "../lib/model/network.ts";

@@ -10,8 +10,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_QUOTA, TokenStore } from "../functions/tokens.ts";
-import { QuotaStore } from "../functions/quota.ts";
+import { DEFAULT_QUOTA, TokenStore } from "../lib/server/tokens.ts";
+import { QuotaStore } from "../lib/server/quota.ts";
 import type { Quota } from "../lib/protocol/api.ts";
 
 const USAGE = `usage:

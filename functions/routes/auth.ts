@@ -6,8 +6,8 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { AUTH_HEADER } from "../../lib/protocol/api.ts";
-import type { HeadService } from "../service.ts";
-import type { Principal } from "../tokens.ts";
+import type { HeadService } from "../../lib/server/service.ts";
+import type { Principal } from "../../lib/server/tokens.ts";
 
 /** Hono environment of authenticated routes. */
 export type AuthEnv = { Variables: { principal: Principal } };

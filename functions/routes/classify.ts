@@ -14,9 +14,9 @@ import {
   PLAN_HEADER,
   SERVER_MS_HEADER,
 } from "../../lib/protocol/api.ts";
-import { ENVELOPE_HEAD_BYTES } from "../envelope_head.ts";
+import { ENVELOPE_HEAD_BYTES } from "../../lib/server/envelope_head.ts";
 import { ApiError } from "../../lib/protocol/errors.ts";
-import type { HeadService } from "../service.ts";
+import type { HeadService } from "../../lib/server/service.ts";
 import { type AuthEnv, requireToken } from "./auth.ts";
 import { envelopeBody, mediaType, multipartParts } from "./body.ts";
 

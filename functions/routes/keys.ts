@@ -1,8 +1,8 @@
 /** `POST /v1/keys`: register evaluation keys (authenticated), answered with their id. @module */
 import { Hono } from "hono";
 import { PATHS } from "../../lib/protocol/api.ts";
-import { ENVELOPE_HEAD_BYTES } from "../envelope_head.ts";
-import type { HeadService } from "../service.ts";
+import { ENVELOPE_HEAD_BYTES } from "../../lib/server/envelope_head.ts";
+import type { HeadService } from "../../lib/server/service.ts";
 import { type AuthEnv, requireToken } from "./auth.ts";
 import { envelopeBody } from "./body.ts";
 

@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { choosePlan } from "../../lib/he-head/plans/planner.ts";
 import { PATHS } from "../../lib/protocol/api.ts";
 import { ApiError } from "../../lib/protocol/errors.ts";
-import type { HeadService } from "../service.ts";
+import type { HeadService } from "../../lib/server/service.ts";
 
 /** A plain decimal count of queries, 1 to 1,000,000 (no sign, exponent, hex or spaces). */
 const QUERIES = /^[1-9][0-9]{0,6}$/;

@@ -3,7 +3,7 @@ import { HeadClient } from "../../lib/client/mod.ts";
 import { compileModel } from "../../lib/model/network.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import { ENVELOPE_TYPE, PATHS } from "../../lib/protocol/api.ts";
-import { issueToken, startServer } from "../../functions/local_server.ts";
+import { issueToken, startServer } from "../../lib/server/local_server.ts";
 import { randomInputs } from "../fixtures/random_model.ts";
 import { testApp, testModel, UNLIMITED } from "./helpers.ts";
 import { rawRequest } from "./raw_http.ts";

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { HeadClient } from "../../lib/client/mod.ts";
 import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS } from "../../lib/protocol/api.ts";
-import { issueToken, startServer } from "../../functions/local_server.ts";
+import { issueToken, startServer } from "../../lib/server/local_server.ts";
 import { UNLIMITED } from "./helpers.ts";
 
 /** 1,000 MiB of zeros, deflated (about 1 MB). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { LIMIT_VARIABLES, readConfig } from "../../functions/config.ts";
-import { startServer } from "../../functions/local_server.ts";
-import { sha256Hex } from "../../functions/key_store.ts";
+import { startServer } from "../../lib/server/local_server.ts";
+import { sha256Hex } from "../../lib/server/key_store.ts";
 import { testModel } from "./helpers.ts";
 
 /** Runs `deno serve functions/main.ts` with `env` until it exits (or 60 s); its code and log. */

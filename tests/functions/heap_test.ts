@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { HeadClient, ServerError } from "../../lib/client/mod.ts";
 import { compileModel } from "../../lib/model/network.ts";
-import { HeadService } from "../../functions/service.ts";
-import { evaluationHeapBytes } from "../../functions/heap.ts";
+import { HeadService } from "../../lib/server/service.ts";
+import { evaluationHeapBytes } from "../../lib/server/heap.ts";
 import { OOM_EXIT_CODE } from "../../functions/config.ts";
 import { randomInputs } from "../fixtures/random_model.ts";
 import { serverProcess, testApp, testModel } from "./helpers.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { createApp } from "../../functions/app.ts";
-import { HeadService, type ServiceConfig } from "../../functions/service.ts";
+import { HeadService, type ServiceConfig } from "../../lib/server/service.ts";
 import type { QuantizedModel } from "../../lib/model/format.ts";
 import { randomHead } from "../fixtures/random_model.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { issueToken, startServer } from "../../functions/local_server.ts";
+import { issueToken, startServer } from "../../lib/server/local_server.ts";
 import { HeadClient } from "../../lib/client/mod.ts";
 import { loadUciDigits } from "../../lib/datasets/mod.ts";
 import { loadExtractor, quantizeFeatures } from "../../lib/feature-extractor/mod.ts";

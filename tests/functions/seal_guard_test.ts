@@ -3,7 +3,7 @@ import {
   forbidSecretKeys,
   SECRET_KEY_CLASSES,
   SecretKeyForbiddenError,
-} from "../../functions/seal_guard.ts";
+} from "../../lib/he-head/seal/server/guard.ts";
 import type { Seal } from "../../lib/he-head/seal/runtime.ts";
 import { serverProcess } from "./helpers.ts";
 

@@ -5,7 +5,7 @@ import { compileModel } from "../../lib/model/network.ts";
 import { randomInputs } from "../fixtures/random_model.ts";
 import { runBadInputSuite } from "./bad_input_suite.ts";
 import { testModel, UNLIMITED, withToken } from "./helpers.ts";
-import { issueToken, startServer } from "../../functions/local_server.ts";
+import { issueToken, startServer } from "../../lib/server/local_server.ts";
 
 Deno.test("end to end over loopback: deno serve, the real client, bad inputs, exact results", async () => {
   const dir = await Deno.makeTempDir();

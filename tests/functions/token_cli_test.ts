@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { HeadClient, ServerError } from "../../lib/client/mod.ts";
 import { ENVELOPE_TYPE, PATHS } from "../../lib/protocol/api.ts";
-import { startServer } from "../../functions/local_server.ts";
+import { startServer } from "../../lib/server/local_server.ts";
 import { testModel } from "./helpers.ts";
 
 async function token(args: string[], env: Record<string, string> = {}) {

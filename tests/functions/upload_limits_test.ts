@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ENVELOPE_TYPE, PATHS } from "../../lib/protocol/api.ts";
 import { readConfig } from "../../functions/config.ts";
-import { HeadService } from "../../functions/service.ts";
+import { HeadService } from "../../lib/server/service.ts";
 import { testApp, testModel, UNLIMITED, withToken } from "./helpers.ts";
 
 type App = Awaited<ReturnType<typeof testApp>>;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Seal } from "../lib/he-head/seal/runtime.ts";
+import type { Seal } from "../runtime.ts";
 
 /** Names of the SEAL classes the server must never construct. */
 export const SECRET_KEY_CLASSES = ["KeyGenerator", "SecretKey", "Decryptor"] as const;

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { compileModel, type Network } from "../lib/model/network.ts";
-import type { QuantizedModel } from "../lib/model/format.ts";
-import { parseModel } from "../lib/model/parse.ts";
-import { checkNoiseSource } from "../lib/model/privacy.ts";
-import { loadSeal, SEAL_HEAP_MAX_BYTES } from "../lib/he-head/seal/runtime.ts";
-import { EnvelopeError, peekEnvelope } from "../lib/he-head/wire/envelope.ts";
+import { compileModel, type Network } from "../model/network.ts";
+import type { QuantizedModel } from "../model/format.ts";
+import { parseModel } from "../model/parse.ts";
+import { checkNoiseSource } from "../model/privacy.ts";
+import { loadSeal, SEAL_HEAP_MAX_BYTES } from "../he-head/seal/runtime.ts";
+import { EnvelopeError, peekEnvelope } from "../he-head/wire/envelope.ts";
 import {
   definition,
   describePlans,
@@ -18,10 +18,10 @@ import {
   MissingKeysError,
   type PlanCandidate,
   type PlanSpec,
-} from "../lib/he-head/plans/mod.ts";
-import { type EvaluationKeys, type PlanServer, prepareServedPlans } from "../lib/he-head/server.ts";
-import type { KeysResponse, ModelDescription, Quota } from "../lib/protocol/api.ts";
-import { ApiError, fromEnvelopeError } from "../lib/protocol/errors.ts";
+} from "../he-head/plans/mod.ts";
+import { type EvaluationKeys, type PlanServer, prepareServedPlans } from "../he-head/server.ts";
+import type { KeysResponse, ModelDescription, Quota } from "../protocol/api.ts";
+import { ApiError, fromEnvelopeError } from "../protocol/errors.ts";
 import { HeapBudget } from "./heap.ts";
 import { KeyCache } from "./key_cache.ts";
 import { canonicalKeyBytes, canonicalKeyId, KvKeyStore, sha256Hex } from "./key_store.ts";

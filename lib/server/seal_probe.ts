@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { sealOutOfMemory } from "../lib/he-head/seal/runtime.ts";
-import type { PlanServer } from "../lib/he-head/server.ts";
+import { sealOutOfMemory } from "../he-head/seal/runtime.ts";
+import type { PlanServer } from "../he-head/server.ts";
 
 /** Result of one probe. */
 export interface ProbeResult {

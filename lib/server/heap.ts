@@ -7,9 +7,9 @@
  *
  * @module
  */
-import type { Network } from "../lib/model/network.ts";
-import { ApiError } from "../lib/protocol/errors.ts";
-import type { PlanServer } from "../lib/he-head/server.ts";
+import type { Network } from "../model/network.ts";
+import { ApiError } from "../protocol/errors.ts";
+import type { PlanServer } from "../he-head/server.ts";
 
 /** Reservations against a fixed cap. */
 export class HeapBudget {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ApiError } from "../lib/protocol/errors.ts";
+import { ApiError } from "../protocol/errors.ts";
 
 /** Limits of the evaluation limiter. */
 export interface LimiterOptions {

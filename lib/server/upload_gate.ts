@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ApiError } from "../lib/protocol/errors.ts";
+import { ApiError } from "../protocol/errors.ts";
 
 /** Limits of the upload gate. */
 export interface UploadGateOptions {

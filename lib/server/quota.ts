@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ApiError } from "../lib/protocol/errors.ts";
+import { ApiError } from "../protocol/errors.ts";
 import type { Principal } from "./tokens.ts";
 
 interface Owned {

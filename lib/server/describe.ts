@@ -1,8 +1,8 @@
 /** `GET /v1/model`: what a client needs to use the head, and nothing secret (no weights). @module */
-import type { Network } from "../lib/model/network.ts";
-import type { QuantizedModel } from "../lib/model/format.ts";
-import { privacyStatement } from "../lib/model/privacy.ts";
-import type { ModelDescription, PlanDescription } from "../lib/protocol/api.ts";
+import type { Network } from "../model/network.ts";
+import type { QuantizedModel } from "../model/format.ts";
+import { privacyStatement } from "../model/privacy.ts";
+import type { ModelDescription, PlanDescription } from "../protocol/api.ts";
 
 /** The model description. */
 export function describeModel(

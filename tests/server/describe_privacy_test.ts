@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { describeModel } from "../../functions/describe.ts";
+import { describeModel } from "../../lib/server/describe.ts";
 import { compileModel } from "../../lib/model/network.ts";
 import { parseModel } from "../../lib/model/parse.ts";
 import type { NoiseSource, QuantizedModel } from "../../lib/model/format.ts";
 import type { ModelDescription } from "../../lib/protocol/api.ts";
 import { SeededNoiseError } from "../../lib/model/privacy.ts";
-import { testApp, testModel } from "./helpers.ts";
+import { testApp, testModel } from "../functions/helpers.ts";
 
 function describe(m: QuantizedModel): ModelDescription["privacy"] {
   const model = parseModel(m);

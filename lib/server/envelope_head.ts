@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { EnvelopeKind } from "../lib/he-head/wire/envelope.ts";
-import { ENVELOPE_VERSION } from "../lib/he-head/wire/envelope.ts";
-import { ApiError } from "../lib/protocol/errors.ts";
+import type { EnvelopeKind } from "../he-head/wire/envelope.ts";
+import { ENVELOPE_VERSION } from "../he-head/wire/envelope.ts";
+import { ApiError } from "../protocol/errors.ts";
 
 /** Bytes of an envelope's fixed header (magic to body length). */
 export const ENVELOPE_HEAD_BYTES = 52;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Quota } from "../lib/protocol/api.ts";
+import type { Quota } from "../protocol/api.ts";
 import { TokenStore } from "./tokens.ts";
 
 /** A running server. */
@@ -47,7 +47,7 @@ export async function startServer(
       "127.0.0.1",
       "functions/main.ts",
     ],
-    cwd: new URL("../", import.meta.url),
+    cwd: new URL("../../", import.meta.url),
     env,
     stdout: "null",
     stderr: "piped",

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Quota, TOKEN_PREFIX } from "../lib/protocol/api.ts";
+import { type Quota, TOKEN_PREFIX } from "../protocol/api.ts";
 import { sha256Hex } from "./key_store.ts";
 
 /** The quota of a token created without options. */
