@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { checkDelta } from "../../lib/check/mod.ts";
 import {
   ACTIVATION_NAMES,
   type ActivationName,
@@ -216,7 +215,6 @@ export function parseTrainArgs(args: string[]): TrainOptions {
     "extractor or raw",
   );
   const delta = num("delta", v.delta, (x) => x > 0 && x < 1, "a number in (0, 1)");
-  checkDelta(delta);
   const hidden = v.hidden.trim() === "0"
     ? []
     : v.hidden.split(",").map((h) => int("hidden", h, 1, 4096));

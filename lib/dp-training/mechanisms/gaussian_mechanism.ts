@@ -107,8 +107,7 @@ export class GaussianMechanism {
       checkPositive(z, "noise multiplier");
       this.std = z * options.sensitivity;
     } else {
-      checkEpsilon(options.epsilon);
-      checkDelta(options.delta);
+      // analyticGaussianSigma checks epsilon and delta.
       this.epsilon = options.epsilon;
       this.delta = options.delta;
       this.std = options.sensitivity * analyticGaussianSigma(options.epsilon, options.delta);
