@@ -7,6 +7,9 @@
 import type { Quota } from "../protocol/api.ts";
 import { TokenStore } from "./tokens.ts";
 
+/** The edge function's entry point, by path (whatever the caller's working directory). */
+const MAIN = decodeURIComponent(new URL("../../functions/main.ts", import.meta.url).pathname);
+
 /** A running server. */
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:43121`. */
@@ -26,7 +29,7 @@ export function freePort(): number {
 }
 
 /**
- * Spawns `deno serve functions/main.ts` with `env` (e.g. `FCN_MODEL`, `FCN_KV`) and waits until
+ * Spawns `deno serve <repo>/functions/main.ts` with `env` (e.g. `FCN_MODEL`, `FCN_KV`) and waits until
  * `/healthz` answers.
  */
 export async function startServer(
@@ -45,8 +48,9 @@ export async function startServer(
       String(port),
       "--host",
       "127.0.0.1",
-      "functions/main.ts",
+      MAIN,
     ],
+    // Relative paths in `env` (e.g. `FCN_MODEL=models/head/...`) are from the repository root.
     cwd: new URL("../../", import.meta.url),
     env,
     stdout: "null",
