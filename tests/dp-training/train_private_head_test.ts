@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { initTf } from "../../lib/tfjs/runtime.ts";
 import {
+  CalibrationError,
   type PrivateHeadOptions,
   secureRandom,
   seededRandom,
@@ -52,4 +53,23 @@ Deno.test("phase reports carry no clipped fraction or loss of the private traini
       ["action", "epochs", "name", "privacy", "sparsity", "steps", "testAccuracy"],
     );
   }
+});
+
+Deno.test("train: a target epsilon no sigma can reach within the epoch budget is a clear error", () => {
+  const run = (targetEpsilon: number, epochs: number) =>
+    trainPrivateHead(
+      tinyHeadOptions(1, {
+        privacy: { targetEpsilon, delta: 1e-5 },
+        epochs,
+        pruneSteps: undefined,
+      }),
+    );
+  assert.throws(
+    () => run(0.02, 50),
+    (e: unknown) =>
+      e instanceof CalibrationError &&
+      /no noise multiplier in .* reaches epsilon 0.02/.test(e.message),
+  );
+  assert.throws(() => run(0, 5), /target epsilon > 0, received 0/);
+  assert.throws(() => run(Number.NaN, 5), /target epsilon > 0/);
 });
