@@ -19,10 +19,10 @@ import {
 import { MnistVariantError } from "./errors.ts";
 
 /** Number of layers of the network (conv1, fc1, fc2). */
-export const CRYPTONETS_LAYERS = 3;
+const CRYPTONETS_LAYERS = 3;
 
 /** `[inputs, units]` of each linear layer as a matrix. */
-export const LAYER_MATRICES: readonly (readonly [number, number])[] = Object.freeze([
+const LAYER_MATRICES: readonly (readonly [number, number])[] = Object.freeze([
   [
     CRYPTONETS_CONV.kernel[0] * CRYPTONETS_CONV.kernel[1] * MNIST_SHAPE[2],
     CRYPTONETS_CONV.filters,

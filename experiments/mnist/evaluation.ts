@@ -40,7 +40,7 @@ export function integerPredictions(model: QuantizedModel, data: QuantizedMnist):
 }
 
 /** `log2` of a positive bigint (to about 1e-15 relative). */
-export function log2BigInt(x: bigint): number {
+function log2BigInt(x: bigint): number {
   if (x <= 0n) return -Infinity;
   const bits = x.toString(2).length;
   const shift = Math.max(0, bits - 53);

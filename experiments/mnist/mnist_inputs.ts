@@ -69,7 +69,7 @@ export interface QuantizedMnist {
 }
 
 /** Quantizes a loaded data set of 28x28x1 grey-level images, keeping the first `limit`. */
-export function quantizeMnist(data: Dataset, limit = data.count): QuantizedMnist {
+function quantizeMnist(data: Dataset, limit = data.count): QuantizedMnist {
   if (data.shape.join("x") !== MNIST_SHAPE.join("x")) {
     throw new MnistVariantError(
       `expected images of shape [${MNIST_SHAPE}], received [${data.shape}]`,

@@ -98,7 +98,8 @@ export {
   variantModelFiles,
 } from "./model_store.ts";
 export { reportJson, reportTable, type VariantReportJson } from "./summary_report.ts";
-export type { InputSpec, ModelMetadata, QuantizedModel } from "../../lib/model/mod.ts";
+/** The model format the experiment exports (types only). */
+export type * from "../../lib/model/mod.ts";
 export {
   measureVariant,
   type PlanReport,
@@ -108,7 +109,6 @@ export {
 export { measurePackedRow, type PackedRow } from "./reproduce/packed_row.ts";
 export {
   logSummary,
-  markdownReport,
   type ReproductionResult,
   reproductionResult,
   resultJson,

@@ -1,6 +1,6 @@
 /**
  * The committed models of the MNIST experiment: `models/mnist/<variant>.json` (or
- * `<variant>.json.gz` when the JSON is over {@linkcode GZIP_THRESHOLD_BYTES}), each a validated
+ * `<variant>.json.gz` when the JSON is over `GZIP_THRESHOLD_BYTES`, 1.5 MB), each a validated
  * quantized model whose metadata carries the training summary. Reading is cached per process;
  * {@linkcode getMnistVariant} trains only when no model is stored (or when asked to).
  *
@@ -17,13 +17,13 @@ import { checkVariantName, type VariantName } from "./variants.ts";
 export const MNIST_MODELS_DIR: URL = new URL("../../models/mnist/", import.meta.url);
 
 /** Models whose JSON is larger than this are stored gzipped. */
-export const GZIP_THRESHOLD_BYTES = 1_500_000;
+const GZIP_THRESHOLD_BYTES = 1_500_000;
 
 /** Where to read and write models (default {@linkcode MNIST_MODELS_DIR}). */
 export interface StoreOptions {
   /** A folder (path or `file:` URL). */
   dir?: string | URL;
-  /** Gzip models whose JSON is longer (default {@linkcode GZIP_THRESHOLD_BYTES}). */
+  /** Gzip models whose JSON is longer (default `GZIP_THRESHOLD_BYTES`, 1.5 MB). */
   gzipAbove?: number;
 }
 

@@ -69,7 +69,7 @@ export interface MnistVariantResult extends VariantSummary {
 }
 
 /** Key of the summary in the model's metadata. */
-export const METADATA_KEY = "mnist_experiment";
+const METADATA_KEY = "mnist_experiment";
 
 /** The model card fields written into the exported model. */
 export function summaryMetadata(s: VariantSummary, description: string): ModelMetadata {

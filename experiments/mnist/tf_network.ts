@@ -16,7 +16,7 @@ import { MnistVariantError } from "./errors.ts";
 export const IMAGE_SIZE = MNIST_SHAPE[0] * MNIST_SHAPE[1] * MNIST_SHAPE[2];
 
 /** Examples per batch when evaluating large sets. */
-export const EVAL_BATCH = 1000;
+const EVAL_BATCH = 1000;
 
 function applyActivation(z: tf.Tensor, a: TrainingActivation): tf.Tensor {
   if (a.coefficients === null) return tf.relu(z);

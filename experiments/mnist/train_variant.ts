@@ -58,10 +58,10 @@ import {
 } from "./variants.ts";
 
 /** Training and test images in quick (smoke) runs. */
-export const QUICK_COUNTS = { train: 2000, test: 1000 } as const;
+const QUICK_COUNTS = { train: 2000, test: 1000 } as const;
 
 /** Images whose pre-activations the CryptoDL-style fit is made under. */
-export const FIT_IMAGES = 5000;
+const FIT_IMAGES = 5000;
 
 /** The data of a run (load once, share between variants). */
 export interface MnistData {

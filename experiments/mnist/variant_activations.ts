@@ -25,7 +25,7 @@ import { type DyadicFit, dyadicLeastSquaresFit } from "./dyadic_fit.ts";
 import { MnistVariantError } from "./errors.ts";
 
 /** Std of the normal distribution the power-of-two activations are fitted under. */
-export const AQ_FIT_STD = 2;
+const AQ_FIT_STD = 2;
 
 /** CryptoNets' square activation. */
 export function squareActivation(): PolynomialActivation {

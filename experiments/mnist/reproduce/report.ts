@@ -235,15 +235,8 @@ function plansSection(variants: readonly VariantReport[]): string[] {
 /**
  * `table.md`: the command, the summary table, the speed-ups, the packed row, HOPs per layer
  * and every plan's measurements.
- *
- * @example
- * ```ts
- * import { markdownReport, reproductionResult } from "./report.ts";
- * const result = reproductionResult([], null, { images: 3, quick: true, totalS: 1 });
- * markdownReport(result, { latencyImages: 1, baselinePolyMaxS: 400, workers: 2 });
- * ```
  */
-export function markdownReport(result: ReproductionResult, run: RunInfo): string {
+function markdownReport(result: ReproductionResult, run: RunInfo): string {
   return [
     "# MNIST, CryptoNets architecture: four variants measured in one run",
     "",
