@@ -16,6 +16,8 @@
  */
 import { parseArgs } from "node:util";
 import * as he from "../lib/he-head/mod.ts";
+import * as hc from "../lib/he-head/client.ts";
+import * as hs from "../lib/he-head/server.ts";
 import type { QuantizedModel } from "../lib/model/format.ts";
 import { formatBytes, formatTable, median, timeRuns } from "../lib/report/mod.ts";
 import { measureOpCosts } from "./bench/op_costs.ts";
@@ -99,11 +101,11 @@ async function micro() {
   // One parameter set that fits both (the integer layer needs the larger coefficients).
   const choice = he.selectParameters(netI, { encoding: "poly" });
   using ctx = await he.HeContext.create(choice.params);
-  using keys = he.ClientKeys.generate(ctx, { relin: false });
+  using keys = hc.ClientKeys.generate(ctx, { relin: false });
   const x = Int32Array.from({ length: 128 }, (_, i) => (i * 7) % 16);
-  const inputs = he.encryptInputs(keys, x, 1, 128);
-  const seeded = he.encryptInputsSerialized(keys, x.subarray(0, 1), 1, 1)[0][0];
-  const envelope = await he.packInputs(ctx.params, he.encryptInputsSerialized(keys, x, 1, 128), 1);
+  const inputs = hc.encryptInputs(keys, x, 1, 128);
+  const seeded = hc.encryptInputsSerialized(keys, x.subarray(0, 1), 1, 1)[0][0];
+  const envelope = await he.packInputs(ctx.params, hc.encryptInputsSerialized(keys, x, 1, 128), 1);
   const runs: Record<string, { net: he.Network; opts: he.EvaluateOptions; reps: number }> = {
     single_coeff: { net: netP, opts: {}, reps: repeats },
     single_coeff_ungrouped: { net: netP, opts: { groupByExponent: false }, reps: repeats },
@@ -117,16 +119,16 @@ async function micro() {
     let last: he.EncryptedResult | null = null;
     const times = await timeRuns(run.reps, () => {
       if (last) he.freeResult(last);
-      last = he.evaluateEncrypted(ctx, run.net, inputs, null, run.opts);
+      last = hs.evaluateEncrypted(ctx, run.net, inputs, null, run.opts);
     });
     const r = last!;
-    const exact = JSON.stringify(he.decryptOutputs(keys, r, 1).map((a) => a.map(String))) ===
+    const exact = JSON.stringify(hc.decryptOutputs(keys, r, 1).map((a) => a.map(String))) ===
       JSON.stringify(he.evaluatePlain(run.net, x, 1).map((a) => a.map(String)));
     const outputBytes = r.ciphertexts[0][0]?.saveToArray(ctx.seal.ComprModeType.none).length ?? 0;
     out[name] = {
       ms: median(times),
       hops: r.hops,
-      noise: Math.min(...he.outputNoiseBudgets(keys, r)),
+      noise: Math.min(...hc.outputNoiseBudgets(keys, r)),
       exact,
       outputBytes,
     };

@@ -25,7 +25,10 @@ import { CKKS_PACKED_CLIENT } from "./plans/ckks_packed/client.ts";
 
 export type { ClientHalf, Decrypted, DecryptOptions, PlanClient } from "./plans/client.ts";
 export { specOf } from "./plans/registry.ts";
-export { ClientKeys } from "./seal/client/keys.ts";
+export * from "./seal/client/keys.ts";
+export * from "./schemes/bfv/client/encrypt.ts";
+export * from "./schemes/bfv/client/decrypt.ts";
+export * from "./schemes/ckks/client/packed_client.ts";
 
 /** Every plan's client half, by kind. */
 export const CLIENT_HALVES: { readonly [K in PlanKind]: ClientHalf<SpecOf<K>> } = {

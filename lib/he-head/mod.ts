@@ -1,7 +1,9 @@
 /**
- * The HE head: the quantized model format, the engine that evaluates it exactly (an integer
- * reference backend and SEAL BFV backends in two encodings), parameter selection, HOP accounting
- * and the wire format of ciphertexts and keys.
+ * The HE head, shared part (no secret key, no server evaluation): the engine that evaluates the
+ * quantized head exactly (integer, residue, interval and noise backends), the schemes' parameter
+ * sets and analysis (BFV selection, CKKS presets), the SEAL runtime and contexts, the wire format
+ * of ciphertexts and keys, and the plans (definitions, registry, planner, descriptions). The
+ * client half is `client.ts`, the server half `server.ts`. Re-exports the model format.
  *
  * @example
  * ```ts
@@ -18,28 +20,32 @@ export * from "./engine/backend.ts";
 export * from "./engine/hops.ts";
 export * from "./engine/evaluate.ts";
 export * from "./engine/integer_backend.ts";
+export * from "./engine/interval_backend.ts";
 export * from "./engine/plain.ts";
-export * from "./schemes/bfv/bfv_params.ts";
-export * from "./schemes/bfv/select.ts";
 export * from "./engine/op_costs.ts";
 export * from "./engine/primes.ts";
+export * from "./engine/crt.ts";
+export * from "./engine/rns_backend.ts";
+export * from "./engine/output_bound.ts";
+export * from "./schemes/bfv/bfv_params.ts";
+export * from "./schemes/bfv/select.ts";
 export * from "./schemes/bfv/noise_backend.ts";
-export * from "./engine/interval_backend.ts";
 export * from "./schemes/bfv/coefficient_backend.ts";
+export * from "./schemes/bfv/flooding.ts";
+export * from "./schemes/bfv/modulus_switch.ts";
+export * from "./schemes/bfv/plaintexts.ts";
+export * from "./schemes/ckks/ckks_params.ts";
+export * from "./schemes/ckks/ckks_context.ts";
+export * from "./schemes/ckks/packed_matvec.ts";
 export * from "./seal/runtime.ts";
 export * from "./seal/context.ts";
-export * from "./schemes/bfv/plaintexts.ts";
-export * from "./schemes/bfv/server/seal_backend.ts";
-export * from "./seal/server/evaluation_keys.ts";
-export * from "./schemes/bfv/server/evaluate_encrypted.ts";
-export * from "./engine/crt.ts";
-export * from "./seal/client/keys.ts";
-export * from "./schemes/bfv/client/encrypt.ts";
-export * from "./schemes/bfv/client/decrypt.ts";
-export * from "./wire/envelope.ts";
-export * from "./wire/payloads.ts";
-export * from "./schemes/bfv/modulus_switch.ts";
-export * from "./packed/mod.ts";
-export * from "./plans/mod.ts";
 export * from "./seal/galois.ts";
-export * from "./engine/rns_backend.ts";
+export * from "./seal/outputs.ts";
+export * from "./wire/envelope.ts";
+export * from "./wire/params_hash.ts";
+export * from "./wire/payloads.ts";
+export * from "./plans/mod.ts";
+export * from "./plans/ckks_packed/quadratic_form.ts";
+export * from "./plans/ckks_packed/layout.ts";
+export * from "./plans/ckks_packed/diagonals.ts";
+export * from "./packed/packed_network.ts";

@@ -36,7 +36,12 @@ export type {
   ServerHalf,
   StageTimes,
 } from "./plans/server.ts";
-export { EvaluationKeys } from "./seal/server/evaluation_keys.ts";
+export * from "./seal/server/evaluation_keys.ts";
+export * from "./seal/server/load_keys.ts";
+export * from "./schemes/bfv/server/seal_backend.ts";
+export * from "./schemes/bfv/server/evaluate_encrypted.ts";
+export * from "./schemes/bfv/server/circuit_privacy.ts";
+export * from "./plans/ckks_packed/server/packed_head.ts";
 
 /** Every plan's server half, by kind. */
 export const SERVER_HALVES: { readonly [K in PlanKind]: ServerHalf<SpecOf<K>> } = {

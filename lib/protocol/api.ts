@@ -46,12 +46,17 @@ export type PlanDescription = PlanDescriptionJson;
 
 /** Architecture without weights. */
 export interface LayerDescription {
+  /** The layer's name in the model. */
   name: string;
+  /** Its type (`dense`, `conv2d`, `activation`, ...). */
   type: string;
+  /** Input shape. */
   in_shape: number[];
+  /** Output shape. */
   out_shape: number[];
   /** Nonzero / total weights (dense and conv2d). */
   nonzeros: number;
+  /** Total weights (dense and conv2d). */
   weights: number;
   /** Activation kind, e.g. "relu-aq". */
   activation?: string;
@@ -59,28 +64,42 @@ export interface LayerDescription {
 
 /** `GET /v1/model`: what a client needs, and nothing secret (no weights). */
 export interface ModelDescription {
+  /** The model's name. */
   name: string;
   /** Hex SHA-256 of the model document. */
   model_id: string;
+  /** How features become the head's integer inputs. */
   input: InputSpec;
+  /** Class labels, in logit order. */
   classes: string[];
   /** Integer logits stand for `logit * 2^-output_scale_log2`. */
   output_scale_log2: number;
+  /** The layers, without weights. */
   architecture: LayerDescription[];
+  /** The public feature extractor the head expects, or null. */
   extractor: { id: string; name?: string; feature_layer?: string } | null;
   /**
    * The DP claim and what it is worth: `private` is false for seeded noise or no claim (then
    * `note` says why); `not_covered` lists what the guarantee does not cover.
    */
   privacy: PrivacyStatement;
+  /** Measured accuracies by name (e.g. `quantized`). */
   accuracy: Record<string, number>;
+  /** The offered plans (flooded variants nested under their base plan). */
   plans: PlanDescription[];
+  /** The server's limits. */
   limits: {
+    /** Largest request body (bytes). */
     max_body_bytes: number;
+    /** Largest key upload (bytes). */
     max_key_bytes: number;
+    /** Evaluations at once. */
     max_concurrent: number;
+    /** Requests waiting for a slot before 503. */
     max_queue: number;
+    /** Per-request time limit (ms), waiting included. */
     timeout_ms: number;
+    /** Lifetime of registered keys (s). */
     key_ttl_seconds: number;
     /** A body that has not arrived in full within this time is refused with 408. */
     body_timeout_ms: number;
@@ -120,14 +139,20 @@ export interface AuthDescription {
 
 /** `POST /v1/keys` answer. */
 export interface KeysResponse {
+  /** The keys' canonical id (the `x-key-id` of classify requests). */
   key_id: string;
+  /** The plan they are for. */
   plan: string;
+  /** Whether they were stored now (201) or already were (200). */
   created: boolean;
+  /** Size of the uploaded envelope (bytes). */
   bytes: number;
+  /** Seconds until they expire. */
   expires_in_seconds: number;
 }
 
 /** Every error answer. */
 export interface ErrorBody {
+  /** A stable code and a message saying what was expected and what was received. */
   error: { code: string; message: string };
 }

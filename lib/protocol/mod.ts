@@ -13,3 +13,4 @@
  */
 export * from "./api.ts";
 export * from "./errors.ts";
+export type * from "../model/mod.ts";

@@ -5,6 +5,8 @@
  * @module
  */
 import * as he from "../../lib/he-head/mod.ts";
+import * as hc from "../../lib/he-head/client.ts";
+import * as hs from "../../lib/he-head/server.ts";
 import { formatTable, median } from "../../lib/report/mod.ts";
 
 /** Milliseconds per operation by ring degree, plus encryption and decryption. */
@@ -38,15 +40,15 @@ export async function measureOpCosts(
       securityLevel: 128,
     };
     using ctx = await he.HeContext.create(params);
-    using keys = he.ClientKeys.generate(ctx, { galoisSteps: [1] });
-    using ek = he.EvaluationKeys.load(ctx, keys.evaluationKeys);
+    using keys = hc.ClientKeys.generate(ctx, { galoisSteps: [1] });
+    using ek = hs.EvaluationKeys.load(ctx, keys.evaluationKeys);
     const m = ctx.moduli[0];
     const ev = m.evaluator;
     const seal = ctx.seal;
     const cache = new he.PlaintextCache(seal, m);
     const x = Int32Array.from({ length: n }, (_, i) => i % 1000);
-    const [[a]] = he.encryptInputs(keys, x, n, 1);
-    const [[b]] = he.encryptInputs(keys, x, n, 1);
+    const [[a]] = hc.encryptInputs(keys, x, n, 1);
+    const [[b]] = hc.encryptInputs(keys, x, n, 1);
     const o = new seal.Ciphertext();
     const sq = new seal.Ciphertext();
     ev.square(a, sq);

@@ -4,24 +4,14 @@ import {
   BFV_DEFAULT_COEFF_BITS,
   CKKS_N4096,
   CkksContext,
-  ClientKeys,
   compileModel,
   dataModulusBits,
-  decodeResidues,
-  decryptOutputs,
-  decryptToResidues,
-  encryptInputs,
-  encryptPacked,
-  evaluateEncrypted,
   evaluatePlain,
-  EvaluationKeys,
   freeResult,
   HeContext,
   type HeParams,
   loadSeal,
   type Network,
-  outputNoiseBudgets,
-  PackedHead,
   packedLayout,
   packKeys,
   paramsHashHex,
@@ -29,9 +19,23 @@ import {
   RING_DEGREES,
   selectParameters,
   switchDown,
-  unpackKeys,
   validateParams,
 } from "../../lib/he-head/mod.ts";
+import {
+  ClientKeys,
+  decodeResidues,
+  decryptOutputs,
+  decryptToResidues,
+  encryptInputs,
+  encryptPacked,
+  outputNoiseBudgets,
+} from "../../lib/he-head/client.ts";
+import {
+  evaluateEncrypted,
+  EvaluationKeys,
+  PackedHead,
+  unpackKeys,
+} from "../../lib/he-head/server.ts";
 import { responsePrimesToDrop } from "../../lib/he-head/schemes/bfv/modulus_switch.ts";
 import { floodingAnalysis } from "../../lib/he-head/schemes/bfv/flooding.ts";
 import {

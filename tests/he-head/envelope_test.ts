@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import {
   batchingPrimes,
-  ClientKeys,
   compileModel,
   decodeEnvelope,
   encodeEnvelope,
-  encryptInputsSerialized,
   type Envelope,
   EnvelopeError,
   type EnvelopeErrorCode,
@@ -16,8 +14,9 @@ import {
   paramsHash,
   selectParameters,
   unpackInputs,
-  unpackKeys,
 } from "../../lib/he-head/mod.ts";
+import { ClientKeys, encryptInputsSerialized } from "../../lib/he-head/client.ts";
+import { unpackKeys } from "../../lib/he-head/server.ts";
 import { randomHead, randomInputs } from "../fixtures/random_model.ts";
 
 const hash = new Uint8Array(32).fill(7);

@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
 import {
-  ClientKeys,
   compileModel,
-  decryptOutputs,
-  encryptInputs,
-  encryptInputsSerialized,
-  evaluateEncrypted,
-  evaluateEncryptedAsync,
-  EvaluationKeys,
   freeResult,
   HeContext,
   loadSeal,
@@ -16,6 +9,17 @@ import {
   selectParameters,
   unpackInputs,
 } from "../../lib/he-head/mod.ts";
+import {
+  ClientKeys,
+  decryptOutputs,
+  encryptInputs,
+  encryptInputsSerialized,
+} from "../../lib/he-head/client.ts";
+import {
+  evaluateEncrypted,
+  evaluateEncryptedAsync,
+  EvaluationKeys,
+} from "../../lib/he-head/server.ts";
 import { randomHead, randomInputs } from "../fixtures/random_model.ts";
 
 Deno.test("1,000 encrypted evaluations keep the WASM heap flat (errors included)", async () => {

@@ -2,15 +2,9 @@ import assert from "node:assert/strict";
 import {
   CKKS_N4096,
   CkksContext,
-  ClientKeys,
   compileModel,
-  decryptPacked,
-  encryptPacked,
-  encryptPackedImage,
   evaluatePlain,
-  EvaluationKeys,
   loadSeal,
-  PackedHead,
   packedLayout,
   PackedNetwork,
   packedNetworkParams,
@@ -19,6 +13,13 @@ import {
   quadraticForm,
   validateCkksParams,
 } from "../../lib/he-head/mod.ts";
+import {
+  ClientKeys,
+  decryptPacked,
+  encryptPacked,
+  encryptPackedImage,
+} from "../../lib/he-head/client.ts";
+import { EvaluationKeys, PackedHead } from "../../lib/he-head/server.ts";
 import { randomConvNet, randomHead, randomInputs } from "../fixtures/random_model.ts";
 
 Deno.test("a one-hidden-layer head is exactly a quadratic form of its inputs", () => {

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import {
   batchingPrimes,
-  ClientKeys,
   HeContext,
   type HeParams,
   PlaintextCache,
-  plaintextCoefficients,
   sealCall,
   SealError,
 } from "../../lib/he-head/mod.ts";
+import { ClientKeys, plaintextCoefficients } from "../../lib/he-head/client.ts";
 
 const params: HeParams = {
   scheme: "bfv",

@@ -1,23 +1,24 @@
 import assert from "node:assert/strict";
 import {
   budgetAfterSwitch,
-  ClientKeys,
   compileModel,
-  decryptOutputs,
   type Encoding,
-  encryptInputs,
   estimateNoise,
-  evaluateEncrypted,
   evaluatePlain,
-  EvaluationKeys,
   freeResult,
   HeContext,
-  outputNoiseBudgets,
   parseModel,
   responsePrimesToDrop,
   selectParameters,
   switchDown,
 } from "../../lib/he-head/mod.ts";
+import {
+  ClientKeys,
+  decryptOutputs,
+  encryptInputs,
+  outputNoiseBudgets,
+} from "../../lib/he-head/client.ts";
+import { evaluateEncrypted, EvaluationKeys } from "../../lib/he-head/server.ts";
 import type { QuantizedModel } from "../../lib/model/format.ts";
 import { randomConvNet, randomHead, randomInputs } from "../fixtures/random_model.ts";
 

@@ -8,7 +8,7 @@
  */
 import { Crt } from "./crt.ts";
 import type { Network } from "../../model/network.ts";
-import { outputBound } from "../schemes/bfv/select.ts";
+import { outputMagnitudeBound } from "./output_bound.ts";
 import { isPrime } from "./primes.ts";
 import type { Backend, PlainMulKind } from "./backend.ts";
 import { evaluate } from "./evaluate.ts";
@@ -101,7 +101,7 @@ export function evaluateFast(net: Network, inputs: ArrayLike<number>, count: num
   if (inputs.length !== count * net.inputSize) {
     throw new RangeError(`expected ${count} x ${net.inputSize} inputs, received ${inputs.length}`);
   }
-  const { bound } = outputBound(net, "simd");
+  const bound = outputMagnitudeBound(net);
   let k = 1;
   let moduli = rnsPrimes(1);
   while (moduli.reduce((a, p) => a * BigInt(p), 1n) <= 2n * bound + 1n) moduli = rnsPrimes(++k);

@@ -15,7 +15,12 @@ import type { IntRow, LinearOp, Network, Pow2Row } from "../../model/network.ts"
 import { sealCall } from "../seal/runtime.ts";
 import type { CkksContext } from "../schemes/ckks/ckks_context.ts";
 import type { CkksParams } from "../schemes/ckks/ckks_params.ts";
-import { matVecGeometry, PackedMatVec, pow2AtLeast, type RealMatrix } from "../schemes/ckks/packed_matvec.ts";
+import {
+  matVecGeometry,
+  PackedMatVec,
+  pow2AtLeast,
+  type RealMatrix,
+} from "../schemes/ckks/packed_matvec.ts";
 
 /** One product stage of the packed network. */
 export interface PackedStage {

@@ -5,7 +5,12 @@
  * @module
  */
 import type { BatchEncoder, Evaluator, SEALContext } from "node-seal/dist/seal_throws.d.ts";
-import { type HeParams, plainModuli, presetName, validateParams } from "../schemes/bfv/bfv_params.ts";
+import {
+  type HeParams,
+  plainModuli,
+  presetName,
+  validateParams,
+} from "../schemes/bfv/bfv_params.ts";
 import { loadSeal, type Seal, sealCall } from "./runtime.ts";
 
 /**

@@ -7,10 +7,9 @@
  * @module
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
-import type { EncryptedOutputs } from "../schemes/bfv/server/evaluate_encrypted.ts";
-import { paramsHash } from "../schemes/bfv/bfv_params.ts";
+import type { EncryptedOutputs } from "../seal/outputs.ts";
+import { paramsHash } from "./params_hash.ts";
 import type { SealContexts } from "../seal/context.ts";
-import { EvaluationKeys } from "../seal/server/evaluation_keys.ts";
 import { sealCall, SealError } from "../seal/runtime.ts";
 import {
   type Bytes,
@@ -337,21 +336,15 @@ export async function packKeys(
   });
 }
 
-/**
- * Unpacks and loads evaluation keys (server side).
- *
- * @throws {EnvelopeError} for malformed or foreign keys, or keys SEAL rejects.
- */
-export async function unpackKeys(
-  ctx: SealContexts,
-  bytes: Uint8Array,
-  limits: { maxGaloisSteps?: number } & PayloadLimits = {},
-): Promise<EvaluationKeys> {
-  return loadKeys(ctx, await decodeKeys(ctx, bytes, limits));
-}
-
-/** Serialized keys of one plaintext modulus, as {@linkcode EvaluationKeys.load} takes them. */
-export type KeyBlobs = Parameters<typeof EvaluationKeys.load>[1][number];
+/** Serialized keys of one plaintext modulus (null where not sent), checked but not loaded. */
+export type KeyBlobs = {
+  /** Relinearisation keys. */
+  relin: Uint8Array | null;
+  /** Galois keys. */
+  galois: Uint8Array | null;
+  /** The client's public key (flooded plans). */
+  publicKey: Uint8Array | null;
+};
 
 /**
  * Decodes a keys envelope and checks every key blob's structure, without SEAL: one entry of each
@@ -412,24 +405,4 @@ export async function decodeKeys(
     keys[e.modulus][slot] = e.bytes;
   });
   return keys;
-}
-
-/**
- * Loads decoded keys into SEAL (caller frees them).
- *
- * @throws {EnvelopeError} when SEAL refuses them (SEAL's own text is the error's cause).
- */
-export function loadKeys(ctx: SealContexts, keys: KeyBlobs[]): EvaluationKeys {
-  try {
-    return EvaluationKeys.load(ctx, keys);
-  } catch (err) {
-    if (err instanceof SealError) {
-      throw new EnvelopeError(
-        "malformed",
-        "expected keys valid for these parameters, SEAL refused them",
-        { cause: err },
-      );
-    }
-    throw err;
-  }
 }

@@ -7,7 +7,7 @@
  */
 import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
 import { decryptPacked, encryptPackedSerialized } from "../../schemes/ckks/client/packed_client.ts";
-import { freeResult } from "../../schemes/bfv/server/evaluate_encrypted.ts";
+import { freeResult } from "../../seal/outputs.ts";
 import { SealPlanClient } from "../../seal/client/plan_client.ts";
 import { packInputs, unpackResults } from "../../wire/payloads.ts";
 import type { ClientHalf, Decrypted } from "../client.ts";

@@ -9,19 +9,14 @@
 import type { Network } from "../../../model/network.ts";
 import { CKKS_OP_COSTS, expectedMs } from "../../engine/op_costs.ts";
 import { totalHops } from "../../engine/hops.ts";
-import { paramsHashHex } from "../../schemes/bfv/bfv_params.ts";
+import { paramsHashHex } from "../../wire/params_hash.ts";
 import {
   CKKS_N4096,
   type CkksParams,
   ckksPresetName,
   validateCkksParams,
 } from "../../schemes/ckks/ckks_params.ts";
-import {
-  PACKED_SLOT_ERROR,
-  packedDiagonalCounts,
-  packedHops,
-  packedMatrix,
-} from "./diagonals.ts";
+import { PACKED_SLOT_ERROR, packedDiagonalCounts, packedHops, packedMatrix } from "./diagonals.ts";
 import { type PackedLayout, packedLayout } from "./layout.ts";
 import { quadraticForm } from "./quadratic_form.ts";
 import type { EnvelopeHeader } from "../../wire/envelope.ts";

@@ -75,28 +75,6 @@ export function presetName(p: HeParams): string {
   return `${p.scheme}_n${p.polyModulusDegree}_${t}_${p.encoding}${flooded}`;
 }
 
-/** Canonical JSON text of any parameter set: keys sorted, so equal sets give equal text. */
-export function canonicalParams(p: object): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : v !== null && typeof v === "object"
-      ? Object.fromEntries(
-        Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]),
-      )
-      : v;
-  return JSON.stringify(sort(p));
-}
-
-/** SHA-256 of the canonical parameters: the identity envelopes carry. */
-export async function paramsHash(p: object): Promise<Uint8Array> {
-  const data = new TextEncoder().encode(canonicalParams(p));
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-}
-
-/** Hex form of {@linkcode paramsHash}. */
-export async function paramsHashHex(p: object): Promise<string> {
-  return Array.from(await paramsHash(p), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 function gcd(a: bigint, b: bigint): bigint {
   while (b) [a, b] = [b, a % b];
   return a;

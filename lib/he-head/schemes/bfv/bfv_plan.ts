@@ -13,11 +13,11 @@ import {
   type Encoding,
   FLOODING_BITS,
   type HeParams,
-  paramsHashHex,
   presetName,
   validateParams,
 } from "./bfv_params.ts";
 import { ParameterSelectionError, selectParameters } from "./select.ts";
+import { paramsHashHex } from "../../wire/params_hash.ts";
 import { HeContext } from "../../seal/context.ts";
 import { budgetAfterSwitch, responsePrimesToDrop } from "./modulus_switch.ts";
 import type { EnvelopeHeader } from "../../wire/envelope.ts";

@@ -26,7 +26,7 @@ import {
   presetName,
   RING_DEGREES,
 } from "./bfv_params.ts";
-import { IntervalBackend, magnitude } from "../../engine/interval_backend.ts";
+import { outputMagnitudeBound } from "../../engine/output_bound.ts";
 import {
   type Budget,
   NoiseBackend,
@@ -144,20 +144,7 @@ export function outputBound(
       degree: outputBound(net, "poly", options).degree,
     };
   }
-  if (encoding === "simd") {
-    const inputs = Array.from({ length: net.inputSize }, () => ({
-      lo: BigInt(net.inputMin),
-      hi: BigInt(net.inputMax),
-    }));
-    const { outputs } = evaluate(net, new IntervalBackend(), inputs, options);
-    let bound = 0n;
-    for (const o of outputs) {
-      if (o.ct !== null) {
-        bound = magnitude(o.ct) > bound ? magnitude(o.ct) : bound;
-      }
-    }
-    return { bound };
-  }
+  if (encoding === "simd") return { bound: outputMagnitudeBound(net, options) };
   const bits = bitLength(BigInt(Math.max(Math.abs(net.inputMin), Math.abs(net.inputMax))));
   const inputs = Array.from(
     { length: net.inputSize },

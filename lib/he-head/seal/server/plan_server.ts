@@ -11,13 +11,8 @@ import type { SealContexts } from "../context.ts";
 import { MissingKeysError } from "../../plans/errors.ts";
 import type { PlanSpec } from "../../plans/plan.ts";
 import type { EvaluateOptions, PlanOutput, PlanServer } from "../../plans/server.ts";
-import {
-  decodeKeys,
-  type KeyBlobs,
-  keySwitchKeyBytes,
-  loadKeys,
-  unpackKeys,
-} from "../../wire/payloads.ts";
+import { decodeKeys, type KeyBlobs, keySwitchKeyBytes } from "../../wire/payloads.ts";
+import { loadKeys, unpackKeys } from "./load_keys.ts";
 
 /**
  * Checks that evaluation keys hold what the plan needs: relinearisation keys for every modulus,

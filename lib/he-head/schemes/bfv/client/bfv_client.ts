@@ -8,7 +8,7 @@
 import { decryptOutputs, outputNoiseBudgets } from "./decrypt.ts";
 import { encryptInputsSerialized } from "./encrypt.ts";
 import { HeContext } from "../../../seal/context.ts";
-import { freeResult } from "../server/evaluate_encrypted.ts";
+import { freeResult } from "../../../seal/outputs.ts";
 import { SealPlanClient } from "../../../seal/client/plan_client.ts";
 import { packInputs, unpackResults } from "../../../wire/payloads.ts";
 import type { ClientHalf, Decrypted, DecryptOptions } from "../../../plans/client.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Ciphertext, Plaintext } from "node-seal/dist/seal_throws.d.ts";
-import type { EncryptedOutputs } from "../server/evaluate_encrypted.ts";
+import type { EncryptedOutputs } from "../../../seal/outputs.ts";
 import { sealCall } from "../../../seal/runtime.ts";
 import { Crt } from "../../../engine/crt.ts";
 import type { ClientKeys } from "../../../seal/client/keys.ts";

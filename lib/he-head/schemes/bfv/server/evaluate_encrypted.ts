@@ -12,23 +12,14 @@ import {
   type EvaluateOptions,
   type EvaluateResult,
 } from "../../../engine/evaluate.ts";
-import type { LayerHops } from "../../../engine/hops.ts";
 import type { Network } from "../../../../model/network.ts";
 import type { HeContext, ModulusContext } from "../../../seal/context.ts";
 import type { EvaluationKeys } from "../../../seal/server/evaluation_keys.ts";
 import { SealBackend } from "./seal_backend.ts";
+import { type EncryptedResult, freeResult } from "../../../seal/outputs.ts";
 
-/** Encrypted outputs: `[modulus][output]` ciphertexts, or constants where an output is constant. */
-export interface EncryptedOutputs {
-  ciphertexts: (Ciphertext | null)[][];
-  /** The value of each output whose ciphertext is null (0 elsewhere). */
-  constants: bigint[];
-}
-
-/** Encrypted outputs and the HOPs spent per layer for one modulus (every modulus spends the same). */
-export interface EncryptedResult extends EncryptedOutputs {
-  hops: LayerHops[];
-}
+/** Re-exported for callers that evaluate and free in one place (the MNIST worker). */
+export { freeResult };
 
 function checkInputs(ctx: HeContext, inputs: readonly (readonly Ciphertext[])[]): void {
   if (inputs.length !== ctx.moduli.length) {
@@ -115,9 +106,4 @@ export async function evaluateEncryptedAsync(
     throw e;
   }
   return collect(results);
-}
-
-/** Frees the ciphertexts of a result. */
-export function freeResult(r: Pick<EncryptedResult, "ciphertexts">): void {
-  for (const row of r.ciphertexts) for (const ct of row) ct?.delete();
 }
