@@ -19,5 +19,5 @@ export * from "./describe.ts";
 export * from "./errors.ts";
 export * from "./planner.ts";
 export * from "./registry.ts";
-export type { BfvExtra, BfvSpec, FloodingSummary } from "../schemes/bfv/bfv_plan.ts";
+export type { BfvExtra, BfvSpec, FloodingSummary } from "./bfv.ts";
 export type { PackedExtra, PackedSpec } from "./ckks_packed/plan.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 import type { ClientHalf } from "../client.ts";
-import { BFV_CLIENT } from "../../schemes/bfv/client/bfv_client.ts";
-import type { BfvSpec } from "../../schemes/bfv/bfv_plan.ts";
+import { BFV_CLIENT } from "../client/bfv.ts";
+import type { BfvSpec } from "../bfv.ts";
 
 /** The `bfv_poly` plan's client half. */
 export const BFV_POLY_CLIENT: ClientHalf<BfvSpec> = BFV_CLIENT;

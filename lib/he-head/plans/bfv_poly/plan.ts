@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { bfvDefinition } from "../../schemes/bfv/bfv_plan.ts";
+import { bfvDefinition } from "../bfv.ts";
 
 /** The `bfv_poly` plan's shared definition. */
 export const BFV_POLY = bfvDefinition({

@@ -5,8 +5,8 @@
  * @module
  */
 import { maskPolyOutputs } from "../../schemes/bfv/server/circuit_privacy.ts";
-import { bfvServerHalf } from "../../schemes/bfv/server/bfv_server.ts";
-import type { BfvSpec } from "../../schemes/bfv/bfv_plan.ts";
+import { bfvServerHalf } from "../server/bfv.ts";
+import type { BfvSpec } from "../bfv.ts";
 import type { ServerHalf } from "../server.ts";
 
 /** The `bfv_poly` plan's server half. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { bfvDefinition } from "../../schemes/bfv/bfv_plan.ts";
+import { bfvDefinition } from "../bfv.ts";
 
 /** The `bfv_simd` plan's shared definition. */
 export const BFV_SIMD = bfvDefinition({

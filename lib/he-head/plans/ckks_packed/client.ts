@@ -8,7 +8,7 @@
 import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
 import { decryptPacked, encryptPackedSerialized } from "../../schemes/ckks/client/packed_client.ts";
 import { freeResult } from "../../seal/outputs.ts";
-import { SealPlanClient } from "../../seal/client/plan_client.ts";
+import { SealPlanClient } from "../client/seal_plan_client.ts";
 import { packInputs, unpackResults } from "../../wire/payloads.ts";
 import type { ClientHalf, Decrypted } from "../client.ts";
 import type { PackedSpec } from "./plan.ts";

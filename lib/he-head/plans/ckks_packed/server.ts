@@ -11,7 +11,7 @@ import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
 import { PackedHead } from "./server/packed_head.ts";
 import { quadraticForm } from "./quadratic_form.ts";
 import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
-import { SealPlanServer } from "../../seal/server/plan_server.ts";
+import { SealPlanServer } from "../server/seal_plan_server.ts";
 import { ciphertextBytes, packResults, unpackQueries } from "../../wire/payloads.ts";
 import type { EvaluateOptions, PlanOutput, ServerHalf } from "../server.ts";
 import type { PackedSpec } from "./plan.ts";

@@ -5,14 +5,14 @@
  *
  * @module
  */
-import type { EvaluationKeys } from "./evaluation_keys.ts";
-import { galoisElement } from "../galois.ts";
-import type { SealContexts } from "../context.ts";
-import { MissingKeysError } from "../../plans/errors.ts";
-import type { PlanSpec } from "../../plans/plan.ts";
-import type { EvaluateOptions, PlanOutput, PlanServer } from "../../plans/server.ts";
+import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
+import { galoisElement } from "../../seal/galois.ts";
+import type { SealContexts } from "../../seal/context.ts";
+import { MissingKeysError } from "../errors.ts";
+import type { PlanSpec } from "../plan.ts";
+import type { EvaluateOptions, PlanOutput, PlanServer } from "../server.ts";
 import { decodeKeys, type KeyBlobs, keySwitchKeyBytes } from "../../wire/payloads.ts";
-import { loadKeys, unpackKeys } from "./load_keys.ts";
+import { loadKeys, unpackKeys } from "../../seal/server/load_keys.ts";
 
 /**
  * Checks that evaluation keys hold what the plan needs: relinearisation keys for every modulus,

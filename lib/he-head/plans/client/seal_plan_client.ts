@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { ClientKeys } from "./keys.ts";
-import type { SealContexts } from "../context.ts";
-import type { Decrypted, DecryptOptions, PlanClient } from "../../plans/client.ts";
-import type { PlanSpec } from "../../plans/plan.ts";
+import { ClientKeys } from "../../seal/client/keys.ts";
+import type { SealContexts } from "../../seal/context.ts";
+import type { Decrypted, DecryptOptions, PlanClient } from "../client.ts";
+import type { PlanSpec } from "../plan.ts";
 import { packKeys } from "../../wire/payloads.ts";
 
 /** Keys and contexts of one plan instance on the client. */

@@ -7,21 +7,21 @@
  *
  * @module
  */
-import type { Network } from "../../../model/network.ts";
-import { type FloodingAnalysis, floodingAnalysis } from "./flooding.ts";
+import type { Network } from "../../model/network.ts";
+import { type FloodingAnalysis, floodingAnalysis } from "../schemes/bfv/flooding.ts";
 import {
   type Encoding,
   FLOODING_BITS,
   type HeParams,
   presetName,
   validateParams,
-} from "./bfv_params.ts";
-import { ParameterSelectionError, selectParameters } from "./select.ts";
-import { paramsHashHex } from "../../wire/params_hash.ts";
-import { HeContext } from "../../seal/context.ts";
-import { budgetAfterSwitch, responsePrimesToDrop } from "./modulus_switch.ts";
-import type { EnvelopeHeader } from "../../wire/envelope.ts";
-import type { PlanDescriptionJson } from "../../plans/describe.ts";
+} from "../schemes/bfv/bfv_params.ts";
+import { ParameterSelectionError, selectParameters } from "../schemes/bfv/select.ts";
+import { paramsHashHex } from "../wire/params_hash.ts";
+import { HeContext } from "../seal/context.ts";
+import { budgetAfterSwitch, responsePrimesToDrop } from "../schemes/bfv/modulus_switch.ts";
+import type { EnvelopeHeader } from "../wire/envelope.ts";
+import type { PlanDescriptionJson } from "./describe.ts";
 import {
   type HeadShape,
   headShape,
@@ -30,7 +30,7 @@ import {
   type PlanDefinition,
   type PlanOptions,
   type PlanSpec,
-} from "../../plans/plan.ts";
+} from "./plan.ts";
 
 /** The flooding noise of a flooded plan, as both sides know it. */
 export type FloodingSummary = Pick<

@@ -7,18 +7,18 @@
  * @module
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
-import type { Network } from "../../../../model/network.ts";
-import { floodOutputs } from "./circuit_privacy.ts";
-import { HeContext } from "../../../seal/context.ts";
-import { evaluateEncryptedAsync, freeResult } from "./evaluate_encrypted.ts";
-import type { EvaluationKeys } from "../../../seal/server/evaluation_keys.ts";
-import { switchDown } from "../modulus_switch.ts";
-import { sealCall } from "../../../seal/runtime.ts";
-import { SealPlanServer } from "../../../seal/server/plan_server.ts";
-import { ciphertextBytes, packResults, unpackInputs } from "../../../wire/payloads.ts";
-import { MissingKeysError } from "../../../plans/errors.ts";
-import type { EvaluateOptions, PlanOutput, ServerHalf } from "../../../plans/server.ts";
-import type { BfvSpec } from "../bfv_plan.ts";
+import type { Network } from "../../../model/network.ts";
+import { floodOutputs } from "../../schemes/bfv/server/circuit_privacy.ts";
+import { HeContext } from "../../seal/context.ts";
+import { evaluateEncryptedAsync, freeResult } from "../../schemes/bfv/server/evaluate_encrypted.ts";
+import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
+import { switchDown } from "../../schemes/bfv/modulus_switch.ts";
+import { sealCall } from "../../seal/runtime.ts";
+import { SealPlanServer } from "./seal_plan_server.ts";
+import { ciphertextBytes, packResults, unpackInputs } from "../../wire/payloads.ts";
+import { MissingKeysError } from "../errors.ts";
+import type { EvaluateOptions, PlanOutput, ServerHalf } from "../server.ts";
+import type { BfvSpec } from "../bfv.ts";
 
 /** Ciphertexts of scratch space SEAL's operations (multiply, relinearise, rotate) may hold. */
 const SCRATCH_CIPHERTEXTS = 8;

@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { decryptOutputs, outputNoiseBudgets } from "./decrypt.ts";
-import { encryptInputsSerialized } from "./encrypt.ts";
-import { HeContext } from "../../../seal/context.ts";
-import { freeResult } from "../../../seal/outputs.ts";
-import { SealPlanClient } from "../../../seal/client/plan_client.ts";
-import { packInputs, unpackResults } from "../../../wire/payloads.ts";
-import type { ClientHalf, Decrypted, DecryptOptions } from "../../../plans/client.ts";
-import type { BfvSpec } from "../bfv_plan.ts";
+import { decryptOutputs, outputNoiseBudgets } from "../../schemes/bfv/client/decrypt.ts";
+import { encryptInputsSerialized } from "../../schemes/bfv/client/encrypt.ts";
+import { HeContext } from "../../seal/context.ts";
+import { freeResult } from "../../seal/outputs.ts";
+import { SealPlanClient } from "./seal_plan_client.ts";
+import { packInputs, unpackResults } from "../../wire/payloads.ts";
+import type { ClientHalf, Decrypted, DecryptOptions } from "../client.ts";
+import type { BfvSpec } from "../bfv.ts";
 
 /** A BFV plan's client half. */
 class BfvPlanClient extends SealPlanClient<BfvSpec, HeContext> {
