@@ -7,7 +7,7 @@ import { HeContext } from "../../lib/he-head/seal/context.ts";
 import { CkksContext } from "../../lib/he-head/schemes/ckks/ckks_context.ts";
 import type { CkksParams } from "../../lib/he-head/schemes/ckks/ckks_params.ts";
 import { encryptPackedSerialized } from "../../lib/he-head/schemes/ckks/client/packed_client.ts";
-import { packedLayout } from "../../lib/he-head/plans/ckks_packed/layout.ts";
+import { packedLayout } from "../../lib/he-head/schemes/ckks/packed_layout.ts";
 import type { HeParams } from "../../lib/he-head/schemes/bfv/bfv_params.ts";
 import { packInputs, packKeys } from "../../lib/he-head/wire/payloads.ts";
 import { ExtractorMismatchError, HeadClient, ServerError } from "../../lib/client/mod.ts";

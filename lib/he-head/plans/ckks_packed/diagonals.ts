@@ -8,8 +8,8 @@
  */
 import { type HopCounts, zeroHops } from "../../engine/hops.ts";
 import type { CkksParams } from "../../schemes/ckks/ckks_params.ts";
-import type { PackedLayout } from "./layout.ts";
-import type { QuadraticForm } from "./quadratic_form.ts";
+import type { PackedLayout } from "../../schemes/ckks/packed_layout.ts";
+import type { QuadraticForm } from "../../schemes/ckks/quadratic_form.ts";
 
 /**
  * Bound on the absolute error of a decrypted slot (slot units). Measured worst case over random

@@ -17,8 +17,8 @@ import {
   validateCkksParams,
 } from "../../schemes/ckks/ckks_params.ts";
 import { PACKED_SLOT_ERROR, packedDiagonalCounts, packedHops, packedMatrix } from "./diagonals.ts";
-import { type PackedLayout, packedLayout } from "./layout.ts";
-import { quadraticForm } from "./quadratic_form.ts";
+import { type PackedLayout, packedLayout } from "../../schemes/ckks/packed_layout.ts";
+import { quadraticForm } from "../../schemes/ckks/quadratic_form.ts";
 import type { EnvelopeHeader } from "../../wire/envelope.ts";
 import type { PlanDescriptionJson } from "../describe.ts";
 import {

@@ -9,7 +9,7 @@ import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { Network } from "../../../model/network.ts";
 import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
 import { PackedHead } from "./server/packed_head.ts";
-import { quadraticForm } from "./quadratic_form.ts";
+import { quadraticForm } from "../../schemes/ckks/quadratic_form.ts";
 import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
 import { SealPlanServer } from "../server/seal_plan_server.ts";
 import { ciphertextBytes, packResults, unpackQueries } from "../../wire/payloads.ts";

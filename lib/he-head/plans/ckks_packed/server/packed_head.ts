@@ -22,8 +22,8 @@ import { type HopCounts, zeroHops } from "../../../engine/hops.ts";
 import { PACKED_SLOT_ERROR, packedDiagonal, packedHops, packedMatrix } from "../diagonals.ts";
 import { sealCall } from "../../../seal/runtime.ts";
 import type { CkksContext } from "../../../schemes/ckks/ckks_context.ts";
-import type { PackedLayout } from "../layout.ts";
-import type { QuadraticForm } from "../quadratic_form.ts";
+import type { PackedLayout } from "../../../schemes/ckks/packed_layout.ts";
+import type { QuadraticForm } from "../../../schemes/ckks/quadratic_form.ts";
 
 /** The packed head: plaintext diagonals ready for evaluation. Free with `delete()`. */
 export class PackedHead {

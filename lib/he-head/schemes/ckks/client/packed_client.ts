@@ -9,8 +9,8 @@ import type { Ciphertext, Plaintext } from "node-seal/dist/seal_throws.d.ts";
 import type { ClientKeys } from "../../../seal/client/keys.ts";
 import { sealCall } from "../../../seal/runtime.ts";
 import type { CkksContext } from "../ckks_context.ts";
-import { type PackedLayout, slotVector } from "../../../plans/ckks_packed/layout.ts";
-import { packFeatures } from "../../../plans/ckks_packed/quadratic_form.ts";
+import { type PackedLayout, slotVector } from "../packed_layout.ts";
+import { packFeatures } from "../quadratic_form.ts";
 
 /** Encodes a full slot vector at the context's scale. */
 function encodeSlots(ctx: CkksContext, slots: Float64Array): Plaintext {

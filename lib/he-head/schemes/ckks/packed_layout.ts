@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { matVecGeometry, pow2AtLeast } from "../../schemes/ckks/packed_matvec.ts";
+import { matVecGeometry, pow2AtLeast } from "./packed_matvec.ts";
 import { packedLength } from "./quadratic_form.ts";
 
 /** Geometry of a packed evaluation. */
