@@ -3,7 +3,7 @@ import { compileModel } from "../../lib/model/network.ts";
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import { ClientKeys } from "../../lib/he-head/seal/client/keys.ts";
 import { encryptInputsSerialized } from "../../lib/he-head/schemes/bfv/client/encrypt.ts";
-import { HeContext } from "../../lib/he-head/seal/context.ts";
+import { HeContext } from "../../lib/he-head/schemes/bfv/bfv_context.ts";
 import { CkksContext } from "../../lib/he-head/schemes/ckks/ckks_context.ts";
 import type { CkksParams } from "../../lib/he-head/schemes/ckks/ckks_params.ts";
 import { encryptPackedSerialized } from "../../lib/he-head/schemes/ckks/client/packed_client.ts";

@@ -13,7 +13,7 @@ import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import type { QuantizedModel } from "../../lib/model/format.ts";
 import { compileModel } from "../../lib/model/network.ts";
 import { batchingPrimes } from "../../lib/he-head/engine/primes.ts";
-import { HeContext } from "../../lib/he-head/seal/context.ts";
+import { HeContext } from "../../lib/he-head/schemes/bfv/bfv_context.ts";
 import type { HeParams } from "../../lib/he-head/schemes/bfv/bfv_params.ts";
 import { packInputs, packKeys } from "../../lib/he-head/wire/payloads.ts";
 import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS } from "../../lib/protocol/api.ts";

@@ -5,7 +5,7 @@ import { encryptInputsSerialized } from "../../lib/he-head/schemes/bfv/client/en
 import { compileModel } from "../../lib/model/network.ts";
 import { batchingPrimes } from "../../lib/he-head/engine/primes.ts";
 import type { HeParams } from "../../lib/he-head/schemes/bfv/bfv_params.ts";
-import { HeContext } from "../../lib/he-head/seal/context.ts";
+import { HeContext } from "../../lib/he-head/schemes/bfv/bfv_context.ts";
 import { packInputs } from "../../lib/he-head/wire/payloads.ts";
 import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS } from "../../lib/protocol/api.ts";
 import { randomInputs } from "../fixtures/random_model.ts";

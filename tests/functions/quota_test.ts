@@ -3,7 +3,7 @@ import { HeadClient, ServerError } from "../../lib/client/mod.ts";
 import { compileModel } from "../../lib/model/network.ts";
 import type { ClientKeys } from "../../lib/he-head/seal/client/keys.ts";
 import { encryptInputsSerialized } from "../../lib/he-head/schemes/bfv/client/encrypt.ts";
-import type { HeContext } from "../../lib/he-head/seal/context.ts";
+import type { HeContext } from "../../lib/he-head/schemes/bfv/bfv_context.ts";
 import { packInputs, packKeys } from "../../lib/he-head/wire/payloads.ts";
 import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS, type Quota } from "../../lib/protocol/api.ts";
 import { randomInputs } from "../fixtures/random_model.ts";

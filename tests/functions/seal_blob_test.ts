@@ -5,7 +5,7 @@ import { compileModel } from "../../lib/model/network.ts";
 import { selectParameters } from "../../lib/he-head/schemes/bfv/select.ts";
 import { CkksContext } from "../../lib/he-head/schemes/ckks/ckks_context.ts";
 import { CKKS_N4096 } from "../../lib/he-head/schemes/ckks/ckks_params.ts";
-import { HeContext } from "../../lib/he-head/seal/context.ts";
+import { HeContext } from "../../lib/he-head/schemes/bfv/bfv_context.ts";
 import { sealRuntime } from "../../lib/he-head/seal/runtime.ts";
 import { EnvelopeError } from "../../lib/he-head/wire/envelope.ts";
 import { packInputs, packKeys } from "../../lib/he-head/wire/payloads.ts";

@@ -6,7 +6,7 @@ import { encryptInputsSerialized } from "../../lib/he-head/schemes/bfv/client/en
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import { compileModel } from "../../lib/model/network.ts";
 import type { HeParams } from "../../lib/he-head/schemes/bfv/bfv_params.ts";
-import { HeContext } from "../../lib/he-head/seal/context.ts";
+import { HeContext } from "../../lib/he-head/schemes/bfv/bfv_context.ts";
 import { freeResult } from "../../lib/he-head/schemes/bfv/server/evaluate_encrypted.ts";
 import { packInputs, packKeys, unpackResults } from "../../lib/he-head/wire/payloads.ts";
 import {

@@ -18,7 +18,7 @@ import type { QuantizedModel } from "../../../lib/model/format.ts";
 import { compileModel } from "../../../lib/model/network.ts";
 import type { HeParams } from "../../../lib/he-head/schemes/bfv/bfv_params.ts";
 import { estimateNoise } from "../../../lib/he-head/schemes/bfv/select.ts";
-import { HeContext } from "../../../lib/he-head/seal/context.ts";
+import { HeContext } from "../../../lib/he-head/schemes/bfv/bfv_context.ts";
 import {
   evaluateEncrypted,
   freeResult,

@@ -18,7 +18,7 @@ import {
 } from "../schemes/bfv/bfv_params.ts";
 import { ParameterSelectionError, selectParameters } from "../schemes/bfv/select.ts";
 import { paramsHashHex } from "../wire/params_hash.ts";
-import { HeContext } from "../seal/context.ts";
+import { HeContext } from "../schemes/bfv/bfv_context.ts";
 import { budgetAfterSwitch, responsePrimesToDrop } from "../schemes/bfv/modulus_switch.ts";
 import type { EnvelopeHeader } from "../wire/envelope.ts";
 import type { PlanDescriptionJson } from "./describe.ts";

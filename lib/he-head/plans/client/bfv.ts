@@ -7,7 +7,7 @@
  */
 import { decryptOutputs, outputNoiseBudgets } from "../../schemes/bfv/client/decrypt.ts";
 import { encryptInputsSerialized } from "../../schemes/bfv/client/encrypt.ts";
-import { HeContext } from "../../seal/context.ts";
+import { HeContext } from "../../schemes/bfv/bfv_context.ts";
 import { freeResult } from "../../seal/outputs.ts";
 import { SealPlanClient } from "./seal_plan_client.ts";
 import { packInputs, unpackResults } from "../../wire/payloads.ts";

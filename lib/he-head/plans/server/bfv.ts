@@ -9,7 +9,7 @@
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { Network } from "../../../model/network.ts";
 import { floodOutputs } from "../../schemes/bfv/server/circuit_privacy.ts";
-import { HeContext } from "../../seal/context.ts";
+import { HeContext } from "../../schemes/bfv/bfv_context.ts";
 import { evaluateEncryptedAsync, freeResult } from "../../schemes/bfv/server/evaluate_encrypted.ts";
 import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
 import { switchDown } from "../../schemes/bfv/modulus_switch.ts";

@@ -8,7 +8,7 @@
  */
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { HeParams } from "./bfv_params.ts";
-import type { HeContext } from "../../seal/context.ts";
+import type { HeContext } from "./bfv_context.ts";
 import { sealCall } from "../../seal/runtime.ts";
 
 /** Bits lost to rounding when switching to a level (conservative). */

@@ -8,7 +8,7 @@
  */
 import type { Plaintext } from "node-seal/dist/seal_throws.d.ts";
 import { setBits } from "../../../model/dyadic.ts";
-import type { ModulusContext } from "../../seal/context.ts";
+import type { ModulusContext } from "./bfv_context.ts";
 import { type Seal, sealCall } from "../../seal/runtime.ts";
 
 const SEAL_MAGIC = 0xa15e;

@@ -19,7 +19,7 @@
  * @module
  */
 import type { Ciphertext, Plaintext, PublicKey } from "node-seal/dist/seal_throws.d.ts";
-import type { HeContext, ModulusContext } from "../../../seal/context.ts";
+import type { HeContext, ModulusContext } from "../bfv_context.ts";
 import { plaintextBytes } from "../plaintexts.ts";
 import { sealCall } from "../../../seal/runtime.ts";
 

@@ -13,7 +13,7 @@ import {
   type EvaluateResult,
 } from "../../../engine/evaluate.ts";
 import type { Network } from "../../../../model/network.ts";
-import type { HeContext, ModulusContext } from "../../../seal/context.ts";
+import type { HeContext, ModulusContext } from "../bfv_context.ts";
 import type { EvaluationKeys } from "../../../seal/server/evaluation_keys.ts";
 import { SealBackend } from "./seal_backend.ts";
 import { type EncryptedResult, freeResult } from "../../../seal/outputs.ts";

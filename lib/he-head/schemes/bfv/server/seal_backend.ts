@@ -10,7 +10,7 @@ import type { Ciphertext, RelinKeys } from "node-seal/dist/seal_throws.d.ts";
 import type { Backend, PlainMulKind } from "../../../engine/backend.ts";
 import { setBits } from "../../../../model/dyadic.ts";
 import type { Encoding } from "../bfv_params.ts";
-import type { ModulusContext } from "../../../seal/context.ts";
+import type { ModulusContext } from "../bfv_context.ts";
 import { PlaintextCache } from "../plaintexts.ts";
 import { type Seal, sealCall } from "../../../seal/runtime.ts";
 

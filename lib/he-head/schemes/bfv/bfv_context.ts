@@ -10,8 +10,8 @@ import {
   plainModuli,
   presetName,
   validateParams,
-} from "../schemes/bfv/bfv_params.ts";
-import { loadSeal, type Seal, sealCall } from "./runtime.ts";
+} from "./bfv_params.ts";
+import { loadSeal, type Seal, sealCall } from "../../seal/runtime.ts";
 
 /**
  * What code that loads or saves SEAL objects needs of a context (BFV or CKKS): SEAL itself, the
