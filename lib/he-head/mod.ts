@@ -38,6 +38,7 @@ export * from "./schemes/ckks/ckks_params.ts";
 export * from "./schemes/ckks/ckks_context.ts";
 export * from "./schemes/ckks/packed_matvec.ts";
 export * from "./seal/runtime.ts";
+export * from "./seal/context.ts";
 export * from "./schemes/bfv/bfv_context.ts";
 export * from "./seal/galois.ts";
 export * from "./seal/outputs.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ClientKeys } from "../seal/client/keys.ts";
-import type { SealContexts } from "../schemes/bfv/bfv_context.ts";
+import type { SealContexts } from "../seal/context.ts";
 import type { PlanSpec } from "./plan.ts";
 
 /** Decrypted logits of a batch. */

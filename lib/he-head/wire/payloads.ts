@@ -9,7 +9,7 @@
 import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { EncryptedOutputs } from "../seal/outputs.ts";
 import { paramsHash } from "./params_hash.ts";
-import type { SealContexts } from "../schemes/bfv/bfv_context.ts";
+import type { SealContexts } from "../seal/context.ts";
 import { sealCall, SealError } from "../seal/runtime.ts";
 import {
   type Bytes,

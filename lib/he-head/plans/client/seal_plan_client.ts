@@ -6,7 +6,7 @@
  * @module
  */
 import { ClientKeys } from "../../seal/client/keys.ts";
-import type { SealContexts } from "../../schemes/bfv/bfv_context.ts";
+import type { SealContexts } from "../../seal/context.ts";
 import type { Decrypted, DecryptOptions, PlanClient } from "../client.ts";
 import type { PlanSpec } from "../plan.ts";
 import { packKeys } from "../../wire/payloads.ts";

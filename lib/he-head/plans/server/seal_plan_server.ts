@@ -7,7 +7,7 @@
  */
 import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
 import { galoisElement } from "../../seal/galois.ts";
-import type { SealContexts } from "../../schemes/bfv/bfv_context.ts";
+import type { SealContexts } from "../../seal/context.ts";
 import { MissingKeysError } from "../errors.ts";
 import type { PlanSpec } from "../plan.ts";
 import type { EvaluateOptions, PlanOutput, PlanServer } from "../server.ts";

@@ -5,23 +5,9 @@
  * @module
  */
 import type { BatchEncoder, Evaluator, SEALContext } from "node-seal/dist/seal_throws.d.ts";
-import {
-  type HeParams,
-  plainModuli,
-  presetName,
-  validateParams,
-} from "./bfv_params.ts";
+import { type HeParams, plainModuli, presetName, validateParams } from "./bfv_params.ts";
 import { loadSeal, type Seal, sealCall } from "../../seal/runtime.ts";
-
-/**
- * What code that loads or saves SEAL objects needs of a context (BFV or CKKS): SEAL itself, the
- * ring and coefficient modulus, and one SEAL context per plaintext modulus.
- */
-export interface SealContexts {
-  seal: Seal;
-  params: { polyModulusDegree: number; coeffModulusBits: number[] };
-  moduli: readonly { context: SEALContext }[];
-}
+import { type DataModulus, dataModulus } from "../../seal/context.ts";
 
 /** The SEAL objects of one plaintext modulus. */
 export interface ModulusContext {
@@ -33,33 +19,6 @@ export interface ModulusContext {
   evaluator: Evaluator;
   /** Present for the simd encoding. */
   encoder: BatchEncoder | null;
-}
-
-/** The data-level coefficient modulus of a SEAL context: its primes and SEAL's bit count of q. */
-export interface DataModulus {
-  primes: bigint[];
-  /** Bit count of the product of the primes (what SEAL's noise budget is measured against). */
-  bits: number;
-}
-
-/** Reads the primes of the first (top data) level of `context`, freeing every handle. */
-export function dataModulus(context: SEALContext): DataModulus {
-  const data = context.firstContextData();
-  const parms = data.parms();
-  const vector = parms.coeffModulus();
-  try {
-    const primes: bigint[] = [];
-    for (let j = 0; j < vector.size(); j++) {
-      const m = vector.get(j)!;
-      primes.push(m.value());
-      m.delete();
-    }
-    return { primes, bits: data.totalCoeffModulusBitCount() };
-  } finally {
-    vector.delete();
-    parms.delete();
-    data.delete();
-  }
 }
 
 /** SEAL contexts for every plaintext modulus of a parameter set. Free with `using` or `delete()`. */

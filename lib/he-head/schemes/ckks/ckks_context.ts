@@ -6,7 +6,7 @@
  * @module
  */
 import type { CKKSEncoder, Evaluator, SEALContext } from "node-seal/dist/seal_throws.d.ts";
-import type { SealContexts } from "../bfv/bfv_context.ts";
+import type { SealContexts } from "../../seal/context.ts";
 import { loadSeal, type Seal, sealCall } from "../../seal/runtime.ts";
 import { type CkksParams, ckksPresetName, validateCkksParams } from "./ckks_params.ts";
 

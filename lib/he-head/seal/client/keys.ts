@@ -13,7 +13,8 @@ import type {
   PublicKey,
   SecretKey,
 } from "node-seal/dist/seal_throws.d.ts";
-import type { HeContext, SealContexts } from "../../schemes/bfv/bfv_context.ts";
+import type { HeContext } from "../../schemes/bfv/bfv_context.ts";
+import type { SealContexts } from "../context.ts";
 import { sealCall } from "../runtime.ts";
 
 /** Which evaluation keys to make. */

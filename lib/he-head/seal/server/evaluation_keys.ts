@@ -6,7 +6,7 @@
  * @module
  */
 import type { GaloisKeys, PublicKey, RelinKeys } from "node-seal/dist/seal_throws.d.ts";
-import type { SealContexts } from "../../schemes/bfv/bfv_context.ts";
+import type { SealContexts } from "../context.ts";
 import { sealCall } from "../runtime.ts";
 
 /** Relinearisation, Galois and public keys for every plaintext modulus. Free with `delete()`. */

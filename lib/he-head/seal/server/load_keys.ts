@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SealContexts } from "../../schemes/bfv/bfv_context.ts";
+import type { SealContexts } from "../context.ts";
 import { SealError } from "../runtime.ts";
 import { EnvelopeError } from "../../wire/envelope.ts";
 import { decodeKeys, type KeyBlobs, type PayloadLimits } from "../../wire/payloads.ts";
