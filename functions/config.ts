@@ -12,7 +12,7 @@ import {
   SeededNoiseError,
 } from "../lib/model/privacy.ts";
 import { SEAL_HEAP_MAX_BYTES } from "../lib/he-head/seal/runtime.ts";
-import type { ServiceConfig } from "../lib/server/service.ts";
+import type { ServiceConfig } from "../lib/server/limits.ts";
 
 /** Exit status of the server after SEAL ran out of memory (its heap may be unusable: restart). */
 export const OOM_EXIT_CODE = 70;

@@ -24,7 +24,8 @@ import { createApp } from "./app.ts";
 import { ConfigError, OOM_EXIT_CODE, readConfig } from "./config.ts";
 import { loadModelText } from "./model_source.ts";
 import { forbidSecretKeys } from "../lib/he-head/seal/server/guard.ts";
-import { AUTH_OFF_WARNING, HeadService } from "../lib/server/service.ts";
+import { AUTH_OFF_WARNING } from "../lib/server/principal.ts";
+import { HeadService } from "../lib/server/service.ts";
 
 async function start(): Promise<HeadService> {
   const config = readConfig((name) => Deno.env.get(name));
@@ -64,4 +65,6 @@ try {
   Deno.exit(2);
 }
 
-export default createApp(service) satisfies Deno.ServeDefaultExport;
+/** The Hono app around the service: `deno serve` calls its `fetch` for every request. */
+const app: Deno.ServeDefaultExport = createApp(service);
+export default app;

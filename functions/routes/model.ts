@@ -2,7 +2,8 @@
 import { Hono } from "hono";
 import { PATHS } from "../../lib/protocol/api.ts";
 import { sealRuntime } from "../../lib/he-head/seal/runtime.ts";
-import { AUTH_OFF_WARNING, type HeadService } from "../../lib/server/service.ts";
+import { AUTH_OFF_WARNING } from "../../lib/server/principal.ts";
+import type { HeadService } from "../../lib/server/service.ts";
 
 /** Routes that describe the service. */
 export function modelRoutes(service: HeadService): Hono {

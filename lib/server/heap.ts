@@ -15,10 +15,17 @@ import type { PlanServer } from "../he-head/server.ts";
 export class HeapBudget {
   private used = 0;
   /**
+   * A budget of `capBytes - baseBytes` for requests.
+   *
    * @param capBytes the process's cap on SEAL's heap
    * @param baseBytes what SEAL holds before any request (contexts, plans' plaintexts)
    */
-  constructor(readonly capBytes: number, readonly baseBytes: number) {
+  constructor(
+    /** The process's cap on SEAL's heap (bytes). */
+    readonly capBytes: number,
+    /** What SEAL holds before any request (bytes). */
+    readonly baseBytes: number,
+  ) {
     if (capBytes < baseBytes) {
       throw new RangeError(
         `FCN_MAX_HEAP_BYTES: expected at least the ${baseBytes} bytes SEAL holds at start-up, received ${capBytes}`,

@@ -21,7 +21,11 @@ export interface LimiterOptions {
 export class EvaluationLimiter {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
-  constructor(readonly options: LimiterOptions) {}
+  /** A limiter with no evaluation running. */
+  constructor(
+    /** Its limits. */
+    readonly options: LimiterOptions,
+  ) {}
 
   /** Current load, for health reports. */
   get load(): { running: number; waiting: number } {

@@ -14,9 +14,11 @@ const MAIN = decodeURIComponent(new URL("../../functions/main.ts", import.meta.u
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:43121`. */
   base: string;
+  /** The `deno serve` process. */
   process: Deno.ChildProcess;
   /** The last lines the server wrote to stderr. */
   log(): string;
+  /** Stops the server (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
 }
 

@@ -1,7 +1,9 @@
 /**
  * The head service behind the HTTP routes: the model, its plans, tokens and quotas, the key store
- * and cache, the evaluation limiter and SEAL's heap budget. It only ever evaluates: no secret
- * key, no decryption.
+ * and cache, the evaluation limiter, SEAL's heap budget and the upload gate. It only ever
+ * evaluates: no secret key, no decryption. Key registration (`register_keys.ts`), classification
+ * (`classify.ts`), authentication (`principal.ts`) and the limits (`limits.ts`) are their own
+ * modules; this class holds the state they share.
  *
  * @module
  */
@@ -9,186 +11,108 @@ import { compileModel, type Network } from "../model/network.ts";
 import type { QuantizedModel } from "../model/format.ts";
 import { parseModel } from "../model/parse.ts";
 import { checkNoiseSource } from "../model/privacy.ts";
-import { loadSeal, SEAL_HEAP_MAX_BYTES } from "../he-head/seal/runtime.ts";
+import { loadSeal } from "../he-head/seal/runtime.ts";
 import { EnvelopeError, peekEnvelope } from "../he-head/wire/envelope.ts";
 import {
   definition,
   describePlans,
-  expectedPlanMs,
   MissingKeysError,
   type PlanCandidate,
   type PlanSpec,
 } from "../he-head/plans/mod.ts";
-import { type EvaluationKeys, type PlanServer, prepareServedPlans } from "../he-head/server.ts";
-import type { KeysResponse, ModelDescription, Quota } from "../protocol/api.ts";
+import { type PlanServer, prepareServedPlans } from "../he-head/server.ts";
+import type { KeysResponse, ModelDescription } from "../protocol/api.ts";
 import { ApiError, fromEnvelopeError } from "../protocol/errors.ts";
+import { classify, type ClassifyResult } from "./classify.ts";
 import { HeapBudget } from "./heap.ts";
 import { KeyCache } from "./key_cache.ts";
-import { canonicalKeyBytes, canonicalKeyId, KvKeyStore, sha256Hex } from "./key_store.ts";
+import { KvKeyStore, sha256Hex } from "./key_store.ts";
 import { EvaluationLimiter } from "./limiter.ts";
+import {
+  type BodyLimits,
+  bodyLimits,
+  checkLimits,
+  type ServiceConfig,
+  type ServiceLimits,
+} from "./limits.ts";
 import { describeModel } from "./describe.ts";
+import type { ServiceParts } from "./parts.ts";
+import { anonymousPrincipal, AUTH_OFF_WARNING, authenticate } from "./principal.ts";
 import { QuotaStore } from "./quota.ts";
+import { registerKeys } from "./register_keys.ts";
 import { sealProbe } from "./seal_probe.ts";
 import { checkEnvelopeHead } from "./envelope_head.ts";
 import { UploadGate } from "./upload_gate.ts";
 import { DEFAULT_QUOTA, type Principal, TokenStore } from "./tokens.ts";
 
-/** Service limits (all have defaults). */
-export interface ServiceConfig {
-  /** Largest request body (bytes). Default: what the largest plan's request needs, plus 25%. */
-  maxBodyBytes?: number;
-  /** Evaluations (and key registrations) at once. Default 1 (SEAL is single-threaded). */
-  concurrency?: number;
-  /** Requests waiting for a slot before 503. Default 8. */
-  queue?: number;
-  /** Per-request time limit (ms), waiting included. Default 60 000. */
-  timeoutMs?: number;
-  /** Lifetime of uploaded keys (ms). Default 24 h. */
-  keyTtlMs?: number;
-  /** Loaded key sets kept in memory. Default 8. */
-  keyCacheEntries?: number;
-  /** Cap on SEAL's heap (bytes). Default 3 GiB (SEAL's WebAssembly heap ends at 4 GiB). */
-  maxHeapBytes?: number;
-  /** Time for a request body to arrive in full (ms). Default 30 000. */
-  bodyTimeoutMs?: number;
-  /**
-   * Bytes of request bodies being received at once, by everyone (503 + Retry-After beyond).
-   * Default four times the largest body (a multipart classification: inputs and keys); at least
-   * that body.
-   */
-  maxInflightBodyBytes?: number;
-  /** Uploads in progress at once per token (429 + Retry-After beyond). Default 16. */
-  maxUploadsPerToken?: number;
-  /** Time /healthz allows SEAL's probe (ms). Default 2 000. */
-  healthDeadlineMs?: number;
-  /** Whether POST routes need a bearer token. Default true. */
-  auth?: boolean;
-  /** The quota of everyone when auth is off (one shared principal). Default the token default. */
-  anonymousQuota?: Quota;
-  /**
-   * Serve a head trained with seeded (replayable) DP noise, marked not private in
-   * `GET /v1/model`. Default false: such a model is refused with a {@linkcode SeededNoiseError}.
-   */
-  allowSeededNoise?: boolean;
-}
-
-/** Keys held for one evaluation (none when the plan needs no evaluation keys). */
-interface Lease {
-  keys: EvaluationKeys | null;
-  release(): void;
-}
-
-/** Result of one classification. */
-export interface ClassifyResult {
-  body: Uint8Array;
-  plan: PlanServer;
-  queries: number;
-  serverMs: number;
-  /** The cost model's expectation for this plan and query count. */
-  estimatedMs: number;
-}
-
-/** What the service warns about when authentication is off. */
-export const AUTH_OFF_WARNING =
-  "FCN_AUTH=off: anyone who can reach this server may register keys and classify (one shared quota); for local experiments only";
-
-const DEFAULTS = {
-  concurrency: 1,
-  queue: 8,
-  timeoutMs: 60_000,
-  keyTtlMs: 24 * 3600_000,
-  keyCacheEntries: 8,
-  maxHeapBytes: 3 * 1024 ** 3,
-  bodyTimeoutMs: 30_000,
-  healthDeadlineMs: 2_000,
-  maxUploadsPerToken: 16,
-};
-
-function positive(config: ServiceConfig): Required<typeof DEFAULTS> {
-  const out = { ...DEFAULTS };
-  for (const k of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
-    const v = config[k];
-    if (v === undefined) continue;
-    const min = k === "queue" ? 0 : 1;
-    if (!Number.isSafeInteger(v) || v < min) {
-      throw new RangeError(`${k}: expected an integer of at least ${min}, received ${v}`);
-    }
-    out[k] = v;
-  }
-  if (out.maxHeapBytes > SEAL_HEAP_MAX_BYTES) {
-    throw new RangeError(
-      `maxHeapBytes: expected at most SEAL's ${SEAL_HEAP_MAX_BYTES}-byte heap, received ${out.maxHeapBytes}`,
-    );
-  }
-  return out;
-}
-
 /** The model, its plans and the machinery to evaluate requests. */
 export class HeadService {
+  /** Evaluations (and key registrations) at once, with a bounded queue. */
   readonly limiter: EvaluationLimiter;
+  /** Largest request body (bytes): what the largest plan's request needs, plus 25%. */
   readonly maxBodyBytes: number;
   /** Largest key upload (bytes): every key of every modulus of the most demanding plan. */
   readonly maxKeyBytes: number;
-  readonly limits: Required<typeof DEFAULTS>;
+  /** The numeric limits, defaults filled in. */
+  readonly limits: ServiceLimits;
+  /** Whether POST routes need a bearer token. */
   readonly auth: boolean;
+  /** Bearer tokens (hashed, in Deno KV). */
   readonly tokens: TokenStore;
-  readonly quotas: QuotaStore;
+  /** SEAL's heap budget. */
   readonly heap: HeapBudget;
   /** Admission of request bodies: bytes received at once, uploads per token. */
   readonly uploads: UploadGate;
-  /** Each plan's own largest request and key upload (bytes), by parameter hash. */
-  private readonly planLimits: Map<string, { request: number; keys: number }>;
+  private readonly bodies: BodyLimits;
   private readonly anonymous: Principal;
-  private readonly keyStore: KvKeyStore;
+  private readonly quotas: QuotaStore;
   private readonly keyCache: KeyCache;
+  private readonly parts: ServiceParts;
   private constructor(
+    /** The served model, validated. */
     readonly model: QuantizedModel,
+    /** The model compiled to the integer network. */
     readonly net: Network,
+    /** Hex SHA-256 of the model's JSON. */
     readonly modelId: string,
+    /** The served plans' server halves, in GET /v1/model order. */
     readonly plans: PlanServer[],
     kv: Deno.Kv,
     config: ServiceConfig,
-    limits: Required<typeof DEFAULTS>,
+    limits: ServiceLimits,
     heap: HeapBudget,
   ) {
     this.limits = limits;
     this.heap = heap;
     this.auth = config.auth ?? true;
-    this.anonymous = {
-      id: "anonymous",
-      name: "anonymous (FCN_AUTH=off)",
-      quota: config.anonymousQuota ?? { ...DEFAULT_QUOTA },
-    };
+    this.anonymous = anonymousPrincipal(config.anonymousQuota ?? { ...DEFAULT_QUOTA });
     this.tokens = new TokenStore(kv);
     this.quotas = new QuotaStore(kv);
-    this.keyStore = new KvKeyStore(kv, limits.keyTtlMs);
     this.keyCache = new KeyCache(limits.keyCacheEntries);
     this.limiter = new EvaluationLimiter({
       concurrency: limits.concurrency,
       queue: limits.queue,
       retryAfterSeconds: 2,
     });
-    const needs = plans.map((p) => p.requestBytes);
-    const keyNeeds = plans.map((p) => p.keyBytes);
-    const need = Math.max(...needs);
-    this.maxBodyBytes = config.maxBodyBytes ?? Math.ceil(need * 1.25) + 65536;
-    this.maxKeyBytes = Math.max(...keyNeeds) + 65536;
-    this.planLimits = new Map(plans.map((p, i) => [p.spec.hash, {
-      request: Math.min(this.maxBodyBytes, Math.ceil(needs[i] * 1.25) + 65536),
-      keys: keyNeeds[i] + 65536,
-    }]));
-    const largest = this.maxBodyBytes + this.maxKeyBytes;
-    const inflight = config.maxInflightBodyBytes ?? 4 * largest;
-    if (inflight < largest) {
-      throw new RangeError(
-        `FCN_MAX_INFLIGHT_BODY_BYTES: expected at least the largest body (${largest} bytes: inputs and keys), received ${inflight}`,
-      );
-    }
+    this.bodies = bodyLimits(plans, config);
+    this.maxBodyBytes = this.bodies.maxBodyBytes;
+    this.maxKeyBytes = this.bodies.maxKeyBytes;
     this.uploads = new UploadGate({
-      maxBytes: inflight,
+      maxBytes: this.bodies.inflightBytes,
       perToken: limits.maxUploadsPerToken,
       retryAfterSeconds: 2,
     });
+    this.parts = {
+      limits,
+      maxBodyBytes: this.maxBodyBytes,
+      maxKeyBytes: this.maxKeyBytes,
+      quotas: this.quotas,
+      keyStore: new KvKeyStore(kv, limits.keyTtlMs),
+      keyCache: this.keyCache,
+      planOf: (envelope) => this.planOf(envelope),
+      bounded: (fn) => this.bounded(fn),
+      reserveHeap: (bytes, what) => this.reserveHeap(bytes, what),
+    };
   }
 
   /** Validates the model and the limits, and chooses plans. */
@@ -197,7 +121,7 @@ export class HeadService {
     kv: Deno.Kv,
     config: ServiceConfig = {},
   ): Promise<HeadService> {
-    const limits = positive(config);
+    const limits = checkLimits(config);
     const seal = await loadSeal();
     const checked = parseModel(model);
     checkNoiseSource(checked, { allowSeededNoise: config.allowSeededNoise ?? false });
@@ -246,25 +170,9 @@ export class HeadService {
    *
    * @throws {ApiError} 401 without a valid token, 429 beyond the rate.
    */
-  async authenticate(authorization: string | undefined): Promise<Principal> {
-    let p = this.anonymous;
-    if (this.auth) {
-      const m = /^bearer\s+(\S{1,200})\s*$/i.exec(authorization ?? "");
-      const found = m ? await this.tokens.verify(m[1]) : null;
-      if (!found) {
-        throw new ApiError(
-          401,
-          "unauthorized",
-          authorization
-            ? "expected a valid token (Authorization: Bearer fcn_...), received an unknown, revoked or malformed one"
-            : "expected an Authorization: Bearer <token> header (create one with `deno task token create`), received none",
-          { "WWW-Authenticate": 'Bearer realm="faster-cryptonets"' },
-        );
-      }
-      p = found;
-    }
-    await this.quotas.countRequest(p);
-    return p;
+  authenticate(authorization: string | undefined): Promise<Principal> {
+    const { auth, tokens, quotas, anonymous } = this;
+    return authenticate({ auth, tokens, quotas, anonymous }, authorization);
   }
 
   /** The plans' specs, in GET /v1/model order. */
@@ -308,10 +216,29 @@ export class HeadService {
       declared,
       planOf: (h) => this.planOf(h),
       limitOf: (plan) => {
-        const l = this.planLimits.get(plan.spec.hash)!;
+        const l = this.bodies.perPlan.get(plan.spec.hash)!;
         return { bytes: kind === "keys" ? l.keys : l.request, name: plan.name };
       },
     });
+  }
+
+  /**
+   * `POST /v1/keys`: checks the keys' structure, computes their canonical id, loads them in SEAL
+   * once (under the limiter, the deadline and the heap budget) to check them, and stores them
+   * within the token's key quota.
+   */
+  registerKeys(p: Principal, bytes: Uint8Array): Promise<KeysResponse> {
+    return registerKeys(this.parts, p, bytes);
+  }
+
+  /** `POST /v1/classify`: evaluates encrypted inputs and returns encrypted logits. */
+  classify(
+    p: Principal,
+    body: Uint8Array,
+    keyId: string | null,
+    inlineKeys: Uint8Array | null,
+  ): Promise<ClassifyResult> {
+    return classify(this.parts, p, body, keyId, inlineKeys);
   }
 
   /** Runs `fn` under the limiter and the request deadline (503 + Retry-After when exceeded). */
@@ -346,148 +273,6 @@ export class HeadService {
       this.keyCache.clear();
       return this.heap.reserve(bytes, what);
     }
-  }
-
-  /**
-   * `POST /v1/keys`: checks the keys' structure, computes their canonical id, loads them in SEAL
-   * once (under the limiter, the deadline and the heap budget) to check them, and stores them
-   * within the token's key quota.
-   */
-  async registerKeys(p: Principal, bytes: Uint8Array): Promise<KeysResponse> {
-    const plan = this.planOf(bytes);
-    return await this.bounded(async (signal) => {
-      const blobs = await plan.decodeKeys(bytes, this.maxKeyBytes);
-      const id = await canonicalKeyId(plan.spec.hash, blobs);
-      // The quota counts the keys themselves, not how the envelope spelled them.
-      const size = canonicalKeyBytes(blobs);
-      let expires = await this.keyStore.expires(id);
-      let created = false;
-      if (expires === null) {
-        signal.throwIfAborted();
-        const release = this.reserveHeap(plan.keysHeapBytes(), "loading keys");
-        try {
-          using _keys = plan.loadKeys(blobs);
-        } finally {
-          release();
-        }
-        signal.throwIfAborted();
-        // Within the token's quota before anything is written.
-        await this.quotas.addKeys(p, id, size, Date.now() + this.limits.keyTtlMs);
-        ({ created, expires } = await this.keyStore.put(id, plan.spec.hash, bytes));
-      } else await this.quotas.addKeys(p, id, size, expires);
-      return {
-        key_id: id,
-        plan: plan.name,
-        created,
-        bytes: bytes.length,
-        expires_in_seconds: Math.max(0, Math.round((expires - Date.now()) / 1000)),
-      };
-    });
-  }
-
-  private async leaseKeys(
-    p: Principal,
-    plan: PlanServer,
-    keyId: string | null,
-    inline: Uint8Array | null,
-  ): Promise<Lease> {
-    if (inline) {
-      if (this.planOf(inline) !== plan) {
-        throw new ApiError(
-          422,
-          "plan-mismatch",
-          "the inline keys were made for another plan than the inputs",
-        );
-      }
-      const keys = await plan.unpackKeys(inline, { maxBytes: this.maxKeyBytes, check: true });
-      return { keys, release: () => keys.delete() };
-    }
-    if (!keyId) {
-      if (!plan.spec.cost.needsKeys) {
-        return { keys: null, release: () => {} };
-      }
-      throw new ApiError(
-        400,
-        "missing-key-id",
-        "expected an x-key-id header naming keys registered with POST /v1/keys, received none",
-      );
-    }
-    if (!/^[0-9a-f]{64}$/.test(keyId)) {
-      throw new ApiError(
-        400,
-        "bad-key-id",
-        `expected an x-key-id of 64 hex digits (from POST /v1/keys), received ${
-          JSON.stringify(keyId.slice(0, 80))
-        }`,
-      );
-    }
-    // Keys are used only by the tokens that registered them.
-    const stored = await this.quotas.owns(p, keyId) ? await this.keyStore.get(keyId) : null;
-    if (!stored) {
-      throw new ApiError(
-        404,
-        "unknown-key-id",
-        `no keys with id ${keyId.slice(0, 64)} registered by this token (expired, or never)`,
-      );
-    }
-    if (stored.planHash !== plan.spec.hash) {
-      throw new ApiError(
-        422,
-        "plan-mismatch",
-        `key ${keyId.slice(0, 12)}... was registered for another plan than ${plan.name}`,
-      );
-    }
-    return await this.keyCache.acquire(keyId, async () => {
-      const release = this.reserveHeap(plan.keysHeapBytes(), "caching keys");
-      try {
-        return { keys: await plan.unpackKeys(stored.bytes, { check: false }), free: release };
-      } catch (e) {
-        release();
-        throw e;
-      }
-    });
-  }
-
-  /** Queries a request is charged: what it asks the server to answer. */
-  private chargedQueries(plan: PlanServer, body: Uint8Array): number {
-    return definition(plan.spec.kind).chargedQueries(plan.spec, peekEnvelope(body));
-  }
-
-  /** `POST /v1/classify`: evaluates encrypted inputs and returns encrypted logits. */
-  async classify(
-    p: Principal,
-    body: Uint8Array,
-    keyId: string | null,
-    inlineKeys: Uint8Array | null,
-  ): Promise<ClassifyResult> {
-    const plan = this.planOf(body);
-    const queries = this.chargedQueries(plan, body);
-    return await this.bounded(async (signal) => {
-      const t0 = performance.now();
-      const need = plan.heapBytes(queries) + (inlineKeys ? plan.keysHeapBytes() : 0);
-      const release = this.reserveHeap(need, `a ${plan.name} request of ${queries} queries`);
-      try {
-        const lease = await this.leaseKeys(p, plan, keyId, inlineKeys);
-        try {
-          await this.quotas.chargeQueries(p, queries);
-          const out = await plan.evaluate(body, lease.keys, {
-            signal,
-            maxBytes: this.maxBodyBytes,
-          });
-          return {
-            body: out.body,
-            plan,
-            queries: out.queries,
-            serverMs: performance.now() - t0,
-            estimatedMs: expectedPlanMs(plan.spec.cost, out.queries),
-          };
-        } finally {
-          lease.release();
-        }
-      } finally {
-        release();
-      }
-    });
   }
 
   /** `GET /healthz`: a tiny SEAL operation within the deadline (false when it fails). */

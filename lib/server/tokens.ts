@@ -18,9 +18,11 @@ export const DEFAULT_QUOTA: Readonly<Quota> = Object.freeze({
 
 /** What is stored for a token (never the token). */
 export interface TokenRecord {
+  /** The token's unique name (who it was issued to). */
   name: string;
   /** Creation time (ms since the epoch). */
   created: number;
+  /** Its quotas. */
   quota: Quota;
 }
 
@@ -28,7 +30,9 @@ export interface TokenRecord {
 export interface Principal {
   /** Hex SHA-256 of the token, or `anonymous`. */
   id: string;
+  /** The token's name, or `anonymous (FCN_AUTH=off)`. */
   name: string;
+  /** Its quotas. */
   quota: Quota;
 }
 
@@ -54,6 +58,7 @@ export function checkQuota(q: Quota): Quota {
 
 /** Token records in Deno KV under `["fcn", "tokens", hash]` and `["fcn", "token-names", name]`. */
 export class TokenStore {
+  /** A store over `kv`, the server's KV (where tokens live). */
   constructor(private readonly kv: Deno.Kv) {}
 
   /**

@@ -24,7 +24,11 @@ export class UploadGate {
   private bytes = 0;
   private uploads = 0;
   private readonly byToken = new Map<string, number>();
-  constructor(readonly options: UploadGateOptions) {}
+  /** A gate with no upload in progress. */
+  constructor(
+    /** Its limits. */
+    readonly options: UploadGateOptions,
+  ) {}
 
   /** Bytes and uploads being received now. */
   get load(): { bytes: number; uploads: number } {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { HeadClient, ServerError } from "../../lib/client/mod.ts";
 import { packKeys } from "../../lib/he-head/wire/payloads.ts";
 import { ENVELOPE_TYPE, type ModelDescription, PATHS } from "../../lib/protocol/api.ts";
-import { AUTH_OFF_WARNING } from "../../lib/server/service.ts";
+import { AUTH_OFF_WARNING } from "../../lib/server/principal.ts";
 import { testApp } from "./helpers.ts";
 
 Deno.test("POST routes need a valid bearer token (401 JSON otherwise); GET routes stay public", async () => {

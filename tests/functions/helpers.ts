@@ -5,7 +5,8 @@
  * @module
  */
 import { createApp } from "../../functions/app.ts";
-import { HeadService, type ServiceConfig } from "../../lib/server/service.ts";
+import type { ServiceConfig } from "../../lib/server/limits.ts";
+import { HeadService } from "../../lib/server/service.ts";
 import type { QuantizedModel } from "../../lib/model/format.ts";
 import { randomHead } from "../fixtures/random_model.ts";
 

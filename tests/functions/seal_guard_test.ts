@@ -36,7 +36,7 @@ Deno.test("no server module imports the client's key or decryption code", async 
     modules: { specifier: string }[];
   };
   const files = graph.modules.map((m) => m.specifier);
-  assert.ok(files.some((f) => f.endsWith("/functions/service.ts")), "the graph was read");
+  assert.ok(files.some((f) => f.endsWith("/lib/server/service.ts")), "the graph was read");
   for (
     const forbidden of [
       "/lib/he-head/client/keys.ts",
@@ -60,6 +60,7 @@ Deno.test("in the server process, the real SEAL module refuses KeyGenerator, Sec
 
 const SERVER_SIDE = [
   "functions",
+  "lib/server",
   "lib/he-head/seal",
   "lib/he-head/engine",
   "lib/he-head/packed",
@@ -90,7 +91,8 @@ Deno.test("only lib/he-head/seal/runtime.ts imports node-seal's code (the others
         }
       }
     };
-    await walk(root);
+    // Folders the renovation removes are skipped (the count below keeps the scan honest).
+    if (await Deno.stat(root).then(() => true, () => false)) await walk(root);
   }
   assert.ok(scanned > 40, `scanned ${scanned} files`);
   assert.deepEqual(offenders, []);
