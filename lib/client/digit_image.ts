@@ -12,14 +12,22 @@ import { reduceToUci8x8 } from "../feature-extractor/uci_reduction.ts";
 
 /** An image the client cannot read. */
 export class ImageFormatError extends Error {
+  /**
+   * Creates a {@linkcode ImageFormatError}.
+   *
+   * @param message what was expected and what was received
+   */
   constructor(message: string) {
     super(message);
     this.name = "ImageFormatError";
   }
 }
 
-interface Grey {
+/** A decoded grey image, row-major. */
+export interface Grey {
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
   /** Values scaled to [0, 1], ink high. */
   pixels: Float32Array;

@@ -31,6 +31,14 @@ import {
 
 /** An HTTP error from the server, with its JSON error code. */
 export class ServerError extends Error {
+  /**
+   * Creates a {@linkcode ServerError}.
+   *
+   * @param status HTTP status
+   * @param code the JSON error code
+   * @param message the server's message
+   * @param retryAfter seconds to wait before retrying, or null
+   */
   constructor(
     readonly status: number,
     readonly code: string,
@@ -45,6 +53,12 @@ export class ServerError extends Error {
 
 /** The server's head expects another feature extractor than the client's. */
 export class ExtractorMismatchError extends Error {
+  /**
+   * Creates a {@linkcode ExtractorMismatchError}.
+   *
+   * @param expected the extractor id the head was trained on
+   * @param received the client's extractor id
+   */
   constructor(expected: string, received: string) {
     super(`the head was trained on extractor ${expected}, the client extracts with ${received}`);
     this.name = "ExtractorMismatchError";
@@ -64,14 +78,21 @@ export interface ClientOptions {
 
 /** Timings (ms) and sizes (bytes) of one request. */
 export interface RequestStats {
+  /** Queries in the request. */
   queries: number;
+  /** Encoding and encryption (ms). */
   encrypt_ms: number;
+  /** The HTTP round trip, server included (ms). */
   request_ms: number;
+  /** The server's own time (ms), from its response header. */
   server_ms: number;
   /** The server's cost-model expectation for this request. */
   estimated_ms: number;
+  /** Decryption and decoding (ms). */
   decrypt_ms: number;
+  /** Bytes of the request envelope. */
   query_bytes: number;
+  /** Bytes of the response envelope. */
   response_bytes: number;
 }
 
@@ -231,6 +252,16 @@ export class HeadClient {
 
 /** Keys for one plan, registered with the server. Free with `close()` or `using`. */
 export class ClientSession {
+  /**
+   * Creates a {@linkcode ClientSession}.
+   *
+   * @param client the connection
+   * @param plan the plan's entry of GET /v1/model
+   * @param half the plan's client half (secret key)
+   * @param keyId id of the registered evaluation keys, or null
+   * @param keyBytes bytes of the key upload
+   * @param fetcher the fetch to send requests with
+   */
   constructor(
     readonly client: HeadClient,
     readonly plan: PlanDescription,
@@ -292,7 +323,11 @@ export class ClientSession {
     };
   }
 
-  private async request(values: number[], count: number) {
+  /** One HTTP request of `count` queries: encrypt, send, decrypt, time. */
+  private async request(
+    values: number[],
+    count: number,
+  ): Promise<{ logits: bigint[][] | null; scores: number[][]; stats: RequestStats }> {
     const t0 = performance.now();
     const body = await this.half.encrypt(values, count);
     const t1 = performance.now();

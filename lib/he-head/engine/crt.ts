@@ -14,8 +14,14 @@ function modInverse(a: bigint, m: bigint): bigint {
 
 /** Recombines residues into the centered integer in `(-M/2, M/2]`, `M` the product of moduli. */
 export class Crt {
+  /** Product of the moduli. */
   readonly product: bigint;
   private readonly basis: bigint[];
+  /**
+   * Creates a {@linkcode Crt}.
+   *
+   * @param moduli pairwise coprime moduli
+   */
   constructor(readonly moduli: readonly bigint[]) {
     this.product = moduli.reduce((a, b) => a * b, 1n);
     this.basis = moduli.map((t) => {

@@ -38,13 +38,17 @@ export interface EvaluateOptions {
 
 /** One output of the network: `ct + constant`; `ct` is null when the output is a constant. */
 export interface EvaluatedOutput<V> {
+  /** The backend value, or null when the output is a constant. */
   ct: V | null;
+  /** The output's value when `ct` is null (0 otherwise). */
   constant: bigint;
 }
 
 /** Outputs plus the HOPs each layer spent. */
 export interface EvaluateResult<V> {
+  /** One entry per output of the network. */
   outputs: EvaluatedOutput<V>[];
+  /** HOPs spent per layer. */
   hops: LayerHops[];
 }
 

@@ -30,9 +30,13 @@ export interface HopCounts {
 
 /** HOPs of one layer of the model. */
 export interface LayerHops {
+  /** Index of the layer in the model. */
   layer: number;
+  /** The layer's name. */
   name: string;
+  /** The layer's type. */
   type: string;
+  /** Operations the layer spends. */
   hops: HopCounts;
 }
 

@@ -19,12 +19,15 @@ export class IntegerBackend implements Backend<IntVec> {
   private readonly products = new WeakSet<IntVec>();
 
   /**
+   * Creates a {@linkcode IntegerBackend}.
+   *
    * @param encoding the encoding whose plaintext kinds to report, so HOP counts match a SEAL
    * backend of that encoding (`poly`: an integer weight is a binary polynomial, dense unless it
    * is a power of two; `simd`: every scalar is a single coefficient).
    */
   constructor(readonly encoding: "poly" | "simd" = "simd") {}
 
+  /** Copies the constness of `from` onto `out`. */
   private like(out: IntVec, ...from: IntVec[]): IntVec {
     if (from.some((v) => this.products.has(v))) this.products.add(out);
     return out;

@@ -10,7 +10,9 @@ import type { Backend, PlainMulKind } from "./backend.ts";
 
 /** A closed integer interval. */
 export interface Interval {
+  /** Smallest value. */
   lo: bigint;
+  /** Largest value. */
   hi: bigint;
 }
 

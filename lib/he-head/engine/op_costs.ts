@@ -9,14 +9,23 @@ import type { HopCounts } from "./hops.ts";
 
 /** Milliseconds per operation at one ring degree. */
 export interface OpCosts {
+  /** Ciphertext + ciphertext. */
   add: number;
+  /** Ciphertext + plaintext. */
   add_plain: number;
+  /** Negation. */
   negate: number;
+  /** Ciphertext x plaintext with one nonzero coefficient (a monomial or a scalar). */
   plain_mul_single: number;
+  /** Ciphertext x dense plaintext. */
   plain_mul_dense: number;
+  /** Ciphertext squared. */
   square: number;
+  /** Ciphertext x ciphertext. */
   multiply: number;
+  /** Relinearisation. */
   relin: number;
+  /** Rotation (Galois automorphism). */
   rotate: number;
 }
 

@@ -27,8 +27,15 @@ export function rnsPrimes(count: number): number[] {
 /** Residue arithmetic behind the engine's backend interface. */
 export class RnsBackend implements Backend<RnsVec> {
   readonly name = "rns";
+  /**
+   * Creates a {@linkcode RnsBackend}.
+   *
+   * @param moduli the residue moduli (primes below 2^26)
+   * @param batch queries per vector
+   */
   constructor(readonly moduli: readonly number[], readonly batch: number) {}
 
+  /** Runs `f` for each modulus and returns `out`. */
   private each(out: RnsVec, f: (i: number, p: number) => void): RnsVec {
     const n = this.batch;
     this.moduli.forEach((p, m) => {
@@ -36,9 +43,11 @@ export class RnsBackend implements Backend<RnsVec> {
     });
     return out;
   }
+  /** `w` reduced modulo each modulus. */
   private scalars(w: bigint): number[] {
     return this.moduli.map((p) => Number(((w % BigInt(p)) + BigInt(p)) % BigInt(p)));
   }
+  /** `a` times the scalar `w`, residue by residue. */
   private mulScalar(a: RnsVec, w: bigint): RnsVec {
     const c = this.scalars(w), n = this.batch;
     const out = new Float64Array(a.length);

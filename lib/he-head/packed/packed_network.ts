@@ -36,12 +36,15 @@ export interface PackedStage {
 
 /** The compiled packed network. */
 export interface PackedNetworkPlan {
+  /** The product stages, in order. */
   stages: PackedStage[];
+  /** Inputs of the network. */
   inputSize: number;
   /** The client encodes `x_int * inputUnit` (at most 1 in magnitude). */
   inputUnit: number;
   /** Real logits are `outputFactor` times the decrypted slots. */
   outputFactor: number;
+  /** Outputs of the network. */
   outputs: number;
   /** Every rotation step used (the Galois keys the client makes). */
   galoisSteps: number[];
@@ -208,6 +211,12 @@ export function packedNetworkParams(levels: number, n = 8192): CkksParams {
 /** The server side: the stages' products, ready to evaluate. Free with `delete()`. */
 export class PackedNetwork {
   private readonly products: PackedMatVec[];
+  /**
+   * Creates a {@linkcode PackedNetwork}.
+   *
+   * @param ctx the CKKS context
+   * @param plan the network's stages and scales
+   */
   constructor(readonly ctx: CkksContext, readonly plan: PackedNetworkPlan) {
     this.products = plan.stages.map((s) => new PackedMatVec(ctx, s.matrices, s.period));
   }

@@ -11,15 +11,21 @@ import type { CkksParams } from "../schemes/ckks/ckks_params.ts";
 
 /** The flooding noise of a flooded plan `[-2^flood_log2, 2^flood_log2)` and what it guarantees. */
 export interface FloodingDescriptionJson {
+  /** log2 of the statistical distance the flooding guarantees. */
   statistical_distance_log2: number;
+  /** log2 of the bound on the answers' noise before flooding. */
   noise_bound_log2: number;
+  /** log2 of the flooding noise's half-width. */
   flood_log2: number;
+  /** Noise budget of the answers before flooding (bits). */
   budget_bits_before: number;
+  /** Noise budget left after flooding (bits). */
   budget_bits_after: number;
 }
 
 /** One offered plan, as the client sees it. */
 export interface PlanDescriptionJson {
+  /** The plan's self-describing name. */
   name: string;
   /** `poly` and `simd` are exact BFV plans; `packed` is one CKKS ciphertext per query. */
   encoding: "poly" | "simd" | "packed";

@@ -9,7 +9,11 @@
  * plan, a Galois key for a rotation step). The function answers it 422 `missing-keys`.
  */
 export class MissingKeysError extends Error {
-  /** @param message what the plan needs and what was received */
+  /**
+   * Creates a {@linkcode MissingKeysError}.
+   *
+   * @param message what the plan needs and what was received
+   */
   constructor(message: string) {
     super(message);
     this.name = "MissingKeysError";

@@ -13,13 +13,17 @@ import type { Seal } from "./runtime.ts";
  * ring and coefficient modulus, and one SEAL context per plaintext modulus.
  */
 export interface SealContexts {
+  /** The SEAL module. */
   seal: Seal;
+  /** The ring and coefficient modulus. */
   params: { polyModulusDegree: number; coeffModulusBits: number[] };
+  /** One SEAL context per plaintext modulus (one for CKKS). */
   moduli: readonly { context: SEALContext }[];
 }
 
 /** The data-level coefficient modulus of a SEAL context: its primes and SEAL's bit count of q. */
 export interface DataModulus {
+  /** The data-level primes. */
   primes: bigint[];
   /** Bit count of the product of the primes (what SEAL's noise budget is measured against). */
   bits: number;

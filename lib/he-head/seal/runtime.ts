@@ -21,6 +21,7 @@ export type Seal = MainModule;
 
 /** A loaded SEAL runtime. */
 export interface SealRuntime {
+  /** The SEAL module. */
   seal: Seal;
   /** Current size of SEAL's WebAssembly memory in bytes (0 when it cannot be observed). */
   heapBytes(): number;
@@ -32,6 +33,13 @@ export class SealError extends Error {
   readonly sealType: string;
   /** What was being done (the caller's words, without SEAL's text). */
   readonly what: string;
+  /**
+   * Creates a {@linkcode SealError}.
+   *
+   * @param what what was being done
+   * @param sealType SEAL's exception type
+   * @param message SEAL's own text
+   */
   constructor(what: string, sealType: string, message: string) {
     super(`${what}: ${sealType}: ${message}`);
     this.name = "SealError";

@@ -25,14 +25,17 @@ export type EntryTag = "ciphertext" | "constant" | "relin-keys" | "galois-keys" 
 
 /** One entry of an envelope. */
 export interface EnvelopeEntry {
+  /** What the entry holds. */
   tag: EntryTag;
   /** Index of the plaintext modulus it belongs to. */
   modulus: number;
+  /** The entry's bytes (a SEAL blob). */
   bytes: Uint8Array;
 }
 
 /** A decoded (or to-be-encoded) envelope. */
 export interface Envelope {
+  /** What the envelope carries. */
   kind: EnvelopeKind;
   /** SHA-256 of the canonical parameters (see `paramsHash`). */
   paramsHash: Uint8Array;
@@ -42,6 +45,7 @@ export interface Envelope {
   count: number;
   /** Queries carried (slots used in simd, 1 in poly). */
   queries: number;
+  /** The entries, in order. */
   entries: EnvelopeEntry[];
 }
 
@@ -58,7 +62,15 @@ export type EnvelopeErrorCode =
 
 /** An envelope that cannot be used; `code` says why, the message says what was expected. */
 export class EnvelopeError extends Error {
+  /** Why the envelope was refused. */
   readonly code: EnvelopeErrorCode;
+  /**
+   * Creates a {@linkcode EnvelopeError}.
+   *
+   * @param code why the envelope was refused
+   * @param message what was expected and what was received
+   * @param options the cause (SEAL's refusal), if any
+   */
   constructor(code: EnvelopeErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "EnvelopeError";
@@ -229,6 +241,7 @@ export function peekEnvelope(bytes: Uint8Array): EnvelopeHeader {
 
 /** What a decoder expects and allows. */
 export interface EnvelopeExpectation {
+  /** The kind of envelope expected. */
   kind: EnvelopeKind;
   /** The receiver's parameter hash; a different one is `foreign-parameters`. */
   paramsHash: Uint8Array;

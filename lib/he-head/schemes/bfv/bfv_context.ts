@@ -15,7 +15,9 @@ export interface ModulusContext {
   index: number;
   /** The plaintext modulus. */
   t: bigint;
+  /** SEAL's context for this plaintext modulus. */
   context: SEALContext;
+  /** SEAL's evaluator in that context. */
   evaluator: Evaluator;
   /** Present for the simd encoding. */
   encoder: BatchEncoder | null;

@@ -12,6 +12,7 @@ export type Encoding = "poly" | "simd";
  * client recombines the results by the Chinese remainder theorem (as CryptoNets did).
  */
 export interface HeParams {
+  /** The scheme. */
   scheme: "bfv";
   /** `poly`: one value per ciphertext, as a binary polynomial; `simd`: one query per slot. */
   encoding: Encoding;

@@ -12,6 +12,7 @@ import { setBits } from "../../../model/dyadic.ts";
 
 /** Upper bounds on `|coefficient|` by degree (a mutable box, so in-place operations work). */
 export interface CoefficientBound {
+  /** Bound on each coefficient's magnitude, by degree. */
   c: Float64Array;
 }
 
@@ -47,6 +48,11 @@ export function binaryBound(x: bigint): Float64Array {
 
 /** A polynomial outgrew the largest ring degree or float range while bounds were computed. */
 export class CoefficientOverflow extends RangeError {
+  /**
+   * Creates a {@linkcode CoefficientOverflow}.
+   *
+   * @param message which bound overflowed
+   */
   constructor(message: string) {
     super(message);
     this.name = "CoefficientOverflow";
@@ -56,8 +62,13 @@ export class CoefficientOverflow extends RangeError {
 /** Coefficient-bound arithmetic behind the engine's backend interface. */
 export class CoefficientBackend implements Backend<CoefficientBound> {
   readonly name = "coefficients";
-  /** @param maxLength longest polynomial (degree + 1) worth tracking; longer ones throw. */
+  /**
+   * Creates a {@linkcode CoefficientBackend}.
+   *
+   * @param maxLength longest polynomial (degree + 1) worth tracking; longer ones throw.
+   */
   constructor(readonly maxLength = 32768) {}
+  /** Refuses polynomials longer than `maxLength`. */
   private check(c: Float64Array): CoefficientBound {
     if (c.length > this.maxLength) {
       throw new CoefficientOverflow(

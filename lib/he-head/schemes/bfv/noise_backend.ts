@@ -12,6 +12,7 @@ import type { Encoding } from "./bfv_params.ts";
 
 /** A noise budget in bits (a mutable box, so in-place operations work). */
 export interface Budget {
+  /** Noise budget left (bits). */
   bits: number;
   /** 3 for an unrelinearized product, else 2 (absent means 2). */
   parts?: number;
@@ -40,10 +41,12 @@ const combine = (a: number, b: number) => -Math.log2(2 ** -a + 2 ** -b);
 export class NoiseBackend implements Backend<Budget> {
   readonly name = "noise";
   /** Smallest budget produced since the last {@linkcode NoiseBackend.resetLow}. */
-  low = Infinity;
+  low: number = Infinity;
   private readonly mulLoss: number;
 
   /**
+   * Creates a {@linkcode NoiseBackend}.
+   *
    * @param encoding `poly` multiplies by monomials (no noise growth), `simd` by scalars.
    * @param n ring degree
    * @param logT bits of the (largest) plaintext modulus
@@ -56,6 +59,7 @@ export class NoiseBackend implements Backend<Budget> {
   ) {
     this.mulLoss = logT + Math.log2(n) + model.mulExtra;
   }
+  /** Records `b` in the low-water mark and returns it. */
   private seen(b: Budget): Budget {
     if (b.bits < this.low) this.low = b.bits;
     return b;

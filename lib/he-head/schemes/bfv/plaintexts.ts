@@ -56,12 +56,19 @@ export function binaryCoefficients(x: bigint, t: bigint): bigint[] {
 /** A cache of plaintexts for one plaintext modulus; evicts (and frees) the oldest beyond `max`. */
 export class PlaintextCache {
   private readonly cache = new Map<string, Plaintext>();
+  /**
+   * Creates a {@linkcode PlaintextCache}.
+   *
+   * @param ctx the BFV contexts
+   * @param modulus the plaintext modulus' index
+   */
   constructor(
     private readonly seal: Seal,
     private readonly mod: ModulusContext,
     private readonly max = 2048,
   ) {}
 
+  /** The cached plaintext for `key`, encoded from `coefficients` on first use. */
   private get(key: string, coefficients: () => bigint[]): Plaintext {
     const hit = this.cache.get(key);
     if (hit) {

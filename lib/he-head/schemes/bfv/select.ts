@@ -38,6 +38,7 @@ import { batchingPrimes } from "../../engine/primes.ts";
 
 /** Options of {@linkcode selectParameters}. */
 export interface SelectOptions {
+  /** The plaintext layout. */
   encoding: Encoding;
   /** simd: queries per request; the ring degree must offer that many slots. Default 1. */
   batchSize?: number;
@@ -65,19 +66,29 @@ export interface SelectOptions {
 
 /** A considered candidate. */
 export interface Candidate {
+  /** The candidate's preset name. */
   name: string;
+  /** Ring degree n. */
   degree: number;
+  /** Number of plaintext moduli. */
   moduli: number;
+  /** Bits of each plaintext modulus. */
   bitsPerModulus: number;
+  /** Whether it fits (noise budget and ring). */
   ok: boolean;
+  /** Why it does not fit. */
   reason?: string;
+  /** Estimated output noise budget (bits). */
   noiseBudgetBits: number;
+  /** Expected evaluation time under the cost table (ms). */
   estimatedMs: number;
 }
 
 /** The chosen parameters and the analysis behind them. */
 export interface ParameterChoice {
+  /** The chosen parameter set. */
   params: HeParams;
+  /** Its preset name. */
   name: string;
   /** simd and masked poly: largest output magnitude; unmasked poly: largest output coefficient. */
   outputBound: bigint;
@@ -93,6 +104,7 @@ export interface ParameterChoice {
   hops: LayerHops[];
   /** Expected evaluation time for all moduli (ms) under the cost table. */
   estimatedMs: number;
+  /** Every candidate considered, in order. */
   candidates: Candidate[];
 }
 
@@ -100,6 +112,12 @@ export interface ParameterChoice {
 export class ParameterSelectionError extends Error {
   /** Index and name of the layer where the best candidate failed, when known. */
   readonly layer?: { index: number; name: string };
+  /**
+   * Creates a {@linkcode ParameterSelectionError}.
+   *
+   * @param message why no parameters fit
+   * @param layer where the best candidate failed, when known
+   */
   constructor(message: string, layer?: { index: number; name: string }) {
     super(message);
     this.name = "ParameterSelectionError";

@@ -13,6 +13,7 @@ import { type CkksParams, ckksPresetName, validateCkksParams } from "./ckks_para
 /** CKKS context, evaluator and encoder. Free with `delete()` or `using`. */
 export class CkksContext implements SealContexts {
   private deleted = false;
+  /** The one SEAL context, in the shape key and envelope code expects. */
   readonly moduli: readonly { index: number; context: SEALContext }[];
   private constructor(
     readonly seal: Seal,

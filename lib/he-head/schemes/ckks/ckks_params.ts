@@ -8,7 +8,9 @@
 
 /** A CKKS parameter set. */
 export interface CkksParams {
+  /** The scheme. */
   scheme: "ckks";
+  /** Ring degree n (slots: n / 2). */
   polyModulusDegree: number;
   /** Bit sizes of the coefficient-modulus primes; the last one is the special prime. */
   coeffModulusBits: number[];
@@ -16,6 +18,7 @@ export interface CkksParams {
   scaleBits: number;
   /** Encoding scale of the server's plaintexts (weights); products sit at the sum. */
   weightScaleBits: number;
+  /** Classical security level in bits. */
   securityLevel: 128;
 }
 

@@ -26,6 +26,7 @@ export interface PackedLayout {
   stride: number;
   /** Baby steps B (rotations 1..B-1) and giant steps G = m / B (rotations B, 2B, ...). */
   baby: number;
+  /** Giant steps of the baby-step giant-step sum. */
   giant: number;
   /** z is divided by this before encoding (keeps encoded values within [-1, 1]). */
   normalizer: number;

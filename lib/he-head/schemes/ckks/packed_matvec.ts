@@ -17,7 +17,9 @@ import type { CkksContext } from "./ckks_context.ts";
 
 /** A real matrix given by its rows (`cols <= period`). */
 export interface RealMatrix {
+  /** Rows. */
   rows: number;
+  /** Columns. */
   cols: number;
   /** Row-major values. */
   values: Float64Array;
@@ -32,7 +34,9 @@ export interface MatVecGeometry {
   period: number;
   /** Output period m (power of two >= rows, <= N). */
   stride: number;
+  /** Baby steps. */
   baby: number;
+  /** Giant steps. */
   giant: number;
   /** Rotation steps used. */
   steps: number[];
@@ -56,12 +60,20 @@ export function matVecGeometry(rows: number, period: number): MatVecGeometry {
  * on first use at the level and scale of the inputs met, then reused. Free with `delete()`.
  */
 export class PackedMatVec {
+  /** The slot geometry of the products. */
   readonly geometry: MatVecGeometry;
   /** `diagonals[j][g][b]` values; null where all-zero. */
   private readonly values: (Float64Array | null)[][][];
   private plain: (Plaintext | null)[][][] | null = null;
   private plainKey = "";
 
+  /**
+   * Creates a {@linkcode PackedMatVec}.
+   *
+   * @param ctx the CKKS context
+   * @param matrices the matrices, one per stage
+   * @param period the input's period in the slots
+   */
   constructor(readonly ctx: CkksContext, readonly matrices: RealMatrix[], period: number) {
     const rows = matrices[0].rows;
     for (const M of matrices) {
@@ -100,6 +112,7 @@ export class PackedMatVec {
     return this.values.flat(2).filter((d) => d !== null).length;
   }
 
+  /** The diagonals of every matrix at `scale`, null where all-zero. */
   private plaintexts(inputs: readonly Ciphertext[], scale: number): (Plaintext | null)[][][] {
     const key = inputs.map((c) => `${c.coeffModulusSize()}/${c.scale()}`).join(",") + `@${scale}`;
     if (this.plain && this.plainKey === key) return this.plain;
@@ -127,6 +140,7 @@ export class PackedMatVec {
     return plain;
   }
 
+  /** Frees the cached diagonals. */
   private freePlain(): void {
     this.plain?.flat(2).forEach((p) => p?.delete());
     this.plain = null;

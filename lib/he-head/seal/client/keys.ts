@@ -37,7 +37,9 @@ interface ModulusKeys {
 
 /** Serialized evaluation keys of one plaintext modulus. */
 export interface EvaluationKeyBytes {
+  /** Seeded relinearisation keys, or null. */
   relin: Uint8Array | null;
+  /** Seeded Galois keys, or null. */
   galois: Uint8Array | null;
   /** The public key, when asked for (seeded: half the size of a full one). */
   publicKey: Uint8Array | null;

@@ -19,6 +19,13 @@ export class SealBackend implements Backend<Ciphertext> {
   readonly name: string;
   private readonly plain: PlaintextCache;
 
+  /**
+   * Creates a {@linkcode SealBackend}.
+   *
+   * @param ctx the BFV contexts
+   * @param modulus the plaintext modulus' context
+   * @param relin relinearisation keys, or null (then a ciphertext product throws)
+   */
   constructor(
     private readonly seal: Seal,
     private readonly mod: ModulusContext,
@@ -29,6 +36,7 @@ export class SealBackend implements Backend<Ciphertext> {
     this.plain = new PlaintextCache(seal, mod);
   }
 
+  /** A new ciphertext filled by `f` under `sealCall(what)`; freed if `f` throws. */
   private out(what: string, f: (out: Ciphertext) => void): Ciphertext {
     const ct = new this.seal.Ciphertext();
     try {
