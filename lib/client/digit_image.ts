@@ -125,7 +125,7 @@ function decodeJson(bytes: Uint8Array): Grey {
 }
 
 /** Converts a decoded image to 64 block counts in 0..16 (the UCI format). */
-export function toUci8x8(img: Grey): Float32Array {
+function toUci8x8(img: Grey): Float32Array {
   if (img.width === 8 && img.height === 8) return img.pixels.map((v) => Math.round(v * 16));
   if (img.width < 8 || img.height < 8) {
     throw new ImageFormatError(

@@ -26,6 +26,7 @@ import {
   PATHS,
   PLAN_ESTIMATE_HEADER,
   type PlanDescription,
+  RETRY_AFTER_HEADER,
   SERVER_MS_HEADER,
 } from "../protocol/api.ts";
 
@@ -119,7 +120,7 @@ async function failure(res: Response): Promise<ServerError> {
     code = body.error.code;
     message = body.error.message;
   } catch { /* not JSON */ }
-  const retry = res.headers.get("retry-after");
+  const retry = res.headers.get(RETRY_AFTER_HEADER);
   const seconds = retry !== null && /^\d+$/.test(retry.trim()) ? Number(retry) : null;
   return new ServerError(res.status, code, message, seconds);
 }

@@ -8,9 +8,6 @@ import type { InputSpec } from "../model/format.ts";
 import type { PrivacyStatement } from "../model/privacy.ts";
 import type { PlanDescriptionJson } from "../he-head/plans/describe.ts";
 
-/** API version prefix. */
-export const API_PREFIX = "/v1";
-
 /** Paths of the API. */
 export const PATHS = {
   model: "/v1/model",

@@ -155,7 +155,7 @@ export async function preparePlan(
  * with its sizes, the stage times (BFV) and a check of the decrypted answer against the integer
  * head.
  */
-export async function benchPlan(
+async function benchPlan(
   plan: PlanServer,
   net: Network,
   queries: number,

@@ -57,7 +57,7 @@ export function zeroHops(): HopCounts {
 }
 
 /** `a + b` field by field, scaled by `k` (e.g. the number of plaintext moduli). */
-export function addHops(a: HopCounts, b: HopCounts, k = 1): HopCounts {
+function addHops(a: HopCounts, b: HopCounts, k = 1): HopCounts {
   const out = zeroHops();
   for (const key of Object.keys(out) as (keyof HopCounts)[]) out[key] = a[key] + k * b[key];
   return out;

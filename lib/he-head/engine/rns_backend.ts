@@ -18,7 +18,7 @@ import { argmax } from "./plain.ts";
 export type RnsVec = Float64Array;
 
 /** Primes just below 2^26, largest first. */
-export function rnsPrimes(count: number): number[] {
+function rnsPrimes(count: number): number[] {
   const out: number[] = [];
   for (let p = 2 ** 26 - 1; out.length < count; p -= 2) if (isPrime(BigInt(p))) out.push(p);
   return out;

@@ -74,7 +74,7 @@ export interface BfvTraits {
 }
 
 /** The circuit-privacy note of an unmasked plan. */
-export const UNMASKED_NOTE = "Not circuit-private: answers are neither masked nor flooded.";
+const UNMASKED_NOTE = "Not circuit-private: answers are neither masked nor flooded.";
 
 /** What a BFV plan's answers hide, in one line. */
 function privacyNote(traits: BfvTraits, masked: boolean, flooded: boolean): string {

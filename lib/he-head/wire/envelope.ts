@@ -207,7 +207,7 @@ export interface EnvelopeHeader {
 }
 
 /** Bytes an envelope needs for {@linkcode peekEnvelope}: magic, version, kind, moduli, flags, hash. */
-export const ENVELOPE_PEEK_BYTES = 40;
+const ENVELOPE_PEEK_BYTES = 40;
 
 /**
  * Reads an envelope's header (magic, parameter hash, moduli, count, queries) without checking the

@@ -6,7 +6,7 @@
  */
 
 /** Canonical JSON text of any parameter set: keys sorted, so equal sets give equal text. */
-export function canonicalParams(p: object): string {
+function canonicalParams(p: object): string {
   const sort = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(sort) : v !== null && typeof v === "object"
       ? Object.fromEntries(

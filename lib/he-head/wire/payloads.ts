@@ -37,38 +37,6 @@ export function keySwitchKeyBytes(p: WireParams): number {
   return 4096 + k * (2 * (k + 1) * p.polyModulusDegree * 8 + 256);
 }
 
-/** Checks SEAL's own 16-byte header: magic, version 4, no compression, declared size. */
-export function checkSealHeader(bytes: Uint8Array, what: string): void {
-  if (bytes.length < SEAL_HEADER) {
-    throw new EnvelopeError(
-      "truncated",
-      `${what}: expected a SEAL object of at least 16 bytes, received ${bytes.length}`,
-    );
-  }
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (v.getUint16(0, true) !== 0xa15e || v.getUint8(2) !== SEAL_HEADER || v.getUint8(3) !== 4) {
-    throw new EnvelopeError(
-      "malformed",
-      `${what}: expected a SEAL 4 serialization, received other bytes`,
-    );
-  }
-  if (v.getUint8(5) !== 0) {
-    throw new EnvelopeError(
-      "malformed",
-      `${what}: expected SEAL compression "none" (the envelope compresses), received mode ${
-        v.getUint8(5)
-      }`,
-    );
-  }
-  const size = v.getBigUint64(8, true);
-  if (size !== BigInt(bytes.length)) {
-    throw new EnvelopeError(
-      size > BigInt(bytes.length) ? "truncated" : "malformed",
-      `${what}: SEAL header declares ${size} bytes, entry has ${bytes.length}`,
-    );
-  }
-}
-
 /** Limits for decoding; defaults derive from the parameters. */
 export interface PayloadLimits {
   /** Largest envelope (bytes). */

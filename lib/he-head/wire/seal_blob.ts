@@ -213,7 +213,7 @@ export function checkCiphertextBlob(bytes: Uint8Array, shape: CiphertextShape, w
  *
  * @throws {EnvelopeError} naming what was expected.
  */
-export function checkKeySwitchBlob(bytes: Uint8Array, shape: KeySwitchShape, what: string): void {
+function checkKeySwitchBlob(bytes: Uint8Array, shape: KeySwitchShape, what: string): void {
   const c = new Cursor(bytes, 0, what);
   const end = header(c, bytes.length, "key set", true);
   c.need(32, end);

@@ -31,7 +31,7 @@ import {
 } from "../plan.ts";
 
 /** Queries a packed request may carry (each is one ciphertext and one evaluation). */
-export const PACKED_MAX_QUERIES = 16;
+const PACKED_MAX_QUERIES = 16;
 
 /** The packed plan's own facts. */
 export interface PackedExtra {

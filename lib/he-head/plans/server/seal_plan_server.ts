@@ -20,7 +20,7 @@ import { loadKeys, unpackKeys } from "../../seal/server/load_keys.ts";
  *
  * @throws {MissingKeysError} naming what is missing.
  */
-export function requireKeys(spec: PlanSpec, keys: EvaluationKeys): void {
+function requireKeys(spec: PlanSpec, keys: EvaluationKeys): void {
   if (spec.keys.relin && keys.relin.some((k) => k === null)) {
     throw new MissingKeysError(
       `plan ${spec.name} needs relinearization keys for every plaintext modulus`,

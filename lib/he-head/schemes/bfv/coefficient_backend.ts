@@ -39,7 +39,7 @@ function convolve(a: Float64Array, b: Float64Array): Float64Array {
 }
 
 /** The bound of the binary expansion of an integer (1 at each set bit of `|x|`). */
-export function binaryBound(x: bigint): Float64Array {
+function binaryBound(x: bigint): Float64Array {
   const bits = setBits(x);
   const out = new Float64Array(bits.length ? bits[bits.length - 1] + 1 : 0);
   for (const b of bits) out[b] = 1;

@@ -12,7 +12,7 @@ import type { HeContext } from "./bfv_context.ts";
 import { sealCall } from "../../seal/runtime.ts";
 
 /** Bits lost to rounding when switching to a level (conservative). */
-export const MODULUS_SWITCH_LOSS = 9;
+const MODULUS_SWITCH_LOSS = 9;
 
 /** Estimated budget after dropping `drop` primes from a ciphertext with budget `bits`. */
 export function budgetAfterSwitch(p: HeParams, bits: number, drop: number): number {

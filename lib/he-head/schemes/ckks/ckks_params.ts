@@ -23,7 +23,7 @@ export interface CkksParams {
 }
 
 /** SEAL's largest total coefficient-modulus bits at 128-bit security, by ring degree. */
-export const CKKS_MAX_COEFF_BITS: Readonly<Record<number, number>> = {
+const CKKS_MAX_COEFF_BITS: Readonly<Record<number, number>> = {
   4096: 109,
   8192: 218,
   16384: 438,
