@@ -7,15 +7,16 @@
  *
  * @module
  */
-import type { Head } from "../../lib/dp-training/training/head.ts";
-import { layerWeights } from "../../lib/dp-training/training/head.ts";
-import { layerSparsity, pruneToSparsity } from "../../lib/dp-training/compression/pruning.ts";
 import {
   type ExponentRange,
   exponentRange,
+  type Head,
   isPow2InRange,
+  layerSparsity,
+  layerWeights,
+  pruneToSparsity,
   quantizeShare,
-} from "../../lib/dp-training/compression/pow2_quantization.ts";
+} from "../../lib/dp-training/mod.ts";
 import { layerView } from "./cryptonets_head.ts";
 import { MnistVariantError } from "./errors.ts";
 

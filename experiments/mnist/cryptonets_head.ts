@@ -7,8 +7,12 @@
  *
  * @module
  */
-import type { Head, HeadLayer } from "../../lib/dp-training/training/head.ts";
-import type { RandomSource } from "../../lib/dp-training/mechanisms/random.ts";
+import {
+  type Head,
+  type HeadLayer,
+  type RandomSource,
+  seededRandom,
+} from "../../lib/dp-training/mod.ts";
 import {
   CLASSES,
   CONV_OUTPUTS,
@@ -45,8 +49,7 @@ export interface CryptoNetsInit {
  * @example
  * ```ts
  * import { createCryptoNetsHead } from "./cryptonets_head.ts";
- * import { seededRandom } from "../../lib/dp-training/mechanisms/random.ts";
- * const head = createCryptoNetsHead({ random: seededRandom(1) });
+ *  * const head = createCryptoNetsHead({ random: seededRandom(1) });
  * console.log(head.params.length); // 125 + 5 + 84500 + 100 + 1000 + 10
  * ```
  */

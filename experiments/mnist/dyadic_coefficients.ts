@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { Dyadic } from "../../lib/model/format.ts";
-import { numberToDyadic } from "../../lib/dp-training/compression/export_model.ts";
+import type { Dyadic } from "../../lib/model/mod.ts";
+import { numberToDyadic } from "../../lib/dp-training/mod.ts";
 
 /** The exact `{ m, e }` form of real coefficients that are already dyadic (e.g. rounded). */
 export function toDyadics(coefficients: readonly number[]): Dyadic[] {

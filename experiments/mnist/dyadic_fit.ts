@@ -9,13 +9,15 @@
  *
  * @module
  */
-import type { PreActivationDistribution } from "../../lib/dp-training/activations/activation_functions.ts";
 import {
+  ACTIVATIONS,
   type FitMoments,
   fitMoments,
   momentsMse,
+  normalDistribution,
+  type PreActivationDistribution,
   solveLinearSystem,
-} from "../../lib/dp-training/activations/activation_fit.ts";
+} from "../../lib/dp-training/mod.ts";
 import { MnistVariantError } from "./errors.ts";
 
 /** A dyadic least-squares fit. */
@@ -69,8 +71,7 @@ function roundedAt(m: FitMoments, shift: number): number[] | null {
  *
  * @example
  * ```ts
- * import { ACTIVATIONS, normalDistribution } from "../../lib/dp-training/activations/activation_functions.ts";
- * import { dyadicLeastSquaresFit } from "./dyadic_fit.ts";
+ *  * import { dyadicLeastSquaresFit } from "./dyadic_fit.ts";
  * const fit = dyadicLeastSquaresFit(ACTIVATIONS.relu, 2, normalDistribution(0, 2));
  * // fit.coefficients: [0.4375, 0.5, 0.09375] (shift 5), within 5% of least squares
  * ```

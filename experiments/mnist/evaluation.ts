@@ -6,12 +6,9 @@
  *
  * @module
  */
-import type { Head } from "../../lib/dp-training/training/head.ts";
-import { accuracy, argmaxRows } from "../../lib/dp-training/training/head.ts";
-import type { QuantizedModel } from "../../lib/model/format.ts";
-import { compileModel } from "../../lib/model/network.ts";
-import { predictFast } from "../../lib/he-head/engine/rns_backend.ts";
-import { outputBound } from "../../lib/he-head/schemes/bfv/select.ts";
+import { accuracy, argmaxRows, type Head } from "../../lib/dp-training/mod.ts";
+import { compileModel, type QuantizedModel } from "../../lib/model/mod.ts";
+import { outputBound, predictFast } from "../../lib/he-head/mod.ts";
 import type { TrainingActivation } from "./activation.ts";
 import type { QuantizedMnist } from "./mnist_inputs.ts";
 import { floatLogits } from "./tf_network.ts";

@@ -10,20 +10,26 @@
  *
  * @module
  */
-import type {
-  Conv2dLayer,
-  DenseLayer,
-  Layer,
-  ModelMetadata,
-  QuantizedModel,
-  WeightTensor,
-} from "../../lib/model/format.ts";
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from "../../lib/model/format.ts";
-import { dyadicToNumber } from "../../lib/model/dyadic.ts";
-import { jsonInteger } from "../../lib/dp-training/compression/export_model.ts";
-import { parseModel } from "../../lib/model/parse.ts";
-import { DIGIT_CLASSES } from "../../lib/datasets/mnist.ts";
-import { type Head, layerBiases, layerWeights } from "../../lib/dp-training/training/head.ts";
+import {
+  type Conv2dLayer,
+  type DenseLayer,
+  dyadicToNumber,
+  type Layer,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelMetadata,
+  parseModel,
+  type QuantizedModel,
+  type WeightTensor,
+} from "../../lib/model/mod.ts";
+import {
+  type Head,
+  jsonInteger,
+  layerBiases,
+  layerWeights,
+  seededRandom,
+} from "../../lib/dp-training/mod.ts";
+import { DIGIT_CLASSES } from "../../lib/datasets/mod.ts";
 import { checkPolynomial, type PolynomialActivation } from "./activation.ts";
 import { CRYPTONETS_CONV, LAYER_NAMES } from "./architecture.ts";
 import { checkCryptoNetsHead, createCryptoNetsHead } from "./cryptonets_head.ts";
@@ -31,7 +37,6 @@ import { activationShift, toDyadics } from "./dyadic_coefficients.ts";
 import { MnistVariantError } from "./errors.ts";
 import { quantizeFixedPoint } from "./fixed_point.ts";
 import { MNIST_INPUT_SPEC } from "./mnist_inputs.ts";
-import { seededRandom } from "../../lib/dp-training/mechanisms/random.ts";
 
 /** How each layer's weights are exported. */
 export type WeightExport = { kind: "pow2" } | { kind: "int"; bits: number };

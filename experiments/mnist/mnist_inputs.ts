@@ -8,11 +8,7 @@
  *
  * @module
  */
-import {
-  dequantizeFeatures,
-  type InputSpec,
-  quantizeFeatures,
-} from "../../lib/model/input_spec.ts";
+import { dequantizeFeatures, type InputSpec, quantizeFeatures } from "../../lib/model/mod.ts";
 import { type Dataset, loadMnist } from "../../lib/datasets/mod.ts";
 import { MNIST_SHAPE } from "./architecture.ts";
 import { MnistVariantError } from "./errors.ts";

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { parseModelJson } from "../../lib/model/parse.ts";
-import { writeModel } from "../../lib/model/files.ts";
+import { parseModelJson, writeModel } from "../../lib/model/mod.ts";
 import { MnistVariantError } from "./errors.ts";
 import { type MnistVariantResult, summaryFromModel } from "./result.ts";
 import { trainMnistVariant, type TrainVariantOptions } from "./train_variant.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ModelMetadata, QuantizedModel } from "../../lib/model/format.ts";
+import type { ModelMetadata, QuantizedModel } from "../../lib/model/mod.ts";
 import type { LayerSparsity } from "./evaluation.ts";
 import { MnistVariantError } from "./errors.ts";
 import { checkVariantName, type VariantConfig, type VariantName } from "./variants.ts";

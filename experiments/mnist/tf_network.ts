@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Head } from "../../lib/dp-training/training/head.ts";
+import type { Head } from "../../lib/dp-training/mod.ts";
 import { tf } from "../../lib/tfjs/runtime.ts";
 import type { TrainingActivation } from "./activation.ts";
 import { CONV_OUTPUT_SHAPE, CRYPTONETS_CONV, MNIST_SHAPE } from "./architecture.ts";

@@ -14,11 +14,16 @@
  *
  * @module
  */
-import { INQ_SCHEDULE } from "../../lib/dp-training/compression/pow2_quantization.ts";
-import { pruningSchedule } from "../../lib/dp-training/compression/pruning.ts";
-import { type Head, layerTrainable, layerWeights } from "../../lib/dp-training/training/head.ts";
-import { type RandomSource, seededRandom } from "../../lib/dp-training/mechanisms/random.ts";
-import type { QuantizedModel } from "../../lib/model/format.ts";
+import {
+  type Head,
+  INQ_SCHEDULE,
+  layerTrainable,
+  layerWeights,
+  pruningSchedule,
+  type RandomSource,
+  seededRandom,
+} from "../../lib/dp-training/mod.ts";
+import type { QuantizedModel } from "../../lib/model/mod.ts";
 import { initTf, tf } from "../../lib/tfjs/runtime.ts";
 import { EXACT_RELU, type PolynomialActivation, type TrainingActivation } from "./activation.ts";
 import { createCryptoNetsHead } from "./cryptonets_head.ts";

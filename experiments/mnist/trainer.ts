@@ -6,11 +6,8 @@
  *
  * @module
  */
-import type { Head } from "../../lib/dp-training/training/head.ts";
-import type { RandomSource } from "../../lib/dp-training/mechanisms/random.ts";
-import { adam } from "../../lib/dp-training/training/optimizer.ts";
-import { cosineRate } from "../../lib/dp-training/training/schedule.ts";
-import { ProgressBar } from "../../lib/report/progress_bar.ts";
+import { adam, cosineRate, type Head, type RandomSource } from "../../lib/dp-training/mod.ts";
+import { ProgressBar } from "../../lib/report/mod.ts";
 import { tf } from "../../lib/tfjs/runtime.ts";
 import type { TrainingActivation } from "./activation.ts";
 import { MNIST_SHAPE } from "./architecture.ts";

@@ -18,8 +18,8 @@ import {
   ACTIVATIONS,
   empiricalDistribution,
   normalDistribution,
-} from "../../lib/dp-training/activations/activation_functions.ts";
-import { quantizedActivation } from "../../lib/dp-training/activations/activation_fit.ts";
+  quantizedActivation,
+} from "../../lib/dp-training/mod.ts";
 import { checkPolynomial, type PolynomialActivation } from "./activation.ts";
 import { type DyadicFit, dyadicLeastSquaresFit } from "./dyadic_fit.ts";
 import { MnistVariantError } from "./errors.ts";

@@ -5,10 +5,9 @@
  *
  * @module
  */
-import { decodeResidues } from "../../../lib/he-head/schemes/bfv/client/decrypt.ts";
-import type { EvaluateOptions } from "../../../lib/he-head/engine/evaluate.ts";
-import type { QuantizedModel } from "../../../lib/model/format.ts";
-import type { HeParams } from "../../../lib/he-head/schemes/bfv/bfv_params.ts";
+import { decodeResidues } from "../../../lib/he-head/client.ts";
+import type { EvaluateOptions, HeParams } from "../../../lib/he-head/mod.ts";
+import type { QuantizedModel } from "../../../lib/model/mod.ts";
 import type { ModulusResult, ModulusTask } from "./modulus_task.ts";
 
 /** A whole plan's result. */

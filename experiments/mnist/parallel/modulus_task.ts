@@ -6,29 +6,25 @@
  *
  * @module
  */
-import { ClientKeys } from "../../../lib/he-head/seal/client/keys.ts";
 import {
+  ClientKeys,
   decryptToResidues,
+  encryptInputsSerialized,
   outputNoiseBudgets,
-} from "../../../lib/he-head/schemes/bfv/client/decrypt.ts";
-import { encryptInputsSerialized } from "../../../lib/he-head/schemes/bfv/client/encrypt.ts";
-import type { EvaluateOptions } from "../../../lib/he-head/engine/evaluate.ts";
-import type { LayerHops } from "../../../lib/he-head/engine/hops.ts";
-import type { QuantizedModel } from "../../../lib/model/format.ts";
-import { compileModel } from "../../../lib/model/network.ts";
-import type { HeParams } from "../../../lib/he-head/schemes/bfv/bfv_params.ts";
-import { estimateNoise } from "../../../lib/he-head/schemes/bfv/select.ts";
-import { HeContext } from "../../../lib/he-head/schemes/bfv/bfv_context.ts";
+} from "../../../lib/he-head/client.ts";
 import {
-  evaluateEncrypted,
-  freeResult,
-} from "../../../lib/he-head/schemes/bfv/server/evaluate_encrypted.ts";
-import { EvaluationKeys } from "../../../lib/he-head/seal/server/evaluation_keys.ts";
-import {
+  estimateNoise,
+  type EvaluateOptions,
+  HeContext,
+  type HeParams,
+  type LayerHops,
+  loadSeal,
   responsePrimesToDrop,
+  sealCall,
   switchDown,
-} from "../../../lib/he-head/schemes/bfv/modulus_switch.ts";
-import { loadSeal, sealCall } from "../../../lib/he-head/seal/runtime.ts";
+} from "../../../lib/he-head/mod.ts";
+import { compileModel, type QuantizedModel } from "../../../lib/model/mod.ts";
+import { evaluateEncrypted, EvaluationKeys, freeResult } from "../../../lib/he-head/server.ts";
 
 /** A task: one modulus of `params` on `count` queries of integer inputs. */
 export interface ModulusTask {

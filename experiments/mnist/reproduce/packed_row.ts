@@ -5,25 +5,20 @@
  *
  * @module
  */
-import { ClientKeys } from "../../../lib/he-head/seal/client/keys.ts";
-import type { HopCounts } from "../../../lib/he-head/engine/hops.ts";
-import { argmax } from "../../../lib/he-head/engine/plain.ts";
-import { evaluateFast } from "../../../lib/he-head/engine/rns_backend.ts";
-import { CkksContext } from "../../../lib/he-head/schemes/ckks/ckks_context.ts";
-import { ckksPresetName } from "../../../lib/he-head/schemes/ckks/ckks_params.ts";
+import { ClientKeys, decryptPacked, encryptPackedImage } from "../../../lib/he-head/client.ts";
 import {
-  decryptPacked,
-  encryptPackedImage,
-} from "../../../lib/he-head/schemes/ckks/client/packed_client.ts";
-import {
+  argmax,
+  CkksContext,
+  ckksPresetName,
+  evaluateFast,
+  type HopCounts,
   PackedNetwork,
   packedNetworkParams,
   type PackedNetworkPlan,
   packedNetworkPlan,
-} from "../../../lib/he-head/packed/packed_network.ts";
-import { EvaluationKeys } from "../../../lib/he-head/seal/server/evaluation_keys.ts";
-import type { QuantizedModel } from "../../../lib/model/format.ts";
-import { compileModel, type Network } from "../../../lib/model/network.ts";
+} from "../../../lib/he-head/mod.ts";
+import { EvaluationKeys } from "../../../lib/he-head/server.ts";
+import { compileModel, type Network, type QuantizedModel } from "../../../lib/model/mod.ts";
 import { formatBytes, median } from "../../../lib/report/mod.ts";
 import type { ReproduceSetup } from "./variant_row.ts";
 

@@ -6,14 +6,22 @@
  *
  * @module
  */
-import { type HopCounts, type LayerHops, totalHops } from "../../../lib/he-head/engine/hops.ts";
-import { argmax } from "../../../lib/he-head/engine/plain.ts";
-import { evaluateFast, predictFast } from "../../../lib/he-head/engine/rns_backend.ts";
-import { DEFAULT_OP_COSTS, expectedMs } from "../../../lib/he-head/engine/op_costs.ts";
-import { type HeParams, presetName } from "../../../lib/he-head/schemes/bfv/bfv_params.ts";
-import { type ParameterChoice, selectParameters } from "../../../lib/he-head/schemes/bfv/select.ts";
-import { compileModel, type Network } from "../../../lib/model/network.ts";
-import type { QuantizedModel } from "../../../lib/model/format.ts";
+import {
+  argmax,
+  DEFAULT_OP_COSTS,
+  evaluateFast,
+  expectedMs,
+  type HeParams,
+  type HopCounts,
+  type LayerHops,
+  type ParameterChoice,
+  predictFast,
+  presetName,
+  selectParameters,
+  totalHops,
+  zeroHops,
+} from "../../../lib/he-head/mod.ts";
+import { compileModel, type Network, type QuantizedModel } from "../../../lib/model/mod.ts";
 import { median } from "../../../lib/report/mod.ts";
 import type { QuantizedMnist } from "../mnist_inputs.ts";
 import type { MnistVariantResult } from "../result.ts";
@@ -121,8 +129,7 @@ function planReport(ev: PoolEvaluation[], params: HeParams): PlanReport {
  *
  * @example
  * ```ts
- * import { zeroHops } from "../../../lib/he-head/engine/hops.ts";
- * import { denseEquivalent } from "./variant_row.ts";
+ *  * import { denseEquivalent } from "./variant_row.ts";
  * denseEquivalent({ ...zeroHops(), plain_mul_dense: 1 }, 8192); // 1
  * ```
  */
