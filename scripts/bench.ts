@@ -94,50 +94,23 @@ function microModels(): { pow2: QuantizedModel; int8: QuantizedModel } {
   };
 }
 
-async function micro() {
-  const { pow2, int8 } = microModels();
-  const netP = he.compileModel(he.parseModel(pow2));
-  const netI = he.compileModel(he.parseModel(int8));
-  // One parameter set that fits both (the integer layer needs the larger coefficients).
-  const choice = he.selectParameters(netI, { encoding: "poly" });
-  using ctx = await he.HeContext.create(choice.params);
-  using keys = hc.ClientKeys.generate(ctx, { relin: false });
-  const x = Int32Array.from({ length: 128 }, (_, i) => (i * 7) % 16);
-  const inputs = hc.encryptInputs(keys, x, 1, 128);
-  const seeded = hc.encryptInputsSerialized(keys, x.subarray(0, 1), 1, 1)[0][0];
-  const envelope = await he.packInputs(ctx.params, hc.encryptInputsSerialized(keys, x, 1, 128), 1);
-  const runs: Record<string, { net: he.Network; opts: he.EvaluateOptions; reps: number }> = {
-    single_coeff: { net: netP, opts: {}, reps: repeats },
-    single_coeff_ungrouped: { net: netP, opts: { groupByExponent: false }, reps: repeats },
-    dense: { net: netI, opts: {}, reps: Math.max(1, Math.ceil(repeats / 2)) },
-  };
-  const out: Record<
-    string,
-    { ms: number; hops: he.LayerHops[]; noise: number; exact: boolean; outputBytes: number }
-  > = {};
-  for (const [name, run] of Object.entries(runs)) {
-    let last: he.EncryptedResult | null = null;
-    const times = await timeRuns(run.reps, () => {
-      if (last) he.freeResult(last);
-      last = hs.evaluateEncrypted(ctx, run.net, inputs, null, run.opts);
-    });
-    const r = last!;
-    const exact = JSON.stringify(hc.decryptOutputs(keys, r, 1).map((a) => a.map(String))) ===
-      JSON.stringify(he.evaluatePlain(run.net, x, 1).map((a) => a.map(String)));
-    const outputBytes = r.ciphertexts[0][0]?.saveToArray(ctx.seal.ComprModeType.none).length ?? 0;
-    out[name] = {
-      ms: median(times),
-      hops: r.hops,
-      noise: Math.min(...hc.outputNoiseBudgets(keys, r)),
-      exact,
-      outputBytes,
-    };
-    he.freeResult(r);
-    log(`  ${name}: ${median(times).toFixed(1)} ms (median of ${run.reps})`);
-  }
-  inputs.flat().forEach((c) => c.delete());
-  const t = he.plainModuli(ctx.params);
-  log("\nMicro benchmark: dense 128 -> 32, poly encoding, " + ctx.name);
+/** A micro-benchmark run's figures. */
+interface MicroRun {
+  ms: number;
+  hops: he.LayerHops[];
+  noise: number;
+  exact: boolean;
+  outputBytes: number;
+}
+
+/** Logs the micro benchmark's table and sizes; returns the speed-up of grouped single coefficients. */
+function reportMicro(
+  out: Record<string, MicroRun>,
+  params: string,
+  seededBytes: number,
+  envelopeBytes: number,
+): number {
+  log("\nMicro benchmark: dense 128 -> 32, poly encoding, " + params);
   log(formatTable([
     ["variant", "median ms", "ct*pt 1-coef", "ct*pt dense", "adds", "noise left (bits)", "exact"],
     ...Object.entries(out).map(([k, v]) => {
@@ -160,11 +133,55 @@ async function micro() {
     }x`,
   );
   log(
-    `sizes: seeded input ciphertext ${formatBytes(seeded.length)}, 128 inputs deflated ${
-      formatBytes(envelope.length)
+    `sizes: seeded input ciphertext ${formatBytes(seededBytes)}, 128 inputs deflated ${
+      formatBytes(envelopeBytes)
     }, output ciphertext ${formatBytes(out.single_coeff.outputBytes)}`,
   );
   log(he.formatHopsTable(out.single_coeff.hops));
+  return speed;
+}
+
+async function micro() {
+  const { pow2, int8 } = microModels();
+  const netP = he.compileModel(he.parseModel(pow2));
+  const netI = he.compileModel(he.parseModel(int8));
+  // One parameter set that fits both (the integer layer needs the larger coefficients).
+  const choice = he.selectParameters(netI, { encoding: "poly" });
+  using ctx = await he.HeContext.create(choice.params);
+  using keys = hc.ClientKeys.generate(ctx, { relin: false });
+  const x = Int32Array.from({ length: 128 }, (_, i) => (i * 7) % 16);
+  const inputs = hc.encryptInputs(keys, x, 1, 128);
+  const seeded = hc.encryptInputsSerialized(keys, x.subarray(0, 1), 1, 1)[0][0];
+  const envelope = await he.packInputs(ctx.params, hc.encryptInputsSerialized(keys, x, 1, 128), 1);
+  const runs: Record<string, { net: he.Network; opts: he.EvaluateOptions; reps: number }> = {
+    single_coeff: { net: netP, opts: {}, reps: repeats },
+    single_coeff_ungrouped: { net: netP, opts: { groupByExponent: false }, reps: repeats },
+    dense: { net: netI, opts: {}, reps: Math.max(1, Math.ceil(repeats / 2)) },
+  };
+  const out: Record<string, MicroRun> = {};
+  for (const [name, run] of Object.entries(runs)) {
+    let last: he.EncryptedResult | null = null;
+    const times = await timeRuns(run.reps, () => {
+      if (last) he.freeResult(last);
+      last = hs.evaluateEncrypted(ctx, run.net, inputs, null, run.opts);
+    });
+    const r = last!;
+    const exact = JSON.stringify(hc.decryptOutputs(keys, r, 1).map((a) => a.map(String))) ===
+      JSON.stringify(he.evaluatePlain(run.net, x, 1).map((a) => a.map(String)));
+    const outputBytes = r.ciphertexts[0][0]?.saveToArray(ctx.seal.ComprModeType.none).length ?? 0;
+    out[name] = {
+      ms: median(times),
+      hops: r.hops,
+      noise: Math.min(...hc.outputNoiseBudgets(keys, r)),
+      exact,
+      outputBytes,
+    };
+    he.freeResult(r);
+    log(`  ${name}: ${median(times).toFixed(1)} ms (median of ${run.reps})`);
+  }
+  inputs.flat().forEach((c) => c.delete());
+  const t = he.plainModuli(ctx.params);
+  const speed = reportMicro(out, ctx.name, seeded.length, envelope.length);
   return {
     single_coeff_ms: out.single_coeff.ms,
     single_coeff_ungrouped_ms: out.single_coeff_ungrouped.ms,

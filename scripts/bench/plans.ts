@@ -170,6 +170,41 @@ async function benchPlan(
   }
 }
 
+/** Logs the plans' table: sizes, times, the planner's estimates and the error. */
+function logPlanTable(net: Network, rows: PlanBench[], log: (s: string) => void): void {
+  const shape = [
+    net.inputSize,
+    ...net.layers.filter((l) => l.weights > 0).map((l) => l.outShape.join("x")),
+  ];
+  log(`\nPlans on the head (${net.name}: ${shape.join(" -> ")})`);
+  log(formatTable([
+    [
+      "plan",
+      "queries",
+      "server ms (median)",
+      "planner estimate ms",
+      "query",
+      "response",
+      "eval keys",
+      "exact",
+      "max |error|",
+    ],
+    ...rows.map((
+      r,
+    ) => [
+      r.plan,
+      r.queries,
+      r.server_ms,
+      r.estimated_ms,
+      formatBytes(r.query_bytes),
+      formatBytes(r.response_bytes),
+      formatBytes(r.key_bytes),
+      r.exact ? "yes" : "no",
+      r.max_error,
+    ]),
+  ]));
+}
+
 /** Benchmarks every plan of `net`: single queries, and a simd batch of `batch` queries. */
 export async function benchPlans(
   net: Network,
@@ -195,37 +230,7 @@ export async function benchPlans(
     }
     const by = (e: string) => rows.find((r) => r.encoding === e);
     const poly = by("poly")!, simd = by("simd")!, packed = by("packed");
-    const shape = [
-      net.inputSize,
-      ...net.layers.filter((l) => l.weights > 0).map((l) => l.outShape.join("x")),
-    ];
-    options.log(`\nPlans on the head (${net.name}: ${shape.join(" -> ")})`);
-    options.log(formatTable([
-      [
-        "plan",
-        "queries",
-        "server ms (median)",
-        "planner estimate ms",
-        "query",
-        "response",
-        "eval keys",
-        "exact",
-        "max |error|",
-      ],
-      ...rows.map((
-        r,
-      ) => [
-        r.plan,
-        r.queries,
-        r.server_ms,
-        r.estimated_ms,
-        formatBytes(r.query_bytes),
-        formatBytes(r.response_bytes),
-        formatBytes(r.key_bytes),
-        r.exact ? "yes" : "no",
-        r.max_error,
-      ]),
-    ]));
+    logPlanTable(net, rows, options.log);
     const costs = plans.map((p) => p.spec);
     const planner = Object.fromEntries(
       [1, 16, 256, 4096].map((q) => [q, choosePlan(costs, q).plan]),

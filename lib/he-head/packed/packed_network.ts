@@ -80,18 +80,20 @@ function rowBound(M: RealMatrix, inBound: number, bias: Float64Array): number {
   return b;
 }
 
+/** One linear layer with the bias and (degree <= 2) activation that follow it. */
+interface LinearGroup {
+  linear: LinearOp;
+  bias: Float64Array;
+  act: [number, number, number] | null;
+}
+
 /**
- * Compiles a network for the packed plan with `slots` slots, keeping every slot value below
- * `2^headroomBits` at every step. Returns null when the network has another shape.
+ * The network as linear groups (linear, bias, activation of degree <= 2), ending without an
+ * activation; null when it has another shape.
  */
-export function packedNetworkPlan(
-  net: Network,
-  slots: number,
-  headroomBits: number,
-): PackedNetworkPlan | null {
+function linearGroups(net: Network): LinearGroup[] | null {
   const ops = [...net.ops];
-  const groups: { linear: LinearOp; bias: Float64Array; act: [number, number, number] | null }[] =
-    [];
+  const groups: LinearGroup[] = [];
   while (ops.length) {
     const l = ops.shift()!;
     if (l.op !== "linear") return null;
@@ -118,6 +120,20 @@ export function packedNetworkPlan(
     groups.push({ linear: l, bias, act });
   }
   if (!groups.length || groups[groups.length - 1].act !== null) return null;
+  return groups;
+}
+
+/**
+ * Compiles a network for the packed plan with `slots` slots, keeping every slot value below
+ * `2^headroomBits` at every step. Returns null when the network has another shape.
+ */
+export function packedNetworkPlan(
+  net: Network,
+  slots: number,
+  headroomBits: number,
+): PackedNetworkPlan | null {
+  const groups = linearGroups(net);
+  if (!groups) return null;
 
   // Real inputs are x_int * 2^-inputScale; the client encodes x_int / max|x_int| (<= 1) and the
   // first matrix takes the rest.

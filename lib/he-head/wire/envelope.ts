@@ -253,16 +253,12 @@ export interface EnvelopeExpectation {
   maxEntryBytes: number;
 }
 
-/**
- * Parses and checks an envelope.
- *
- * @throws {EnvelopeError} for anything truncated, oversized, of another version or kind, made for
- * other parameters, or corrupted.
- */
-export async function decodeEnvelope(
+/** Checks size, magic, version, declared length and checksum; returns the body's length. */
+async function checkFrame(
   bytes: Uint8Array,
+  v: DataView,
   expect: EnvelopeExpectation,
-): Promise<Envelope> {
+): Promise<number> {
   if (bytes.length > expect.maxBytes) {
     throw new EnvelopeError(
       "oversized",
@@ -281,7 +277,6 @@ export async function decodeEnvelope(
       'expected an envelope starting with "FCNE", received other bytes',
     );
   }
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = v.getUint8(4);
   if (version !== ENVELOPE_VERSION) {
     throw new EnvelopeError(
@@ -304,6 +299,11 @@ export async function decodeEnvelope(
       "the checksum does not match the contents (corrupted in transit?)",
     );
   }
+  return bodyLen;
+}
+
+/** Checks the kind and the parameter hash against what the receiver expects. */
+function checkIdentity(bytes: Uint8Array, v: DataView, expect: EnvelopeExpectation): EnvelopeKind {
   const kindIndex = v.getUint8(5) - 1;
   const kind = KINDS[kindIndex];
   if (kind !== expect.kind) {
@@ -312,32 +312,46 @@ export async function decodeEnvelope(
       `expected an envelope of ${expect.kind}, received ${kind ?? `kind ${kindIndex + 1}`}`,
     );
   }
-  const paramsHash = bytes.slice(8, 40);
-  if (!equal(paramsHash, expect.paramsHash)) {
+  if (!equal(bytes.subarray(8, 40), expect.paramsHash)) {
     throw new EnvelopeError(
       "foreign-parameters",
       "the envelope was made for other HE parameters than this model's",
     );
   }
+  return kind;
+}
+
+/** The body, inflated under the cap when the deflate flag is set. */
+async function readBody(
+  bytes: Uint8Array,
+  v: DataView,
+  bodyLen: number,
+  maxBodyBytes: number,
+): Promise<Uint8Array> {
   const flags = v.getUint8(7);
   if (flags & ~FLAG_DEFLATE) {
     throw new EnvelopeError("malformed", `expected flags 0 or 1, received ${flags}`);
   }
-  let body = bytes.subarray(HEAD, HEAD + bodyLen);
+  const body = bytes.subarray(HEAD, HEAD + bodyLen);
   if (flags & FLAG_DEFLATE) {
     try {
-      body = await pipe(body, new DecompressionStream("deflate-raw"), expect.maxBodyBytes);
+      return await pipe(body, new DecompressionStream("deflate-raw"), maxBodyBytes);
     } catch (e) {
       if (e instanceof EnvelopeError) throw e;
       throw new EnvelopeError("malformed", `the body does not inflate: ${(e as Error).message}`);
     }
-  } else if (body.length > expect.maxBodyBytes) {
+  }
+  if (body.length > maxBodyBytes) {
     throw new EnvelopeError(
       "oversized",
-      `expected a body of at most ${expect.maxBodyBytes} bytes, received ${body.length}`,
+      `expected a body of at most ${maxBodyBytes} bytes, received ${body.length}`,
     );
   }
-  const moduli = v.getUint8(6);
+  return body;
+}
+
+/** Splits a body into its entries, checking each header against the envelope. */
+function readEntries(body: Uint8Array, moduli: number, maxEntryBytes: number): EnvelopeEntry[] {
   const entries: EnvelopeEntry[] = [];
   const bv = new DataView(body.buffer, body.byteOffset, body.byteLength);
   for (let at = 0; at < body.length;) {
@@ -367,10 +381,10 @@ export async function decodeEnvelope(
         `entry ${entries.length}: expected a modulus index below ${moduli}, received ${modulus}`,
       );
     }
-    if (len > expect.maxEntryBytes) {
+    if (len > maxEntryBytes) {
       throw new EnvelopeError(
         "oversized",
-        `entry ${entries.length}: expected at most ${expect.maxEntryBytes} bytes, received ${len}`,
+        `entry ${entries.length}: expected at most ${maxEntryBytes} bytes, received ${len}`,
       );
     }
     if (at + 8 + len > body.length) {
@@ -382,12 +396,30 @@ export async function decodeEnvelope(
     entries.push({ tag, modulus, bytes: body.subarray(at + 8, at + 8 + len) });
     at += 8 + len;
   }
+  return entries;
+}
+
+/**
+ * Parses and checks an envelope.
+ *
+ * @throws {EnvelopeError} for anything truncated, oversized, of another version or kind, made for
+ * other parameters, or corrupted.
+ */
+export async function decodeEnvelope(
+  bytes: Uint8Array,
+  expect: EnvelopeExpectation,
+): Promise<Envelope> {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bodyLen = await checkFrame(bytes, v, expect);
+  const kind = checkIdentity(bytes, v, expect);
+  const body = await readBody(bytes, v, bodyLen, expect.maxBodyBytes);
+  const moduli = v.getUint8(6);
   return {
     kind,
-    paramsHash,
+    paramsHash: bytes.slice(8, 40),
     moduli,
     count: v.getUint32(40, true),
     queries: v.getUint32(44, true),
-    entries,
+    entries: readEntries(body, moduli, expect.maxEntryBytes),
   };
 }

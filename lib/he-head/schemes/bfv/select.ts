@@ -228,140 +228,198 @@ export function estimateNoise(
   return { outputBits, layers };
 }
 
+/** What every candidate of one selection is judged against. */
+interface Selection {
+  net: Network;
+  options: SelectOptions;
+  encoding: Encoding;
+  margin: number;
+  batch: number;
+  maxModuli: number;
+  costs: OpCostTable;
+  degrees: number[];
+  masked: boolean;
+  flooding: { statisticalBits: number } | undefined;
+  bound: bigint;
+  outDegree: number | undefined;
+  need: bigint;
+  hops: LayerHops[];
+  perModulusHops: ReturnType<typeof totalHops>;
+}
+
+type Layers = { layer: number; name: string; bits: number }[];
+
+/** A candidate that fits, with what the choice reports about it. */
+interface Fit {
+  c: Candidate;
+  params: HeParams;
+  layers: Layers;
+  flooding?: FloodingAnalysis;
+}
+
+function selection(net: Network, options: SelectOptions): Selection {
+  const encoding = options.encoding;
+  const masked = encoding === "poly" && (options.maskedOutputs ?? false);
+  const { bound, degree: outDegree } = outputBound(net, encoding, options.evaluate, masked);
+  const hops = countHops(net, { encoding, ...options.evaluate });
+  return {
+    net,
+    options,
+    encoding,
+    margin: options.marginBits ?? 4,
+    batch: options.batchSize ?? 1,
+    maxModuli: options.maxModuli ?? 8,
+    costs: options.costs ?? DEFAULT_OP_COSTS,
+    degrees: (options.degrees ?? RING_DEGREES).filter((n) => RING_DEGREES.includes(n)),
+    masked,
+    flooding: options.flooding,
+    bound,
+    outDegree,
+    need: 2n * bound + 1n,
+    hops,
+    perModulusHops: totalHops(hops),
+  };
+}
+
+function candidateParams(s: Selection, n: number, primes: bigint[]): HeParams {
+  return {
+    scheme: "bfv",
+    encoding: s.encoding,
+    polyModulusDegree: n,
+    coeffModulusBits: [...BFV_DEFAULT_COEFF_BITS[n]],
+    plainModuli: primes.map(String),
+    securityLevel: 128,
+    ...(s.masked ? { maskedOutputs: true as const } : {}),
+    ...(s.flooding ? { floodingBits: s.flooding.statisticalBits } : {}),
+  };
+}
+
+/**
+ * Judges one candidate: the output degree, the noise budget and (flooded sets) the budget left
+ * after flooding. Sets `c.ok`, `c.reason` and `c.noiseBudgetBits`; returns the fit, or the noise
+ * layers of a candidate that ran out of budget.
+ */
+function judge(
+  s: Selection,
+  c: Candidate,
+  params: HeParams,
+): { fit: Fit } | { outOfBudget: Layers } | null {
+  const n = c.degree;
+  if (s.encoding === "poly" && s.outDegree !== undefined && s.outDegree >= n) {
+    c.reason = `output degree ${s.outDegree} does not fit ring degree ${n}`;
+    return null;
+  }
+  const noise = estimateNoise(s.net, s.encoding, n, c.bitsPerModulus, s.options);
+  c.noiseBudgetBits = noise.outputBits;
+  if (noise.outputBits < s.margin) {
+    c.reason = `noise budget ${noise.outputBits.toFixed(1)} bits < margin ${s.margin}`;
+    return { outOfBudget: noise.layers };
+  }
+  let flood: FloodingAnalysis | undefined;
+  if (s.flooding) {
+    flood = floodingAnalysis({
+      ringDegree: n,
+      dataModulusBits: dataModulusBits(params),
+      plainModulusBits: c.bitsPerModulus,
+      outputBudgetBits: noise.outputBits,
+      statisticalBits: s.flooding.statisticalBits,
+    });
+    if (flood.budgetAfterBits < s.margin) {
+      c.reason = `flooding leaves ${flood.budgetAfterBits} bits of budget < margin ${s.margin}`;
+      return null;
+    }
+  }
+  c.ok = true;
+  return { fit: { c, layers: noise.layers, params, flooding: flood } };
+}
+
+/** Why no candidate fits: the output degree, flooding, the noise budget, or the moduli. */
+function noFit(
+  s: Selection,
+  candidates: Candidate[],
+  worstFail: { c: Candidate; layers: Layers } | null,
+): ParameterSelectionError {
+  const { net, encoding, outDegree, degrees, flooding, margin } = s;
+  if (encoding === "poly" && outDegree !== undefined && outDegree >= Math.max(...degrees)) {
+    const last = net.layers[net.layers.length - 1];
+    return new ParameterSelectionError(
+      `the outputs reach polynomial degree ${outDegree}, expected below the largest ring degree ${
+        Math.max(...degrees)
+      }`,
+      { index: last.index, name: last.name },
+    );
+  }
+  if (flooding && candidates.some((c) => c.reason?.startsWith("flooding"))) {
+    return new ParameterSelectionError(
+      `no BFV parameters leave room to flood the answers (${flooding.statisticalBits}-bit statistical security): ` +
+        candidates.map((c) => `${c.name}: ${c.reason}`).join("; "),
+    );
+  }
+  if (worstFail) {
+    const at = worstFail.layers.find((l) => l.bits < margin) ??
+      worstFail.layers[worstFail.layers.length - 1];
+    return new ParameterSelectionError(
+      `no BFV parameters fit: even ${worstFail.c.name} runs out of noise budget at layer "${at.name}" (index ${at.layer}): ` +
+        `estimated ${at.bits.toFixed(1)} bits left, expected at least ${margin}`,
+      { index: at.layer, name: at.name },
+    );
+  }
+  return new ParameterSelectionError(
+    `no BFV parameters fit: outputs need ${
+      bitLength(s.need)
+    } bits of plaintext modulus, more than ${s.maxModuli} moduli of 60 bits can hold` +
+      (encoding === "simd" ? ` (or no ring degree offers ${s.batch} slots)` : ""),
+  );
+}
+
 /**
  * Picks the cheapest parameter set under which the model evaluates exactly.
  *
  * @throws {ParameterSelectionError} when no candidate fits, naming the failing layer.
  */
 export function selectParameters(net: Network, options: SelectOptions): ParameterChoice {
-  const encoding = options.encoding;
-  const margin = options.marginBits ?? 4;
-  const batch = options.batchSize ?? 1;
-  const maxModuli = options.maxModuli ?? 8;
-  const costs = options.costs ?? DEFAULT_OP_COSTS;
-  const degrees = (options.degrees ?? RING_DEGREES).filter((n) => RING_DEGREES.includes(n));
-  const masked = encoding === "poly" && (options.maskedOutputs ?? false);
-  const flooding = options.flooding;
-  const { bound, degree: outDegree } = outputBound(net, encoding, options.evaluate, masked);
-  const need = 2n * bound + 1n;
-  const hops = countHops(net, { encoding, ...options.evaluate });
-  const perModulusHops = totalHops(hops);
+  const s = selection(net, options);
   const candidates: Candidate[] = [];
-  let best: {
-    c: Candidate;
-    params: HeParams;
-    layers: { layer: number; name: string; bits: number }[];
-    flooding?: FloodingAnalysis;
-  } | null = null;
-  let worstFail: { c: Candidate; layers: { layer: number; name: string; bits: number }[] } | null =
-    null;
-
-  for (const n of degrees) {
-    if (encoding === "simd" && batch > n) continue;
-    for (let k = 1; k <= maxModuli; k++) {
+  let best: Fit | null = null;
+  let worstFail: { c: Candidate; layers: Layers } | null = null;
+  for (const n of s.degrees) {
+    if (s.encoding === "simd" && s.batch > n) continue;
+    for (let k = 1; k <= s.maxModuli; k++) {
       const minBits = Math.ceil(Math.log2(2 * n)) + 2;
-      const b0 = Math.max(minBits, Math.ceil(bitLength(need) / k) + 1);
-      const primes = plainModuliFor(n, b0, k, need);
+      const b0 = Math.max(minBits, Math.ceil(bitLength(s.need) / k) + 1);
+      const primes = plainModuliFor(n, b0, k, s.need);
       if (!primes) continue;
-      const b = bitLength(primes[0]);
-      const params: HeParams = {
-        scheme: "bfv",
-        encoding,
-        polyModulusDegree: n,
-        coeffModulusBits: [...BFV_DEFAULT_COEFF_BITS[n]],
-        plainModuli: primes.map(String),
-        securityLevel: 128,
-        ...(masked ? { maskedOutputs: true as const } : {}),
-        ...(flooding ? { floodingBits: flooding.statisticalBits } : {}),
-      };
-      const name = presetName(params);
-      const estimatedMs = k * (costs[n] ? expectedMs(perModulusHops, costs[n]) : Infinity);
+      const params = candidateParams(s, n, primes);
       const c: Candidate = {
-        name,
+        name: presetName(params),
         degree: n,
         moduli: k,
-        bitsPerModulus: b,
+        bitsPerModulus: bitLength(primes[0]),
         ok: false,
         noiseBudgetBits: -Infinity,
-        estimatedMs,
+        estimatedMs: k * (s.costs[n] ? expectedMs(s.perModulusHops, s.costs[n]) : Infinity),
       };
       candidates.push(c);
       // More moduli cannot help once each is as small as the ring allows.
-      if (b0 === minBits) k = maxModuli;
-      if (encoding === "poly" && outDegree !== undefined && outDegree >= n) {
-        c.reason = `output degree ${outDegree} does not fit ring degree ${n}`;
-        continue;
-      }
-      const noise = estimateNoise(net, encoding, n, b, options);
-      c.noiseBudgetBits = noise.outputBits;
-      if (noise.outputBits < margin) {
-        c.reason = `noise budget ${noise.outputBits.toFixed(1)} bits < margin ${margin}`;
-        if (!worstFail || noise.outputBits > worstFail.c.noiseBudgetBits) {
-          worstFail = { c, layers: noise.layers };
+      if (b0 === minBits) k = s.maxModuli;
+      const verdict = judge(s, c, params);
+      if (verdict && "outOfBudget" in verdict) {
+        if (!worstFail || c.noiseBudgetBits > worstFail.c.noiseBudgetBits) {
+          worstFail = { c, layers: verdict.outOfBudget };
         }
-        continue;
-      }
-      let flood: FloodingAnalysis | undefined;
-      if (flooding) {
-        flood = floodingAnalysis({
-          ringDegree: n,
-          dataModulusBits: dataModulusBits(params),
-          plainModulusBits: b,
-          outputBudgetBits: noise.outputBits,
-          statisticalBits: flooding.statisticalBits,
-        });
-        if (flood.budgetAfterBits < margin) {
-          c.reason = `flooding leaves ${flood.budgetAfterBits} bits of budget < margin ${margin}`;
-          continue;
-        }
-      }
-      c.ok = true;
-      if (!best || estimatedMs < best.c.estimatedMs) {
-        best = { c, layers: noise.layers, params, flooding: flood };
-      }
+      } else if (verdict && (!best || c.estimatedMs < best.c.estimatedMs)) best = verdict.fit;
     }
   }
-  if (!best) {
-    if (encoding === "poly" && outDegree !== undefined && outDegree >= Math.max(...degrees)) {
-      const last = net.layers[net.layers.length - 1];
-      throw new ParameterSelectionError(
-        `the outputs reach polynomial degree ${outDegree}, expected below the largest ring degree ${
-          Math.max(...degrees)
-        }`,
-        { index: last.index, name: last.name },
-      );
-    }
-    if (flooding && candidates.some((c) => c.reason?.startsWith("flooding"))) {
-      throw new ParameterSelectionError(
-        `no BFV parameters leave room to flood the answers (${flooding.statisticalBits}-bit statistical security): ` +
-          candidates.map((c) => `${c.name}: ${c.reason}`).join("; "),
-      );
-    }
-    if (worstFail) {
-      const at = worstFail.layers.find((l) => l.bits < margin) ??
-        worstFail.layers[worstFail.layers.length - 1];
-      throw new ParameterSelectionError(
-        `no BFV parameters fit: even ${worstFail.c.name} runs out of noise budget at layer "${at.name}" (index ${at.layer}): ` +
-          `estimated ${at.bits.toFixed(1)} bits left, expected at least ${margin}`,
-        { index: at.layer, name: at.name },
-      );
-    }
-    throw new ParameterSelectionError(
-      `no BFV parameters fit: outputs need ${
-        bitLength(need)
-      } bits of plaintext modulus, more than ${maxModuli} moduli of 60 bits can hold` +
-        (encoding === "simd" ? ` (or no ring degree offers ${batch} slots)` : ""),
-    );
-  }
+  if (!best) throw noFit(s, candidates, worstFail);
   return {
     params: best.params,
     name: presetName(best.params),
-    outputBound: bound,
-    outputDegree: outDegree,
+    outputBound: s.bound,
+    outputDegree: s.outDegree,
     noiseBudgetBits: best.c.noiseBudgetBits,
     ...(best.flooding ? { flooding: best.flooding } : {}),
     layerBudgets: best.layers,
-    hops,
+    hops: s.hops,
     estimatedMs: best.c.estimatedMs,
     candidates,
   };
