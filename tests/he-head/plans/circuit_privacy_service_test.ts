@@ -1,22 +1,22 @@
 import assert from "node:assert/strict";
-import { HeadClient } from "../../lib/client/mod.ts";
-import { ClientKeys } from "../../lib/he-head/seal/client/keys.ts";
-import { decryptOutputs, decryptToResidues } from "../../lib/he-head/schemes/bfv/client/decrypt.ts";
-import { encryptInputsSerialized } from "../../lib/he-head/schemes/bfv/client/encrypt.ts";
-import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
-import { compileModel } from "../../lib/model/network.ts";
-import type { HeParams } from "../../lib/he-head/schemes/bfv/bfv_params.ts";
-import { HeContext } from "../../lib/he-head/schemes/bfv/bfv_context.ts";
-import { freeResult } from "../../lib/he-head/schemes/bfv/server/evaluate_encrypted.ts";
-import { packInputs, packKeys, unpackResults } from "../../lib/he-head/wire/payloads.ts";
+import { HeadClient } from "../../../lib/client/mod.ts";
+import { ClientKeys } from "../../../lib/he-head/seal/client/keys.ts";
+import { decryptOutputs, decryptToResidues } from "../../../lib/he-head/schemes/bfv/client/decrypt.ts";
+import { encryptInputsSerialized } from "../../../lib/he-head/schemes/bfv/client/encrypt.ts";
+import { evaluatePlain } from "../../../lib/he-head/engine/plain.ts";
+import { compileModel } from "../../../lib/model/network.ts";
+import type { HeParams } from "../../../lib/he-head/schemes/bfv/bfv_params.ts";
+import { HeContext } from "../../../lib/he-head/schemes/bfv/bfv_context.ts";
+import { freeResult } from "../../../lib/he-head/schemes/bfv/server/evaluate_encrypted.ts";
+import { packInputs, packKeys, unpackResults } from "../../../lib/he-head/wire/payloads.ts";
 import {
   ENVELOPE_TYPE,
   KEY_ID_HEADER,
   type ModelDescription,
   PATHS,
-} from "../../lib/protocol/api.ts";
-import { testApp } from "../functions/helpers.ts";
-import { randomInputs } from "../fixtures/random_model.ts";
+} from "../../../lib/protocol/api.ts";
+import { testApp } from "../../functions/helpers.ts";
+import { randomInputs } from "../../fixtures/random_model.ts";
 
 Deno.test("GET /v1/model: circuit privacy per plan, flooded variants with their own parameters", async () => {
   const t = await testApp();

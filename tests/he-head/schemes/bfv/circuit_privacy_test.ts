@@ -20,7 +20,7 @@ import {
   selectParameters,
   switchDown,
   validateParams,
-} from "../../lib/he-head/mod.ts";
+} from "../../../../lib/he-head/mod.ts";
 import {
   ClientKeys,
   decodeResidues,
@@ -29,15 +29,15 @@ import {
   encryptInputs,
   encryptPacked,
   outputNoiseBudgets,
-} from "../../lib/he-head/client.ts";
+} from "../../../../lib/he-head/client.ts";
 import {
   evaluateEncrypted,
   EvaluationKeys,
   PackedHead,
   unpackKeys,
-} from "../../lib/he-head/server.ts";
-import { responsePrimesToDrop } from "../../lib/he-head/schemes/bfv/modulus_switch.ts";
-import { floodingAnalysis } from "../../lib/he-head/schemes/bfv/flooding.ts";
+} from "../../../../lib/he-head/server.ts";
+import { responsePrimesToDrop } from "../../../../lib/he-head/schemes/bfv/modulus_switch.ts";
+import { floodingAnalysis } from "../../../../lib/he-head/schemes/bfv/flooding.ts";
 import {
   addFloodingNoise,
   floodOutputs,
@@ -45,9 +45,9 @@ import {
   maskSpareSlots,
   randomMultipleOfXMinus2,
   uniformBelow,
-} from "../../lib/he-head/schemes/bfv/server/circuit_privacy.ts";
-import { valueAt2 } from "../../lib/he-head/schemes/bfv/client/decrypt.ts";
-import { randomHead, randomInputs } from "../fixtures/random_model.ts";
+} from "../../../../lib/he-head/schemes/bfv/server/circuit_privacy.ts";
+import { valueAt2 } from "../../../../lib/he-head/schemes/bfv/client/decrypt.ts";
+import { randomHead, randomInputs } from "../../../fixtures/random_model.ts";
 
 /** Pearson's chi-square statistic of `values` (each in `[0, t)`) over `buckets` equal buckets. */
 function chiSquare(values: Iterable<bigint>, t: bigint, buckets = 16): number {

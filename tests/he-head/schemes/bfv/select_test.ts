@@ -12,9 +12,9 @@ import {
   presetName,
   selectParameters,
   validateParams,
-} from "../../lib/he-head/mod.ts";
-import type { Layer, QuantizedModel } from "../../lib/model/format.ts";
-import { randomHead, randomInputs } from "../fixtures/random_model.ts";
+} from "../../../../lib/he-head/mod.ts";
+import type { Layer, QuantizedModel } from "../../../../lib/model/format.ts";
+import { randomHead, randomInputs } from "../../../fixtures/random_model.ts";
 
 function squareChain(depth: number, inputMax: number): QuantizedModel {
   const layers: Layer[] = [];

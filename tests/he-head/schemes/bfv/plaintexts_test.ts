@@ -6,8 +6,8 @@ import {
   PlaintextCache,
   sealCall,
   SealError,
-} from "../../lib/he-head/mod.ts";
-import { ClientKeys, plaintextCoefficients } from "../../lib/he-head/client.ts";
+} from "../../../../lib/he-head/mod.ts";
+import { ClientKeys, plaintextCoefficients } from "../../../../lib/he-head/client.ts";
 
 const params: HeParams = {
   scheme: "bfv",

@@ -14,10 +14,10 @@ import {
   paramsHash,
   selectParameters,
   unpackInputs,
-} from "../../lib/he-head/mod.ts";
-import { ClientKeys, encryptInputsSerialized } from "../../lib/he-head/client.ts";
-import { unpackKeys } from "../../lib/he-head/server.ts";
-import { randomHead, randomInputs } from "../fixtures/random_model.ts";
+} from "../../../lib/he-head/mod.ts";
+import { ClientKeys, encryptInputsSerialized } from "../../../lib/he-head/client.ts";
+import { unpackKeys } from "../../../lib/he-head/server.ts";
+import { randomHead, randomInputs } from "../../fixtures/random_model.ts";
 
 const hash = new Uint8Array(32).fill(7);
 const expect: EnvelopeExpectation = {

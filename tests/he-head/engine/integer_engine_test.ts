@@ -10,10 +10,10 @@ import {
   predictFast,
   predictPlain,
   totalHops,
-} from "../../lib/he-head/mod.ts";
-import type { QuantizedModel } from "../../lib/model/format.ts";
-import { randomConvNet, randomHead, randomInputs } from "../fixtures/random_model.ts";
-import { referenceForward } from "../fixtures/reference_forward.ts";
+} from "../../../lib/he-head/mod.ts";
+import type { QuantizedModel } from "../../../lib/model/format.ts";
+import { randomConvNet, randomHead, randomInputs } from "../../fixtures/random_model.ts";
+import { referenceForward } from "../../fixtures/reference_forward.ts";
 
 function checkAgainstReference(model: QuantizedModel, count = 12, seed = 1): void {
   parseModel(model);

@@ -8,19 +8,19 @@ import {
   packResults,
   selectParameters,
   unpackInputs,
-} from "../../lib/he-head/mod.ts";
+} from "../../../../lib/he-head/mod.ts";
 import {
   ClientKeys,
   decryptOutputs,
   encryptInputs,
   encryptInputsSerialized,
-} from "../../lib/he-head/client.ts";
+} from "../../../../lib/he-head/client.ts";
 import {
   evaluateEncrypted,
   evaluateEncryptedAsync,
   EvaluationKeys,
-} from "../../lib/he-head/server.ts";
-import { randomHead, randomInputs } from "../fixtures/random_model.ts";
+} from "../../../../lib/he-head/server.ts";
+import { randomHead, randomInputs } from "../../../fixtures/random_model.ts";
 
 Deno.test("1,000 encrypted evaluations keep the WASM heap flat (errors included)", async () => {
   const { heapBytes } = await loadSeal();

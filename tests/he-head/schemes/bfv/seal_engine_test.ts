@@ -11,16 +11,16 @@ import {
   responsePrimesToDrop,
   selectParameters,
   switchDown,
-} from "../../lib/he-head/mod.ts";
+} from "../../../../lib/he-head/mod.ts";
 import {
   ClientKeys,
   decryptOutputs,
   encryptInputs,
   outputNoiseBudgets,
-} from "../../lib/he-head/client.ts";
-import { evaluateEncrypted, EvaluationKeys } from "../../lib/he-head/server.ts";
-import type { QuantizedModel } from "../../lib/model/format.ts";
-import { randomConvNet, randomHead, randomInputs } from "../fixtures/random_model.ts";
+} from "../../../../lib/he-head/client.ts";
+import { evaluateEncrypted, EvaluationKeys } from "../../../../lib/he-head/server.ts";
+import type { QuantizedModel } from "../../../../lib/model/format.ts";
+import { randomConvNet, randomHead, randomInputs } from "../../../fixtures/random_model.ts";
 
 /** Encrypts, evaluates and decrypts; asserts bit-exact equality and a safe noise estimate. */
 async function checkEncrypted(

@@ -12,15 +12,15 @@ import {
   packFeatures,
   quadraticForm,
   validateCkksParams,
-} from "../../lib/he-head/mod.ts";
+} from "../../../../lib/he-head/mod.ts";
 import {
   ClientKeys,
   decryptPacked,
   encryptPacked,
   encryptPackedImage,
-} from "../../lib/he-head/client.ts";
-import { EvaluationKeys, PackedHead } from "../../lib/he-head/server.ts";
-import { randomConvNet, randomHead, randomInputs } from "../fixtures/random_model.ts";
+} from "../../../../lib/he-head/client.ts";
+import { EvaluationKeys, PackedHead } from "../../../../lib/he-head/server.ts";
+import { randomConvNet, randomHead, randomInputs } from "../../../fixtures/random_model.ts";
 
 Deno.test("a one-hidden-layer head is exactly a quadratic form of its inputs", () => {
   for (
