@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { HeadClient } from "../../../lib/client/mod.ts";
 import { ClientKeys } from "../../../lib/he-head/seal/client/keys.ts";
-import { decryptOutputs, decryptToResidues } from "../../../lib/he-head/schemes/bfv/client/decrypt.ts";
+import {
+  decryptOutputs,
+  decryptToResidues,
+} from "../../../lib/he-head/schemes/bfv/client/decrypt.ts";
 import { encryptInputsSerialized } from "../../../lib/he-head/schemes/bfv/client/encrypt.ts";
 import { evaluatePlain } from "../../../lib/he-head/engine/plain.ts";
 import { compileModel } from "../../../lib/model/network.ts";

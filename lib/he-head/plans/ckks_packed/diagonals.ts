@@ -13,7 +13,7 @@ import type { QuadraticForm } from "../../schemes/ckks/quadratic_form.ts";
 
 /**
  * Bound on the absolute error of a decrypted slot (slot units). Measured worst case over random
- * heads of 4 to 64 hidden units and 8 to 48 inputs: 0.055 (`deno test tests/he-head/packed_test.ts`
+ * heads of 4 to 64 hidden units and 8 to 48 inputs: 0.055 (`deno test tests/he-head/schemes/ckks/packed_test.ts`
  * checks the bound); this leaves a factor of 4.5.
  */
 export const PACKED_SLOT_ERROR = 0.25;
