@@ -217,7 +217,7 @@ export class HeadService {
       planOf: (h) => this.planOf(h),
       limitOf: (plan) => {
         const l = this.bodies.perPlan.get(plan.spec.hash)!;
-        return { bytes: kind === "keys" ? l.keys : l.request, name: plan.name };
+        return { bytes: { keys: l.keys, ciphertexts: l.request }[kind], name: plan.name };
       },
     });
   }
