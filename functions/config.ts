@@ -11,7 +11,7 @@ import {
   allowSeededNoiseFromEnv,
   SeededNoiseError,
 } from "../lib/model/privacy.ts";
-import { SEAL_HEAP_MAX_BYTES } from "../lib/he-head/seal/runtime.ts";
+import { SEAL_HEAP_MAX_BYTES } from "../lib/he-head/mod.ts";
 import type { ServiceConfig } from "../lib/server/limits.ts";
 
 /** Exit status of the server after SEAL ran out of memory (its heap may be unusable: restart). */

@@ -9,10 +9,8 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { EnvelopeError } from "../lib/he-head/wire/envelope.ts";
-import { SealError, toSealError } from "../lib/he-head/seal/runtime.ts";
+import { EnvelopeError, MissingKeysError, SealError, toSealError } from "../lib/he-head/mod.ts";
 import { ApiError, fromEnvelopeError } from "../lib/protocol/errors.ts";
-import { MissingKeysError } from "../lib/he-head/plans/errors.ts";
 
 function toApiError(c: Context, e: unknown): ApiError {
   if (e instanceof ApiError) return e;

@@ -19,11 +19,11 @@
  */
 import { parseModelJson } from "../lib/model/parse.ts";
 import { SeededNoiseError } from "../lib/model/privacy.ts";
-import { loadSeal, onSealOutOfMemory } from "../lib/he-head/seal/runtime.ts";
+import { loadSeal, onSealOutOfMemory } from "../lib/he-head/mod.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, OOM_EXIT_CODE, readConfig } from "./config.ts";
 import { loadModelText } from "./model_source.ts";
-import { forbidSecretKeys } from "../lib/he-head/seal/server/guard.ts";
+import { forbidSecretKeys } from "../lib/he-head/server.ts";
 import { AUTH_OFF_WARNING } from "../lib/server/principal.ts";
 import { HeadService } from "../lib/server/service.ts";
 

@@ -1,7 +1,7 @@
 /** `GET /v1/model` and `GET /healthz` (public). @module */
 import { Hono } from "hono";
 import { PATHS } from "../../lib/protocol/api.ts";
-import { sealRuntime } from "../../lib/he-head/seal/runtime.ts";
+import { sealRuntime } from "../../lib/he-head/mod.ts";
 import { AUTH_OFF_WARNING } from "../../lib/server/principal.ts";
 import type { HeadService } from "../../lib/server/service.ts";
 

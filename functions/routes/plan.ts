@@ -6,7 +6,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { choosePlan } from "../../lib/he-head/plans/planner.ts";
+import { choosePlan } from "../../lib/he-head/mod.ts";
 import { PATHS } from "../../lib/protocol/api.ts";
 import { ApiError } from "../../lib/protocol/errors.ts";
 import type { HeadService } from "../../lib/server/service.ts";

@@ -38,6 +38,7 @@ export type {
 } from "./plans/server.ts";
 export * from "./seal/server/evaluation_keys.ts";
 export * from "./seal/server/load_keys.ts";
+export * from "./seal/server/guard.ts";
 export * from "./schemes/bfv/server/seal_backend.ts";
 export * from "./schemes/bfv/server/evaluate_encrypted.ts";
 export * from "./schemes/bfv/server/circuit_privacy.ts";

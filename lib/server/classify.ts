@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { definition, expectedPlanMs } from "../he-head/plans/mod.ts";
+import { definition, expectedPlanMs, peekEnvelope } from "../he-head/mod.ts";
 import type { EvaluationKeys, PlanServer } from "../he-head/server.ts";
-import { peekEnvelope } from "../he-head/wire/envelope.ts";
 import { ApiError } from "../protocol/errors.ts";
 import type { ServiceParts } from "./parts.ts";
 import type { Principal } from "./tokens.ts";

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import type { EnvelopeKind } from "../he-head/wire/envelope.ts";
-import { ENVELOPE_VERSION } from "../he-head/wire/envelope.ts";
+import { ENVELOPE_VERSION, type EnvelopeKind } from "../he-head/mod.ts";
 import { ApiError } from "../protocol/errors.ts";
 
 /** Bytes of an envelope's fixed header (magic to body length). */

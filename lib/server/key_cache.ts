@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { EvaluationKeys } from "../he-head/seal/server/evaluation_keys.ts";
+import type { EvaluationKeys } from "../he-head/server.ts";
 
 /** Loaded keys and what to do once they are freed. */
 export interface LoadedKeys {

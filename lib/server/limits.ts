@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SEAL_HEAP_MAX_BYTES } from "../he-head/seal/runtime.ts";
+import { SEAL_HEAP_MAX_BYTES } from "../he-head/mod.ts";
 import type { PlanServer } from "../he-head/server.ts";
 import type { Quota } from "../protocol/api.ts";
 

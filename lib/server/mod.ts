@@ -41,15 +41,8 @@ export type {
   PlanPrivacy,
   PlanSpec,
   SchemeParams,
-} from "../he-head/plans/plan.ts";
-export type { PlanCandidate } from "../he-head/plans/planner.ts";
-export type {
-  EvaluateOptions,
-  PlanOutput,
-  PlanServer,
-  StageTimes,
-} from "../he-head/plans/server.ts";
+} from "../he-head/mod.ts";
+export type { EvaluateOptions, PlanOutput, PlanServer, StageTimes } from "../he-head/server.ts";
 export type { EvaluationKeys } from "../he-head/server.ts";
-export type { KeyBlobs } from "../he-head/wire/payloads.ts";
-export type { HopCounts, LayerHops } from "../he-head/engine/hops.ts";
+export type { HopCounts, KeyBlobs, LayerHops, PlanCandidate } from "../he-head/mod.ts";
 export type * from "../model/mod.ts";

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { sealOutOfMemory } from "../he-head/seal/runtime.ts";
+import { sealOutOfMemory } from "../he-head/mod.ts";
 import type { PlanServer } from "../he-head/server.ts";
 
 /** Result of one probe. */

@@ -11,15 +11,16 @@ import { compileModel, type Network } from "../model/network.ts";
 import type { QuantizedModel } from "../model/format.ts";
 import { parseModel } from "../model/parse.ts";
 import { checkNoiseSource } from "../model/privacy.ts";
-import { loadSeal } from "../he-head/seal/runtime.ts";
-import { EnvelopeError, peekEnvelope } from "../he-head/wire/envelope.ts";
 import {
   definition,
   describePlans,
+  EnvelopeError,
+  loadSeal,
   MissingKeysError,
+  peekEnvelope,
   type PlanCandidate,
   type PlanSpec,
-} from "../he-head/plans/mod.ts";
+} from "../he-head/mod.ts";
 import { type PlanServer, prepareServedPlans } from "../he-head/server.ts";
 import type { KeysResponse, ModelDescription } from "../protocol/api.ts";
 import { ApiError, fromEnvelopeError } from "../protocol/errors.ts";

@@ -12,6 +12,7 @@ export const SECRET_KEY_CLASSES = ["KeyGenerator", "SecretKey", "Decryptor"] as 
 
 /** Thrown when server code tries to construct a secret-key class. */
 export class SecretKeyForbiddenError extends Error {
+  /** An error naming the class `name` that was about to be constructed. */
   constructor(name: string) {
     super(`the server never holds a secret key: constructing SEAL's ${name} is forbidden here`);
     this.name = "SecretKeyForbiddenError";
