@@ -13,7 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { HeadClient, readDigitImage } from "../lib/client/mod.ts";
-import { TOKEN_ENV } from "../lib/protocol/api.ts";
+import { TOKEN_ENV } from "../lib/protocol/mod.ts";
 import { loadUciDigits } from "../lib/datasets/mod.ts";
 import { loadExtractor, quantizeFeatures } from "../lib/feature-extractor/mod.ts";
 import { formatBytes, formatTable } from "../lib/report/mod.ts";

@@ -10,11 +10,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { issueToken, startServer } from "../lib/server/local_server.ts";
+import { issueToken, startServer } from "../lib/server/mod.ts";
 import { HeadClient } from "../lib/client/mod.ts";
-import { argmax, evaluatePlain } from "../lib/he-head/engine/plain.ts";
-import { compileModel } from "../lib/model/network.ts";
-import { readModel } from "../lib/model/files.ts";
+import { argmax, evaluatePlain } from "../lib/he-head/mod.ts";
+import { compileModel, readModel } from "../lib/model/mod.ts";
 import { formatTable, quantile } from "../lib/report/mod.ts";
 
 const { values: a } = parseArgs({

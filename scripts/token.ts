@@ -10,9 +10,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_QUOTA, TokenStore } from "../lib/server/tokens.ts";
-import { QuotaStore } from "../lib/server/quota.ts";
-import type { Quota } from "../lib/protocol/api.ts";
+import { DEFAULT_QUOTA, QuotaStore, TokenStore } from "../lib/server/mod.ts";
+import type { Quota } from "../lib/protocol/mod.ts";
 
 const USAGE = `usage:
   deno task token create --name NAME [--requests-per-minute N] [--queries-per-day N]

@@ -27,6 +27,7 @@ export * from "./limits.ts";
 export { AUTH_OFF_WARNING } from "./principal.ts";
 export type { ClassifyResult } from "./classify.ts";
 export * from "./tokens.ts";
+export * from "./quota.ts";
 export * from "./limiter.ts";
 export * from "./heap.ts";
 export * from "./upload_gate.ts";

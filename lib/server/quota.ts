@@ -9,7 +9,9 @@
 import { ApiError } from "../protocol/errors.ts";
 import type { Principal } from "./tokens.ts";
 
-interface Owned {
+/** A key set a token stores, as its quota counts it. */
+export interface Owned {
+  /** Canonical size of the keys (bytes). */
   bytes: number;
   /** Expiry of the keys (ms since the epoch). */
   expires: number;
@@ -28,9 +30,14 @@ function tooMany(p: Principal, message: string, retryMs: number): ApiError {
 
 /** The quota ledger of every principal. */
 export class QuotaStore {
-  /** @param now the clock (tests move it) */
+  /**
+   * A ledger in `kv`.
+   *
+   * @param now the clock (tests move it)
+   */
   constructor(private readonly kv: Deno.Kv, private readonly now: () => number = Date.now) {}
 
+  /** Adds `by` to a counter that ends at `windowEnd`, refusing beyond `limit`. */
   private async bump(
     key: Deno.KvKey,
     by: number,
@@ -106,6 +113,7 @@ export class QuotaStore {
     return { minute: minute.value ?? 0, day: day.value ?? 0, keys: await this.owned(p) };
   }
 
+  /** The key sets `p` stores now (unexpired). */
   private async owned(p: Pick<Principal, "id">): Promise<(Owned & { id: string })[]> {
     const now = this.now();
     const out: (Owned & { id: string })[] = [];
