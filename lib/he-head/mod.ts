@@ -49,4 +49,4 @@ export * from "./plans/mod.ts";
 export * from "./schemes/ckks/quadratic_form.ts";
 export * from "./schemes/ckks/packed_layout.ts";
 export * from "./plans/ckks_packed/diagonals.ts";
-export * from "./packed/packed_network.ts";
+export * from "./plans/ckks_network/packed_network.ts";

@@ -10,17 +10,17 @@
  * @module
  */
 import type { Ciphertext, GaloisKeys, RelinKeys } from "node-seal/dist/seal_throws.d.ts";
-import { type HopCounts, zeroHops } from "../engine/hops.ts";
-import type { IntRow, LinearOp, Network, Pow2Row } from "../../model/network.ts";
-import { sealCall } from "../seal/runtime.ts";
-import type { CkksContext } from "../schemes/ckks/ckks_context.ts";
-import type { CkksParams } from "../schemes/ckks/ckks_params.ts";
+import { type HopCounts, zeroHops } from "../../engine/hops.ts";
+import type { IntRow, LinearOp, Network, Pow2Row } from "../../../model/network.ts";
+import { sealCall } from "../../seal/runtime.ts";
+import type { CkksContext } from "../../schemes/ckks/ckks_context.ts";
+import type { CkksParams } from "../../schemes/ckks/ckks_params.ts";
 import {
   matVecGeometry,
   PackedMatVec,
   pow2AtLeast,
   type RealMatrix,
-} from "../schemes/ckks/packed_matvec.ts";
+} from "../../schemes/ckks/packed_matvec.ts";
 
 /** One product stage of the packed network. */
 export interface PackedStage {
