@@ -63,7 +63,7 @@ const SERVER_SIDE = [
   "lib/server",
   "lib/he-head/seal",
   "lib/he-head/engine",
-  "lib/he-head/packed",
+  "lib/he-head/plans/ckks_network",
   "lib/he-head/wire",
 ];
 
