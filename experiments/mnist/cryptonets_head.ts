@@ -7,12 +7,7 @@
  *
  * @module
  */
-import {
-  type Head,
-  type HeadLayer,
-  type RandomSource,
-  seededRandom,
-} from "../../lib/dp-training/mod.ts";
+import { type Head, type HeadLayer, type RandomSource } from "../../lib/dp-training/mod.ts";
 import {
   CLASSES,
   CONV_OUTPUTS,

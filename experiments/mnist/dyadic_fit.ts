@@ -10,11 +10,9 @@
  * @module
  */
 import {
-  ACTIVATIONS,
   type FitMoments,
   fitMoments,
   momentsMse,
-  normalDistribution,
   type PreActivationDistribution,
   solveLinearSystem,
 } from "../../lib/dp-training/mod.ts";

@@ -19,7 +19,6 @@ import {
   presetName,
   selectParameters,
   totalHops,
-  zeroHops,
 } from "../../../lib/he-head/mod.ts";
 import { compileModel, type Network, type QuantizedModel } from "../../../lib/model/mod.ts";
 import { median } from "../../../lib/report/mod.ts";
