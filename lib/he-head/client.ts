@@ -22,6 +22,7 @@ import { definition, type PlanKind, type SpecOf } from "./plans/registry.ts";
 import { BFV_POLY_CLIENT } from "./plans/bfv_poly/client.ts";
 import { BFV_SIMD_CLIENT } from "./plans/bfv_simd/client.ts";
 import { CKKS_PACKED_CLIENT } from "./plans/ckks_packed/client.ts";
+import { CKKS_NETWORK_CLIENT } from "./plans/ckks_network/client.ts";
 
 export type { ClientHalf, Decrypted, DecryptOptions, PlanClient } from "./plans/client.ts";
 export { specOf } from "./plans/registry.ts";
@@ -35,6 +36,7 @@ export const CLIENT_HALVES: { readonly [K in PlanKind]: ClientHalf<SpecOf<K>> } 
   bfv_poly: BFV_POLY_CLIENT,
   bfv_simd: BFV_SIMD_CLIENT,
   ckks_packed: CKKS_PACKED_CLIENT,
+  ckks_network: CKKS_NETWORK_CLIENT,
 };
 
 /** Generates keys for a plan instance: its client half. Free with `using` or `close()`. */

@@ -32,6 +32,8 @@ export interface PlanClient<S extends PlanSpec = PlanSpec> extends Disposable {
   readonly spec: S;
   /** The secret-key material (tests and tools that craft their own ciphertexts). */
   readonly keys: ClientKeys<SealContexts>;
+  /** Milliseconds key generation took when the half was opened (benchmarks). */
+  readonly keygenMs: number;
   /** The keys envelope for POST /v1/keys, or null when the plan needs no evaluation keys. */
   evaluationKeys(): Promise<Uint8Array | null>;
   /** Encodes and encrypts `queries` rows of quantized features (row-major) into an envelope. */

@@ -21,3 +21,4 @@ export * from "./planner.ts";
 export * from "./registry.ts";
 export type { BfvExtra, BfvSpec, FloodingSummary } from "./bfv.ts";
 export type { PackedExtra, PackedSpec } from "./ckks_packed/plan.ts";
+export type { NetworkExtra, NetworkSpec } from "./ckks_network/plan.ts";

@@ -10,6 +10,7 @@ import type { Network } from "../../model/network.ts";
 import { BFV_POLY } from "./bfv_poly/plan.ts";
 import { BFV_SIMD } from "./bfv_simd/plan.ts";
 import { CKKS_PACKED } from "./ckks_packed/plan.ts";
+import { CKKS_NETWORK } from "./ckks_network/plan.ts";
 import type { PlanDescriptionJson } from "./describe.ts";
 import type { HeadShape, PlanDefinition, PlanOptions, PlanSpec } from "./plan.ts";
 
@@ -18,6 +19,7 @@ export const PLANS = {
   bfv_poly: BFV_POLY,
   bfv_simd: BFV_SIMD,
   ckks_packed: CKKS_PACKED,
+  ckks_network: CKKS_NETWORK,
 } as const;
 
 /** A registered plan kind. */
@@ -38,7 +40,8 @@ export interface PlanOffer {
 
 /**
  * What the function offers, in GET /v1/model order: poly, simd, packed (when the head fits), then
- * the flooded variants of poly and simd (when some parameters leave room for flooding).
+ * the flooded variants of poly and simd (when some parameters leave room for flooding). Not
+ * `ckks_network`: it is the MNIST reproduction's packed row, not offered by the function.
  */
 export const SERVED: readonly PlanOffer[] = [
   { kind: "bfv_poly" },
@@ -59,15 +62,23 @@ export function definition(kind: string): PlanDefinition {
   return d;
 }
 
-/** The definition a description names (by its encoding): a lookup, not a switch. */
+/** The definitions of the kinds the function serves, in registry order. */
+function servedDefinitions(): PlanDefinition[] {
+  const served = new Set<string>(SERVED.map((o) => o.kind));
+  return Object.values(PLANS as Record<string, PlanDefinition>).filter((p) => served.has(p.kind));
+}
+
+/**
+ * The definition a description names (by its encoding, among the served kinds: a description
+ * comes from GET /v1/model): a lookup, not a switch.
+ */
 export function definitionOf(d: Pick<PlanDescriptionJson, "encoding" | "name">): PlanDefinition {
-  const found = Object.values(PLANS as Record<string, PlanDefinition>).find((p) =>
-    p.encoding === d.encoding
-  );
+  const served = servedDefinitions();
+  const found = served.find((p) => p.encoding === d.encoding);
   if (!found) {
     throw new TypeError(
       `plan ${d.name}: expected an encoding among ${
-        Object.values(PLANS).map((p) => p.encoding).join(", ")
+        served.map((p) => p.encoding).join(", ")
       }, received ${d.encoding}`,
     );
   }

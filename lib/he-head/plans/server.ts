@@ -5,6 +5,7 @@
  * @module
  */
 import type { Network } from "../../model/network.ts";
+import type { HopCounts } from "../engine/hops.ts";
 import type { EvaluationKeys } from "../seal/server/evaluation_keys.ts";
 import type { KeyBlobs } from "../wire/payloads.ts";
 import type { PlanSpec } from "./plan.ts";
@@ -15,8 +16,10 @@ export interface PlanOutput {
   body: Uint8Array;
   /** Queries it answers. */
   queries: number;
-  /** BFV plans: milliseconds of each stage (evaluate, mask, flood, pack). */
+  /** BFV plans, `ckks_network`: milliseconds of each stage (evaluate, mask, flood, pack). */
   stages?: StageTimes;
+  /** `ckks_network`: the HOPs one evaluation counted as it ran (its spec plans none). */
+  hops?: HopCounts;
 }
 
 /** Milliseconds spent in each stage of a BFV evaluation. */

@@ -18,17 +18,21 @@ export abstract class SealPlanClient<
 > implements PlanClient<S> {
   /** The secret-key material. */
   readonly keys: ClientKeys<C>;
+  /** Milliseconds key generation took (the context's creation not included). */
+  readonly keygenMs: number;
 
   /**
    * Generates the keys `spec` needs in `ctx` (owned: freed by `close()`, also when this throws).
    */
   constructor(readonly spec: S, protected readonly ctx: C) {
     try {
+      const t = performance.now();
       this.keys = ClientKeys.generate(ctx, {
         relin: spec.keys.relin,
         galoisSteps: [...spec.keys.galoisSteps],
         publicKey: spec.keys.publicKey,
       });
+      this.keygenMs = performance.now() - t;
     } catch (e) {
       ctx.delete();
       throw e;

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import {
+  compileModel,
+  definitionOf,
+  evaluatePlain,
+  MissingKeysError,
+  packKeys,
+  PLANS,
+  SERVED,
+} from "../../../lib/he-head/mod.ts";
+import { openPlanClient } from "../../../lib/he-head/client.ts";
+import { preparePlanServer } from "../../../lib/he-head/server.ts";
+import { randomConvNet, randomHead, randomInputs } from "../../fixtures/random_model.ts";
+
+Deno.test("ckks_network: a conv net through the plan halves, within a relative error bound", async () => {
+  const def = PLANS.ckks_network;
+  const net = compileModel(randomConvNet(61));
+  const spec = (await def.plan(net))!;
+  assert.ok(spec, "a conv -> square -> pool -> dense network has a network plan");
+  const back = def.fromDescription(def.describe(spec), spec.shape);
+  assert.deepEqual(def.describe(back), def.describe(spec));
+  assert.deepEqual(back.extra, spec.extra, "the encoding facts follow from shape and parameters");
+  using client = await openPlanClient(back);
+  using server = await preparePlanServer(spec, net);
+  assert.ok(client.keygenMs > 0);
+  using keys = await server.unpackKeys((await client.evaluationKeys())!, { check: true });
+  const x = randomInputs(61, 3, net.inputSize, net.inputMin, net.inputMax);
+  const want = evaluatePlain(net, x, 3);
+  const out = await server.evaluate(await client.encrypt(x, 3), keys, {
+    signal: AbortSignal.timeout(600_000),
+    maxBytes: 1 << 30,
+  });
+  assert.equal(out.queries, 3);
+  assert.equal(out.hops?.ct_ct_mul, 1, "one square for all units");
+  assert.ok(out.stages && out.stages.evaluate_ms > 0);
+  const got = await client.decrypt(out.body, 3);
+  assert.equal(got.exact, false);
+  got.scores.forEach((row, q) => {
+    const exact = want[q].map((v) => Number(v) * 2 ** -net.outputScale);
+    const scale = Math.max(...exact.map(Math.abs));
+    row.forEach((v, k) =>
+      assert.ok(Math.abs(v - exact[k]) <= 1e-3 * scale + 1e-3, `${v} vs ${exact[k]}`)
+    );
+  });
+  const empty = await packKeys(spec.params, [{ relin: null, galois: null }]);
+  await assert.rejects(server.unpackKeys(empty, { check: true }), MissingKeysError);
+});
+
+Deno.test("ckks_network: no plan for a cubic activation; not among the served plans", async () => {
+  const cubic = randomHead(6, 4, 3, 2, {
+    activation: [{ m: 1, e: 0 }, { m: 1, e: 0 }, { m: 1, e: 0 }, { m: 1, e: 0 }],
+  });
+  assert.equal(await PLANS.ckks_network.plan(compileModel(cubic)), null);
+  assert.ok(SERVED.every((o) => o.kind !== "ckks_network"));
+  assert.equal(definitionOf({ name: "p", encoding: "packed" }).kind, "ckks_packed");
+});
