@@ -1,23 +1,31 @@
 /**
  * The packed row of the reproduction (issue 7): the whole network of a Faster variant evaluated
  * on one CKKS ciphertext per image (every layer a packed matrix-vector product, one square per
- * activation for all units), compared with the exact integer reference.
+ * activation for all units), compared with the exact integer reference. It goes through the
+ * `ckks_network` plan's halves like any client and server: the client half makes the keys,
+ * encrypts each image into a request and decrypts the answer; the server half evaluates it. The
+ * latency is the evaluation alone (the server half's `evaluate_ms`), the bytes those of the one
+ * ciphertext each envelope carries.
  *
  * @module
  */
-import { ClientKeys, decryptPacked, encryptPackedImage } from "../../../lib/he-head/client.ts";
+import { openPlanClient, type PlanClient } from "../../../lib/he-head/client.ts";
 import {
   argmax,
-  CkksContext,
   ckksPresetName,
+  decodeEnvelope,
+  type EnvelopeKind,
   evaluateFast,
   type HopCounts,
-  PackedNetwork,
-  packedNetworkParams,
-  type PackedNetworkPlan,
-  packedNetworkPlan,
+  paramsHash,
+  PLANS,
+  type PlanSpec,
 } from "../../../lib/he-head/mod.ts";
-import { EvaluationKeys } from "../../../lib/he-head/server.ts";
+import {
+  type EvaluationKeys,
+  type PlanServer,
+  preparePlanServer,
+} from "../../../lib/he-head/server.ts";
 import { compileModel, type Network, type QuantizedModel } from "../../../lib/model/mod.ts";
 import { formatBytes, median } from "../../../lib/report/mod.ts";
 import type { ReproduceSetup } from "./variant_row.ts";
@@ -64,16 +72,31 @@ interface PackedImages {
   responseBytes: number;
 }
 
-function evaluateImages(
-  ctx: CkksContext,
-  keys: ClientKeys<CkksContext>,
+/** Bytes of the one ciphertext an envelope of one query carries (SEAL's serialization). */
+async function ciphertextBytes(
+  envelope: Uint8Array,
+  kind: EnvelopeKind,
+  spec: PlanSpec,
+): Promise<number> {
+  const env = await decodeEnvelope(envelope, {
+    kind,
+    paramsHash: await paramsHash(spec.params),
+    maxBytes: envelope.length,
+    maxBodyBytes: Number.MAX_SAFE_INTEGER,
+    maxEntryBytes: Number.MAX_SAFE_INTEGER,
+  });
+  return env.entries[0].bytes.length;
+}
+
+// long: one image's round trip through the plan halves and its comparison read best together
+async function evaluateImages(
+  client: PlanClient,
+  server: PlanServer,
   ek: EvaluationKeys,
   net: Network,
-  plan: PackedNetworkPlan,
   setup: ReproduceSetup,
-): PackedImages {
+): Promise<PackedImages> {
   const { test, images } = setup;
-  const pn = new PackedNetwork(ctx, plan);
   const x = test.ints.subarray(0, images * net.inputSize);
   const want = evaluateFast(net, x, images);
   const out: PackedImages = {
@@ -85,31 +108,24 @@ function evaluateImages(
     queryBytes: 0,
     responseBytes: 0,
   };
-  try {
-    for (let q = 0; q < images; q++) {
-      const ct = encryptPackedImage(
-        keys,
-        x.subarray(q * net.inputSize, (q + 1) * net.inputSize),
-        plan.inputUnit,
-        plan.stages[0].period,
-      );
-      out.queryBytes = ct.saveToArray(ctx.seal.ComprModeType.none).length;
-      const t = performance.now();
-      const r = pn.evaluate(ct, ek.galois[0]!, ek.relin[0]!);
-      out.times.push(performance.now() - t);
-      out.responseBytes = r.result.saveToArray(ctx.seal.ComprModeType.none).length;
-      out.hops = r.hops;
-      const got = decryptPacked(keys, r.result, net.outputSize, plan.outputFactor);
-      ct.delete();
-      r.result.delete();
-      const exact = want[q].map((v) => Number(v) * 2 ** -net.outputScale);
-      got.forEach((v, k) => (out.maxErr = Math.max(out.maxErr, Math.abs(v - exact[k]))));
-      const p = got.indexOf(Math.max(...got));
-      if (p !== argmax(want[q])) out.mismatches++;
-      if (p === test.y[q]) out.correct++;
-    }
-  } finally {
-    pn.delete();
+  const signal = new AbortController().signal;
+  for (let q = 0; q < images; q++) {
+    const request = await client.encrypt(
+      x.subarray(q * net.inputSize, (q + 1) * net.inputSize),
+      1,
+    );
+    out.queryBytes = await ciphertextBytes(request, "ciphertexts", client.spec);
+    const r = await server.evaluate(request, ek, { signal, maxBytes: request.length });
+    // The evaluation alone, as PackedNetwork.evaluate was timed before (not unpack and pack).
+    out.times.push(r.stages!.evaluate_ms);
+    out.responseBytes = await ciphertextBytes(r.body, "results", client.spec);
+    out.hops = r.hops!;
+    const got = (await client.decrypt(r.body, 1)).scores[0];
+    const exact = want[q].map((v) => Number(v) * 2 ** -net.outputScale);
+    got.forEach((v, k) => (out.maxErr = Math.max(out.maxErr, Math.abs(v - exact[k]))));
+    const p = got.indexOf(Math.max(...got));
+    if (p !== argmax(want[q])) out.mismatches++;
+    if (p === test.y[q]) out.correct++;
   }
   return out;
 }
@@ -138,30 +154,29 @@ export async function measurePackedRow(
   const { images, log } = setup;
   log(`\n== ${baseVariant} (packed, CKKS)`);
   const net = compileModel(model);
-  const plan = packedNetworkPlan(net, 4096, 11);
-  if (!plan) {
+  const spec = await PLANS.ckks_network.plan(net);
+  if (!spec) {
     log("no packed plan for this network");
     return null;
   }
-  const params = packedNetworkParams(plan.levels);
-  using ctx = await CkksContext.create(params);
-  const t = performance.now();
-  using keys = ClientKeys.generate(ctx, { relin: true, galoisSteps: plan.galoisSteps });
-  const keygen = (performance.now() - t) / 1000;
-  using ek = EvaluationKeys.load(ctx, keys.evaluationKeys);
-  const keyBytes = keys.evaluationKeys[0].relin!.length + keys.evaluationKeys[0].galois!.length;
-  const m = evaluateImages(ctx, keys, ek, net, plan, setup);
+  using client = await openPlanClient(spec);
+  const keygen = client.keygenMs / 1000;
+  using server = await preparePlanServer(spec, net);
+  using ek = await server.unpackKeys((await client.evaluationKeys())!, { check: true });
+  const keyBytes = client.keys.evaluationKeys[0].relin!.length +
+    client.keys.evaluationKeys[0].galois!.length;
+  const m = await evaluateImages(client, server, ek, net, setup);
   const row: PackedRow = {
     name: `${baseVariant} (packed)`,
     base_variant: baseVariant,
-    params: ckksPresetName(params),
+    params: ckksPresetName(spec.params),
     encrypted_images: images,
     argmax_mismatches: m.mismatches,
     encrypted_accuracy: m.correct / images,
     max_abs_error: m.maxErr,
     latency_s: median(m.times.slice(1).length ? m.times.slice(1) : m.times) / 1000,
     hops: m.hops,
-    galois_steps: plan.galoisSteps.length,
+    galois_steps: spec.keys.galoisSteps.length,
     key_bytes: keyBytes,
     query_bytes: m.queryBytes,
     response_bytes: m.responseBytes,
