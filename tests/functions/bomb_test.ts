@@ -93,27 +93,34 @@ Deno.test({
       ];
       const pid = server.process.pid;
       for (const [name, path, body, headers, limit] of cases) {
-        const idle = (await memory(pid)).rss;
-        await Deno.writeTextFile(`/proc/${pid}/clear_refs`, "5"); // resets VmHWM
-        const t0 = performance.now();
-        const res = await fetch(`${server.base}${path}`, {
-          method: "POST",
-          headers: { ...headers, ...auth },
-          body,
-        });
-        const e = (await res.json()).error;
-        const ms = performance.now() - t0;
-        const { peak } = await memory(pid);
-        assert.equal(res.status, 413, `${name}: ${e.message}`);
-        assert.equal(e.code, "envelope-oversized");
-        assert.ok(ms < 1000, `${name}: refused in ${ms.toFixed(0)} ms`);
-        assert.ok(
-          peak - idle <= 2 * limit,
-          `${name}: peak RSS ${peak} is ${peak - idle} above idle ${idle}, limit ${limit}`,
-        );
+        // The fastest of up to three attempts: the suite shares two cores with other tests, and
+        // an unbounded inflation (seconds, gigabytes) fails every attempt, not just a slow one.
+        let best = Infinity, growth = 0, idle = 0;
+        for (let attempt = 0; attempt < 3 && best >= 1000; attempt++) {
+          idle = (await memory(pid)).rss;
+          await Deno.writeTextFile(`/proc/${pid}/clear_refs`, "5"); // resets VmHWM
+          const t0 = performance.now();
+          const res = await fetch(`${server.base}${path}`, {
+            method: "POST",
+            headers: { ...headers, ...auth },
+            body,
+          });
+          const e = (await res.json()).error;
+          const ms = performance.now() - t0;
+          const { peak } = await memory(pid);
+          assert.equal(res.status, 413, `${name}: ${e.message}`);
+          assert.equal(e.code, "envelope-oversized");
+          assert.ok(
+            peak - idle <= 2 * limit,
+            `${name}: peak RSS ${peak} is ${peak - idle} above idle ${idle}, limit ${limit}`,
+          );
+          best = Math.min(best, ms);
+          growth = Math.max(growth, peak - idle);
+        }
+        assert.ok(best < 1000, `${name}: refused in ${best.toFixed(0)} ms at best of 3`);
         console.log(
-          `${name}: 413 in ${ms.toFixed(0)} ms, peak RSS +${
-            ((peak - idle) / 2 ** 20).toFixed(1)
+          `${name}: 413 in ${best.toFixed(0)} ms, peak RSS +${
+            (growth / 2 ** 20).toFixed(1)
           } MiB over idle ${(idle / 2 ** 20).toFixed(0)} MiB (bound ${
             (2 * limit / 2 ** 20).toFixed(1)
           } MiB)`,
