@@ -195,7 +195,9 @@ Deno.test("a nested SEAL bomb inside an uncompressed envelope is a 400 before SE
       const e = (await res.json()).error;
       assert.equal(res.status, 400, `${path}: ${e.message}`);
       assert.match(e.message, /expected compression "none" for the coefficient array/);
-      assert.ok(ms < 1000, `${path}: ${ms.toFixed(0)} ms`);
+      // Refused before SEAL inflates anything (the status, the message and the flat heap say so);
+      // the time bound only catches a return of the inflation, with room for a loaded machine.
+      assert.ok(ms < 3000, `${path}: ${ms.toFixed(0)} ms`);
     }
     assert.equal(sealRuntime().heapBytes(), heap, "SEAL never saw the bomb");
   } finally {

@@ -161,8 +161,9 @@ Deno.test("a 1 MB deflate bomb of 1,000 MiB is refused at the cap in well under 
     /inflated body of at most 12582912 bytes/,
   );
   const ms = performance.now() - t0;
-  // Before the fix the whole 1,000 MiB was inflated first (4.5 s in-process, over 1 GB).
-  assert.ok(ms < 1000, `refused in ${ms.toFixed(0)} ms`);
+  // Before the fix the whole 1,000 MiB was inflated first (4.5 s in-process, over 1 GB); now it
+  // takes tens of ms. The bound leaves room for a loaded machine (the suite runs in parallel).
+  assert.ok(ms < 3000, `refused in ${ms.toFixed(0)} ms`);
 });
 
 Deno.test("a deflate bomb is stopped at the body limit", async () => {
