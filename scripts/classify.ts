@@ -11,15 +11,17 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli, usageExit } from "./cli/usage.ts";
 import { HeadClient, readDigitImage } from "../lib/client/mod.ts";
 import { TOKEN_ENV } from "../lib/protocol/mod.ts";
 import { loadUciDigits } from "../lib/datasets/mod.ts";
 import { loadExtractor, quantizeFeatures } from "../lib/feature-extractor/mod.ts";
 import { formatBytes, formatTable } from "../lib/report/mod.ts";
 
-const { values: a, positionals } = parseArgs({
-  args: Deno.args,
+const usage = "usage: deno task classify --server URL [--token fcn_...] " +
+  "(--image FILE... | --dataset uci-digits --count N) [--plan auto|poly|simd|packed] [--json]\n" +
+  `the token defaults to ${TOKEN_ENV}`;
+const { values: a, positionals } = parseCli(usage, {
   allowPositionals: true,
   options: {
     server: { type: "string" },
@@ -31,26 +33,23 @@ const { values: a, positionals } = parseArgs({
     json: { type: "boolean", default: false },
   },
 });
-const usage = "usage: deno task classify --server URL [--token fcn_...] " +
-  "(--image FILE... | --dataset uci-digits --count N) [--plan auto|poly|simd|packed] [--json]\n" +
-  `the token defaults to ${TOKEN_ENV}`;
 if (!a.server) {
-  throw new TypeError(`--server: expected the function's URL, received nothing\n${usage}`);
+  usageExit(usage, "--server: expected the function's URL, received nothing");
 }
 // `--image a.png b.png` as well as `--image a.png --image b.png`.
 const imageFiles = [...(a.image ?? []), ...positionals];
 if (positionals.length && !a.image?.length) {
-  throw new TypeError(`unexpected arguments ${positionals.join(" ")}\n${usage}`);
+  usageExit(usage, `unexpected arguments ${positionals.join(" ")}`);
 }
 if (!imageFiles.length && !a.dataset) {
-  throw new TypeError(`expected --image FILE... or --dataset uci-digits\n${usage}`);
+  usageExit(usage, "expected --image FILE... or --dataset uci-digits");
 }
 if (a.dataset && a.dataset !== "uci-digits") {
-  throw new TypeError(`--dataset: expected "uci-digits", received ${JSON.stringify(a.dataset)}`);
+  usageExit(usage, `--dataset: expected "uci-digits", received ${JSON.stringify(a.dataset)}`);
 }
 const count = Number(a.count);
 if (a.dataset && (!Number.isInteger(count) || count < 1 || count > 500)) {
-  throw new RangeError(`--count: expected an integer in [1, 500], received ${a.count}`);
+  usageExit(usage, `--count: expected an integer in [1, 500], received ${a.count}`);
 }
 
 let raw: Float32Array, labels: (number | null)[], names: string[];

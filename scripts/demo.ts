@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli, usageExit } from "./cli/usage.ts";
 import { issueToken, startServer } from "../lib/server/mod.ts";
 import { HeadClient } from "../lib/client/mod.ts";
 import { loadUciDigits } from "../lib/datasets/mod.ts";
@@ -20,8 +20,9 @@ import { argmax, evaluatePlain, formatHopsTable } from "../lib/he-head/mod.ts";
 import { compileModel, readModel } from "../lib/model/mod.ts";
 import { formatBytes, formatTable, quantile } from "../lib/report/mod.ts";
 
-const { values: a } = parseArgs({
-  args: Deno.args,
+const USAGE =
+  "usage: deno task demo [--json] [--retrain] [--singles 5] [--model models/head/uci_digits.json]";
+const { values: a } = parseCli(USAGE, {
   options: {
     json: { type: "boolean", default: false },
     retrain: { type: "boolean", default: false },
@@ -31,7 +32,7 @@ const { values: a } = parseArgs({
 });
 const singles = Number(a.singles);
 if (!Number.isInteger(singles) || singles < 1 || singles > 500) {
-  throw new RangeError(`--singles: expected an integer in [1, 500], received ${a.singles}`);
+  usageExit(USAGE, `--singles: expected an integer in [1, 500], received ${a.singles}`);
 }
 const log = (s: string) => console.error(s);
 const step = (s: string) => log(`\n== ${s}`);

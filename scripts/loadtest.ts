@@ -9,15 +9,17 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli, usageExit } from "./cli/usage.ts";
 import { issueToken, startServer } from "../lib/server/mod.ts";
 import { HeadClient } from "../lib/client/mod.ts";
 import { argmax, evaluatePlain } from "../lib/he-head/mod.ts";
 import { compileModel, readModel } from "../lib/model/mod.ts";
 import { formatTable, quantile } from "../lib/report/mod.ts";
 
-const { values: a } = parseArgs({
-  args: Deno.args,
+const USAGE =
+  "usage: deno task loadtest [--clients 8] [--seconds 30] [--plan auto|poly|simd|packed] " +
+  "[--batch 16] [--model models/head/uci_digits.json] [--json]";
+const { values: a } = parseCli(USAGE, {
   options: {
     clients: { type: "string", default: "8" },
     seconds: { type: "string", default: "30" },
@@ -36,7 +38,7 @@ for (
   ]] as const
 ) {
   if (!Number.isInteger(v) || v < 1 || v > max) {
-    throw new RangeError(`${name}: expected an integer in [1, ${max}], received ${v}`);
+    usageExit(USAGE, `${name}: expected an integer in [1, ${max}], received ${v}`);
   }
 }
 const model = await readModel(a.model).catch((e) => {

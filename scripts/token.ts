@@ -10,6 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { usageExit } from "./cli/usage.ts";
 import { DEFAULT_QUOTA, QuotaStore, TokenStore } from "../lib/server/mod.ts";
 import type { Quota } from "../lib/protocol/mod.ts";
 
@@ -31,8 +32,7 @@ const QUOTA_OPTIONS: [string, keyof Quota][] = [
 ];
 
 function usageError(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  Deno.exit(2);
+  return usageExit(USAGE, message);
 }
 
 let parsed;

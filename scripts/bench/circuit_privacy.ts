@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli, usageExit } from "../cli/usage.ts";
 import { type PlanOptions, PLANS } from "../../lib/he-head/mod.ts";
 import { type PlanServer, preparePlanServer } from "../../lib/he-head/server.ts";
 import { compileModel } from "../../lib/model/network.ts";
@@ -20,8 +20,9 @@ import { readModel } from "../../lib/model/mod.ts";
 import { formatBytes, formatTable } from "../../lib/report/mod.ts";
 import { type PlanBench, type PreparedPlan, preparePlan } from "./plans.ts";
 
-const { values: args } = parseArgs({
-  args: Deno.args,
+const USAGE =
+  "usage: deno task bench:circuit-privacy [--json] [--repeats N] [--batch N] [--model PATH]";
+const { values: args } = parseCli(USAGE, {
   options: {
     json: { type: "boolean", default: false },
     repeats: { type: "string", default: "5" },
@@ -32,7 +33,7 @@ const { values: args } = parseArgs({
 const repeats = Number(args.repeats), batch = Number(args.batch);
 for (const [name, v] of [["--repeats", repeats], ["--batch", batch]] as const) {
   if (!Number.isInteger(v) || v < 1) {
-    throw new RangeError(`${name}: expected a positive integer, received ${v}`);
+    usageExit(USAGE, `${name}: expected a positive integer, received ${v}`);
   }
 }
 const log = (s: string) => console.error(s);

@@ -26,19 +26,27 @@ const SCRIPTS = [
   "bench_dp_sgd.ts",
   "extractor_report.ts",
   "pretrain_extractor.ts",
+  "train_mnist.ts",
+  "reproduce_mnist.ts",
+  "bench.ts",
+  "bench/circuit_privacy.ts",
+  "classify.ts",
+  "token.ts",
+  "demo.ts",
+  "loadtest.ts",
 ];
 
 for (const script of SCRIPTS) {
   Deno.test(`${script}: --help prints the usage and exits 0`, async () => {
     const r = await run(script, ["--help"]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^usage: /);
+    assert.match(r.stdout, /^(usage:\s+)?deno (task|run) /);
   });
   Deno.test(`${script}: an unknown option prints the usage and exits 2, without a stack`, async () => {
     const r = await run(script, ["--no-such-option"]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /error: .*--no-such-option/);
-    assert.match(r.stderr, /usage: /);
+    assert.match(r.stderr, /\n(usage:\s+)?deno (task|run) /);
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   });
 }
