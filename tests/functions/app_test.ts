@@ -249,7 +249,7 @@ Deno.test("packed plan: too many queries, keys without the plan's rotations, and
     assert.equal(tooMany.status, 400);
     assert.match(
       (await tooMany.json()).error.message,
-      /expected 1 to 16 query ciphertexts, received 17/,
+      /header field count \(offset 40\) = 17, expected 1 to 16/,
     );
     // A well-formed ciphertext at another scale than the plan's (SEAL would fail later).
     const pt = new ctx.seal.Plaintext();

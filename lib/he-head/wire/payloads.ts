@@ -114,6 +114,20 @@ function loadCiphertext(
   return ct;
 }
 
+/** Offsets of the envelope header's count fields, named in count-mismatch messages. */
+const FIELD_OFFSETS = { moduli: 6, count: 40, queries: 44 } as const;
+
+/** "header field count (offset 40) = 1, expected 48 (...)": names the field that was checked. */
+function fieldMessage(field: keyof typeof FIELD_OFFSETS, value: number, expected: string): string {
+  return `header field ${field} (offset ${FIELD_OFFSETS[field]}) = ${value}, expected ${expected}`;
+}
+
+/** The body's entry count against moduli x count (both header fields already checked). */
+function entriesMessage(entries: number, moduli: number, count: number, what: string): string {
+  return `body holds ${entries} entries, expected ${moduli * count} ` +
+    `(header field moduli = ${moduli} x header field count = ${count} ${what})`;
+}
+
 /**
  * Unpacks encrypted inputs into SEAL ciphertexts `[modulus][input]` (caller frees them).
  *
@@ -136,20 +150,24 @@ export async function unpackInputs(
     maxEntryBytes: perCt,
   });
   if (env.moduli !== k) {
-    throw new EnvelopeError("malformed", `expected ${k} plaintext moduli, received ${env.moduli}`);
+    throw new EnvelopeError("malformed", fieldMessage("moduli", env.moduli, `${k}`));
   }
-  if (env.count !== expect.inputs || env.entries.length !== k * expect.inputs) {
+  if (env.count !== expect.inputs) {
     throw new EnvelopeError(
       "malformed",
-      `expected ${expect.inputs} encrypted features per modulus (${
-        k * expect.inputs
-      } in all), received ${env.entries.length}`,
+      fieldMessage("count", env.count, `${expect.inputs} (encrypted inputs per modulus)`),
+    );
+  }
+  if (env.entries.length !== k * expect.inputs) {
+    throw new EnvelopeError(
+      "malformed",
+      entriesMessage(env.entries.length, k, expect.inputs, "encrypted inputs"),
     );
   }
   if (env.queries < 1 || env.queries > expect.maxQueries) {
     throw new EnvelopeError(
       "malformed",
-      `expected 1 to ${expect.maxQueries} queries, received ${env.queries}`,
+      fieldMessage("queries", env.queries, `1 to ${expect.maxQueries}`),
     );
   }
   const ciphertexts: Ciphertext[][] = Array.from({ length: k }, () => []);
@@ -188,7 +206,7 @@ export async function unpackQueries(
   if (count < 1 || count > expect.maxQueries) {
     throw new EnvelopeError(
       "malformed",
-      `expected 1 to ${expect.maxQueries} query ciphertexts, received ${count}`,
+      fieldMessage("count", count, `1 to ${expect.maxQueries} (one ciphertext per query)`),
     );
   }
   const { ciphertexts, queries } = await unpackInputs(ctx, bytes, { ...expect, inputs: count });
@@ -196,7 +214,7 @@ export async function unpackQueries(
     ciphertexts.flat().forEach((c) => c.delete());
     throw new EnvelopeError(
       "malformed",
-      `expected ${count} queries (one ciphertext each), received ${queries}`,
+      fieldMessage("queries", queries, `${count} (the count field: one ciphertext per query)`),
     );
   }
   return ciphertexts[0];
@@ -247,12 +265,19 @@ export async function unpackResults(
     maxBodyBytes: k * expect.outputs * (perCt + 8),
     maxEntryBytes: perCt,
   });
-  if (
-    env.moduli !== k || env.count !== expect.outputs || env.entries.length !== k * expect.outputs
-  ) {
+  if (env.moduli !== k) {
+    throw new EnvelopeError("malformed", fieldMessage("moduli", env.moduli, `${k}`));
+  }
+  if (env.count !== expect.outputs) {
     throw new EnvelopeError(
       "malformed",
-      `expected ${expect.outputs} outputs for ${k} moduli, received ${env.entries.length} entries`,
+      fieldMessage("count", env.count, `${expect.outputs} (outputs per modulus)`),
+    );
+  }
+  if (env.entries.length !== k * expect.outputs) {
+    throw new EnvelopeError(
+      "malformed",
+      entriesMessage(env.entries.length, k, expect.outputs, "outputs"),
     );
   }
   const ciphertexts: (Ciphertext | null)[][] = Array.from({ length: k }, () => []);
@@ -337,12 +362,15 @@ export async function decodeKeys(
     maxEntryBytes: steps * perKey,
   });
   if (env.moduli !== k) {
-    throw new EnvelopeError("malformed", `expected keys for ${k} moduli, received ${env.moduli}`);
+    throw new EnvelopeError("malformed", fieldMessage("moduli", env.moduli, `${k}`));
   }
-  if (env.count !== 1 || env.queries !== 0) {
+  if (env.count !== 1) {
+    throw new EnvelopeError("malformed", fieldMessage("count", env.count, "1 (a keys envelope)"));
+  }
+  if (env.queries !== 0) {
     throw new EnvelopeError(
       "malformed",
-      `expected a keys envelope with count 1 and queries 0, received ${env.count} and ${env.queries}`,
+      fieldMessage("queries", env.queries, "0 (a keys envelope)"),
     );
   }
   const keys = Array.from(

@@ -196,12 +196,12 @@ Deno.test("payloads: SEAL objects are checked before SEAL loads them", async () 
   await rejects(
     unpackInputs(ctx, ok, { ...limits, inputs: 5 }),
     "malformed",
-    /expected 5 encrypted features/,
+    /header field count \(offset 40\) = 4, expected 5/,
   );
   await rejects(
     unpackInputs(ctx, await packInputs(params, cts, 2), limits),
     "malformed",
-    /1 to 1 queries, received 2/,
+    /header field queries \(offset 44\) = 2, expected 1 to 1/,
   );
   // Valid envelope, damaged SEAL bytes inside: SEAL header checked first, then SEAL's own checks.
   const damaged = cts.map((row) => row.map((b) => b.slice()));
@@ -257,4 +257,43 @@ Deno.test("payloads: SEAL objects are checked before SEAL loads them", async () 
   );
   await rejects(unpackKeys(ctx, ok), "wrong-kind");
   assert.equal((await paramsHash(params)).length, 32);
+});
+
+Deno.test("count mismatches name the header field they checked, its offset and value", async () => {
+  const net = compileModel(randomHead(2, 4, 3, 2));
+  const { params } = selectParameters(net, { encoding: "poly" });
+  using ctx = await HeContext.create(params);
+  using keys = ClientKeys.generate(ctx);
+  const cts = encryptInputsSerialized(keys, randomInputs(1, 1, 4, 0, 15), 1, 4);
+  const hashOf = await paramsHash(params);
+  const env = await decodeEnvelope(await packInputs(params, cts, 1), {
+    ...expect,
+    paramsHash: hashOf,
+    maxBytes: 1 << 24,
+    maxBodyBytes: 1 << 24,
+    maxEntryBytes: 1 << 22,
+  });
+  const limits = { inputs: 4, maxQueries: 1 };
+  const reencoded = (patch: Partial<Envelope>) => encodeEnvelope({ ...env, ...patch });
+  // The entries are all there (4 of them); only the header's count field is wrong.
+  await rejects(
+    unpackInputs(ctx, await reencoded({ count: 1 }), limits),
+    "malformed",
+    /^header field count \(offset 40\) = 1, expected 4 \(encrypted inputs per modulus\)$/,
+  );
+  await rejects(
+    unpackInputs(ctx, await reencoded({ moduli: 2 }), limits),
+    "malformed",
+    /^header field moduli \(offset 6\) = 2, expected 1$/,
+  );
+  await rejects(
+    unpackInputs(ctx, await reencoded({ queries: 0 }), limits),
+    "malformed",
+    /^header field queries \(offset 44\) = 0, expected 1 to 1$/,
+  );
+  await rejects(
+    unpackInputs(ctx, await reencoded({ entries: env.entries.slice(0, 3) }), limits),
+    "malformed",
+    /^body holds 3 entries, expected 4 \(header field moduli = 1 x header field count = 4/,
+  );
 });
