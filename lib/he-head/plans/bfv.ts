@@ -21,7 +21,7 @@ import { paramsHashHex } from "../wire/params_hash.ts";
 import { HeContext } from "../schemes/bfv/bfv_context.ts";
 import { budgetAfterSwitch, responsePrimesToDrop } from "../schemes/bfv/modulus_switch.ts";
 import type { EnvelopeHeader } from "../wire/envelope.ts";
-import type { PlanDescriptionJson } from "./describe.ts";
+import { coeffModulusPrimes, type PlanDescriptionJson } from "./describe.ts";
 import {
   type HeadShape,
   headShape,
@@ -173,6 +173,11 @@ function describeBfv(spec: BfvSpec): PlanDescriptionJson {
     exact: true,
     params: spec.params,
     params_hash: spec.hash,
+    coeff_modulus_primes: coeffModulusPrimes(
+      "bfv",
+      spec.params.polyModulusDegree,
+      spec.params.coeffModulusBits,
+    ),
     max_queries: spec.cost.maxQueries,
     needs_relin_keys: spec.keys.relin,
     galois_steps: [...spec.keys.galoisSteps],

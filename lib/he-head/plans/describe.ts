@@ -6,6 +6,7 @@
  * @module
  */
 import type { LayerHops } from "../engine/hops.ts";
+import { batchingPrimes } from "../engine/primes.ts";
 import type { HeParams } from "../schemes/bfv/bfv_params.ts";
 import type { CkksParams } from "../schemes/ckks/ckks_params.ts";
 
@@ -45,6 +46,11 @@ export interface PlanDescriptionJson {
   hops: LayerHops[];
   /** Expected evaluation time (ms) under the server's cost table. */
   estimated_ms: number;
+  /**
+   * The coefficient modulus's primes as decimal strings, in SEAL's order (the last one is the
+   * special prime, used by keys only): what `params.coeffModulusBits` stands for.
+   */
+  coeff_modulus_primes: string[];
   /** Primes removed from results before sending. */
   response_primes_dropped: number;
   /** packed: logits are this factor times the decrypted slots. */
@@ -61,4 +67,20 @@ export interface PlanDescriptionJson {
   flooding?: FloodingDescriptionJson;
   /** BFV plans: the same plan with flooded answers (own parameters and hash), when offered. */
   flooded?: PlanDescriptionJson;
+}
+
+/**
+ * The primes SEAL builds for `bits` in ring degree `n`, as decimal strings: BFV plans use
+ * `CoeffModulus.BFVDefault(n, tc128)` (each bit size's primes largest first), CKKS plans
+ * `CoeffModulus.Create(n, bits)` (SEAL hands out each bit size's primes smallest first). Every
+ * prime is the largest (or next largest) `p = 1 (mod 2n)` of its bit size; a test checks the
+ * result against SEAL.
+ */
+export function coeffModulusPrimes(scheme: "bfv" | "ckks", n: number, bits: number[]): string[] {
+  const pools = new Map<number, bigint[]>();
+  for (const b of new Set(bits)) {
+    const largestFirst = batchingPrimes(n, b, bits.filter((x) => x === b).length);
+    pools.set(b, scheme === "bfv" ? largestFirst : largestFirst.reverse());
+  }
+  return bits.map((b) => pools.get(b)!.shift()!.toString());
 }

@@ -16,7 +16,7 @@ import {
   validateCkksParams,
 } from "../../schemes/ckks/ckks_params.ts";
 import type { EnvelopeHeader } from "../../wire/envelope.ts";
-import type { PlanDescriptionJson } from "../describe.ts";
+import { coeffModulusPrimes, type PlanDescriptionJson } from "../describe.ts";
 import {
   type HeadShape,
   headShape,
@@ -112,6 +112,11 @@ function describeNetwork(spec: NetworkSpec): PlanDescriptionJson {
     exact: false,
     params: spec.params,
     params_hash: spec.hash,
+    coeff_modulus_primes: coeffModulusPrimes(
+      "ckks",
+      spec.params.polyModulusDegree,
+      spec.params.coeffModulusBits,
+    ),
     max_queries: spec.cost.maxQueries,
     needs_relin_keys: spec.keys.relin,
     galois_steps: [...spec.keys.galoisSteps],
