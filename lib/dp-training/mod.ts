@@ -1,10 +1,10 @@
 /**
  * Differentially private training of the HE head: an RDP privacy accountant (Poisson-subsampled
- * Gaussian, tight and classic conversions, noise calibration), diffprivlib-style mechanisms
- * and a budget accountant that refuses to overspend, DP-SGD in TensorFlow.js with cheap
- * per-example gradients, progressive magnitude pruning, incremental power-of-two quantization,
- * optimal power-of-two polynomial activations, and export to the quantized model format with a
- * model card.
+ * Gaussian, tight and classic conversions, noise calibration) and a tighter PLD accountant
+ * (privacy loss distributions composed by FFT), diffprivlib-style mechanisms and a budget
+ * accountant that refuses to overspend, DP-SGD in TensorFlow.js with cheap per-example gradients,
+ * progressive magnitude pruning, incremental power-of-two quantization, optimal power-of-two
+ * polynomial activations, and export to the quantized model format with a model card.
  *
  * @example
  * ```ts

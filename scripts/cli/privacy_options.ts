@@ -3,8 +3,20 @@
  *
  * @module
  */
-import { type Conversion, CONVERSIONS, stepsForEpochs } from "../../lib/dp-training/mod.ts";
+import {
+  type Conversion,
+  CONVERSIONS,
+  dpSgdEpsilon,
+  dpSgdEpsilonPld,
+  stepsForEpochs,
+} from "../../lib/dp-training/mod.ts";
 import { joinNegativeValues, parseOrThrow, UsageError } from "./usage.ts";
+
+/** The accountants `deno task privacy` offers: PLD (the default, tighter) and RDP. */
+export const ACCOUNTANTS = ["pld", "rdp"] as const;
+
+/** Which accountant reports the epsilon. */
+export type Accountant = typeof ACCOUNTANTS[number];
 
 /** What `deno task privacy` computes. */
 export interface PrivacyOptions {
@@ -18,6 +30,8 @@ export interface PrivacyOptions {
   delta: number;
   /** RDP-to-(epsilon, delta) conversion. */
   conversion: Conversion;
+  /** The accountant whose epsilon is reported (PLD also prints RDP beside it). */
+  accountant: Accountant;
   /** Print the JSON line. */
   json: boolean;
 }
@@ -25,8 +39,11 @@ export interface PrivacyOptions {
 /** The usage text. */
 export const PRIVACY_USAGE =
   `usage: deno task privacy --noise-multiplier S --sample-rate Q (--steps T | --epochs E) --delta D
-  [--conversion tight|classic] [--json]
-  Epsilon of DP-SGD with Poisson sampling (RDP accountant); --epochs E means ceil(E / Q) steps.`;
+  [--accountant pld|rdp] [--conversion tight|classic] [--json]
+  Epsilon of DP-SGD with Poisson sampling; --epochs E means ceil(E / Q) steps.
+  --accountant pld (default): privacy loss distributions composed by FFT, a pessimistic
+    (never below the true epsilon) and tighter figure; the RDP figure is printed beside it.
+  --accountant rdp: the RDP accountant alone. --conversion is RDP's conversion to (eps, delta).`;
 
 /**
  * Parses the arguments of `deno task privacy`.
@@ -49,6 +66,7 @@ export function parsePrivacyArgs(args: string[]): PrivacyOptions {
       epochs: { type: "string" },
       delta: { type: "string" },
       conversion: { type: "string", default: "tight" },
+      accountant: { type: "string", default: "pld" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -94,5 +112,57 @@ export function parsePrivacyArgs(args: string[]): PrivacyOptions {
       `--conversion: expected tight or classic, received ${JSON.stringify(values.conversion)}`,
     );
   }
-  return { noiseMultiplier, sampleRate, steps, delta, conversion, json: values.json! };
+  const accountant = values.accountant as Accountant;
+  if (!ACCOUNTANTS.includes(accountant)) {
+    throw new UsageError(
+      `--accountant: expected pld or rdp, received ${JSON.stringify(values.accountant)}`,
+    );
+  }
+  return { noiseMultiplier, sampleRate, steps, delta, conversion, accountant, json: values.json! };
+}
+
+/** What `deno task privacy` reports: a human line and the JSON record. */
+export interface PrivacyReport {
+  /** The human-readable line (for stderr). */
+  line: string;
+  /** The JSON record: `epsilon` (of the chosen accountant), `accountant`, `rdp_epsilon`, `order`,
+   * `pld_epsilon` and `pld_interval` (PLD only) and the inputs. */
+  json: Record<string, number | string>;
+}
+
+/**
+ * Computes the epsilon of `deno task privacy` with the chosen accountant (RDP always, beside PLD).
+ *
+ * @example
+ * ```ts
+ * import { parsePrivacyArgs, privacyReport } from "./privacy_options.ts";
+ * privacyReport(parsePrivacyArgs(["--noise-multiplier", "1.1", "--sample-rate", "0.01",
+ *   "--steps", "100", "--delta", "1e-5"])).json.epsilon;
+ * ```
+ */
+export function privacyReport(o: PrivacyOptions): PrivacyReport {
+  const rdp = dpSgdEpsilon(o);
+  const pld = o.accountant === "pld" ? dpSgdEpsilonPld(o) : undefined;
+  const rdpText = `RDP ${rdp.epsilon.toFixed(4)} (order ${rdp.order}, ${o.conversion} conversion)`;
+  const inputs =
+    `noise multiplier ${o.noiseMultiplier}, sample rate ${o.sampleRate}, ${o.steps} steps`;
+  const line = pld
+    ? `epsilon ${pld.epsilon.toFixed(4)} at delta ${o.delta} (PLD, grid ${pld.interval}; ` +
+      `${rdpText}): ${inputs}`
+    : `epsilon ${rdp.epsilon.toFixed(4)} at delta ${o.delta} (${rdpText}): ${inputs}`;
+  return {
+    line,
+    json: {
+      epsilon: pld ? pld.epsilon : rdp.epsilon,
+      accountant: o.accountant,
+      ...(pld ? { pld_epsilon: pld.epsilon, pld_interval: pld.interval } : {}),
+      rdp_epsilon: rdp.epsilon,
+      order: rdp.order,
+      delta: o.delta,
+      noise_multiplier: o.noiseMultiplier,
+      sample_rate: o.sampleRate,
+      steps: o.steps,
+      conversion: o.conversion,
+    },
+  };
 }

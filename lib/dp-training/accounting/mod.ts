@@ -1,7 +1,8 @@
 /**
  * Privacy accounting: Rényi DP of the (Poisson-subsampled) Gaussian and Laplace mechanisms, the
- * RDP accountant of DP-SGD, tight and classic conversions to (epsilon, delta), noise calibration,
- * privacy costs and a budget accountant that refuses to overspend.
+ * RDP accountant of DP-SGD, tight and classic conversions to (epsilon, delta), a tighter privacy
+ * loss distribution (PLD) accountant composed by FFT ({@linkcode dpSgdEpsilonPld}), noise
+ * calibration, privacy costs and a budget accountant that refuses to overspend.
  *
  * @example
  * ```ts
@@ -21,6 +22,8 @@
 export * from "./rdp.ts";
 export * from "./conversion.ts";
 export * from "./rdp_accountant.ts";
+export * from "./fft.ts";
+export * from "./pld.ts";
 export * from "./calibrate.ts";
 export * from "./privacy_cost.ts";
 export * from "./budget_accountant.ts";

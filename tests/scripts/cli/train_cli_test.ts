@@ -165,6 +165,8 @@ Deno.test("privacy: the task prints {epsilon, order} as its last stdout line", a
       "1e-5",
       "--conversion",
       "classic",
+      "--accountant",
+      "rdp",
       "--json",
     ],
     stdout: "piped",

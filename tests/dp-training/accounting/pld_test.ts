@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import {
+  convolve,
+  defaultPldInterval,
+  dpSgdEpsilon,
+  dpSgdEpsilonPld,
+  fft,
+  gaussianDelta,
+  subsampledGaussianPld,
+} from "../../../lib/dp-training/mod.ts";
+
+/** The exact epsilon of the Gaussian mechanism (sensitivity 1) at delta (Balle and Wang 2018). */
+function analyticEpsilon(sigma: number, delta: number): number {
+  let lo = 0, hi = 1;
+  while (gaussianDelta(sigma, hi) > delta) hi *= 2;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (gaussianDelta(sigma, mid) > delta) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+Deno.test("fft: matches the direct DFT and convolve matches the direct sum", () => {
+  const n = 16, re = new Float64Array(n), im = new Float64Array(n);
+  for (let j = 0; j < n; j++) [re[j], im[j]] = [Math.sin(j * 1.3), Math.cos(j * 0.7)];
+  const [r0, i0] = [re.slice(), im.slice()];
+  fft(re, im);
+  for (let k = 0; k < n; k++) {
+    let sr = 0, si = 0;
+    for (let j = 0; j < n; j++) {
+      const t = (-2 * Math.PI * j * k) / n;
+      sr += r0[j] * Math.cos(t) - i0[j] * Math.sin(t);
+      si += r0[j] * Math.sin(t) + i0[j] * Math.cos(t);
+    }
+    assert.ok(Math.abs(sr - re[k]) < 1e-12 && Math.abs(si - im[k]) < 1e-12);
+  }
+  fft(re, im, true);
+  for (let j = 0; j < n; j++) assert.ok(Math.abs(re[j] - r0[j]) < 1e-12);
+  const a = Float64Array.from({ length: 37 }, (_, j) => Math.sin(j)),
+    b = Float64Array.from({ length: 20 }, (_, j) => Math.cos(j));
+  const c = convolve(a, b);
+  assert.equal(c.length, 56);
+  for (let k = 0; k < c.length; k++) {
+    let s = 0;
+    for (let j = 0; j < a.length; j++) if (k - j >= 0 && k - j < b.length) s += a[j] * b[k - j];
+    assert.ok(Math.abs(s - c[k]) < 1e-12, `${k}: ${s} vs ${c[k]}`);
+  }
+  assert.throws(() => fft(new Float64Array(3), new Float64Array(3)), RangeError);
+});
+
+Deno.test("PLD, q = 1: the analytic Gaussian's exact epsilon, never below, within k h", () => {
+  const h = 1e-3;
+  for (const [sigma, steps] of [[1, 1], [2, 1], [0.8, 1], [1, 10], [3, 16], [5, 50]]) {
+    for (const delta of [1e-5, 1e-6]) {
+      const exact = analyticEpsilon(sigma / Math.sqrt(steps), delta);
+      const r = dpSgdEpsilonPld({
+        noiseMultiplier: sigma,
+        sampleRate: 1,
+        steps,
+        delta,
+        interval: h,
+      });
+      const at =
+        `sigma ${sigma}, ${steps} steps, delta ${delta}: PLD ${r.epsilon} vs exact ${exact}`;
+      assert.ok(r.epsilon >= exact - 1e-9, `below the exact epsilon: ${at}`);
+      assert.ok(r.epsilon <= exact + steps * h, `beyond the stated slack: ${at}`);
+      // In practice the connect-the-dots rounding is far tighter than the stated slack.
+      assert.ok(r.epsilon <= exact + 1e-4, at);
+    }
+  }
+});
+
+Deno.test("PLD, one step: delta(eps) is never below the true curve and exact on the grid", () => {
+  const h = 1e-2, sigma = 1.5;
+  const pld = subsampledGaussianPld({
+    sampleRate: 1,
+    noiseMultiplier: sigma,
+    direction: "remove",
+    interval: h,
+  });
+  for (let eps = 0; eps < 3; eps += h / 3) {
+    const d = pld.getDelta(eps), exact = gaussianDelta(sigma, eps);
+    assert.ok(d >= exact - 1e-12, `eps ${eps}: ${d} < ${exact}`);
+    const onGrid = Math.abs(eps / h - Math.round(eps / h)) < 1e-9;
+    if (onGrid) assert.ok(Math.abs(d - exact) < 1e-10, `eps ${eps}: ${d} vs ${exact}`);
+  }
+});
+
+/** Epsilon at any delta of `steps` composed steps at grid step `interval` (both directions). */
+function pldCurve(
+  p: { noiseMultiplier: number; sampleRate: number; steps: number },
+  interval: number,
+): (delta: number) => number {
+  const composed = (["remove", "add"] as const).map((direction) =>
+    subsampledGaussianPld({ ...p, direction, interval }).selfCompose(p.steps)
+  );
+  return (delta) => Math.max(...composed.map((d) => d.getEpsilon(delta)));
+}
+
+for (const sigma of [0.8, 1.1, 2]) {
+  Deno.test(`PLD <= RDP (tight) and fine <= coarse, sigma ${sigma}`, () => {
+    for (const q of [0.01, 0.05, 0.25]) {
+      for (const steps of [100, 1000]) {
+        const base = { noiseMultiplier: sigma, sampleRate: q, steps };
+        // The default grid, and one 4 times coarser (nested, so refinement must not raise eps).
+        const fine = defaultPldInterval(base);
+        const [pldAt, coarseAt] = [pldCurve(base, fine), pldCurve(base, 4 * fine)];
+        for (const delta of [1e-5, 1e-6]) {
+          const at = `sigma ${sigma}, q ${q}, ${steps} steps, delta ${delta}`;
+          const pld = pldAt(delta), coarse = coarseAt(delta);
+          const rdp = dpSgdEpsilon({ ...base, delta, conversion: "tight" }).epsilon;
+          assert.ok(pld <= rdp, `PLD ${pld} > RDP ${rdp}: ${at}`);
+          assert.ok(pld <= coarse, `fine ${pld} > coarse ${coarse}: ${at}`);
+          assert.ok(pld > 0.5 * rdp, `PLD ${pld} implausibly below RDP ${rdp}: ${at}`);
+        }
+      }
+    }
+  });
+}
+
+Deno.test("PLD on the TF Privacy anchor (q 256/60000, sigma 1.12, 60 epochs): below RDP's 2.52", () => {
+  const p = { noiseMultiplier: 1.12, sampleRate: 256 / 60000, steps: 14063, delta: 1e-5 };
+  const rdp = dpSgdEpsilon({ ...p, conversion: "tight" }).epsilon;
+  const pld = dpSgdEpsilonPld(p);
+  console.log(`anchor: PLD ${pld.epsilon.toFixed(4)} (h ${pld.interval}) vs RDP ${rdp.toFixed(4)}`);
+  assert.ok(Math.abs(rdp - 2.52) < 0.01, `RDP ${rdp}`);
+  assert.ok(pld.epsilon < rdp && pld.epsilon > 0.8 * rdp, `PLD ${pld.epsilon} vs RDP ${rdp}`);
+  assert.ok(pld.remove >= pld.add);
+});
