@@ -85,7 +85,8 @@ export class PrivacyLossDistribution {
   /**
    * A distribution from its grid masses; the masses are truncated to their support.
    *
-   * @throws {RangeError} for a non-positive interval, a non-integer offset or a negative mass.
+   * @throws {RangeError} for a non-positive interval, a non-integer offset, an infinity mass
+   * outside [0, 1] or a tail mass outside [0, 1).
    */
   constructor(
     p: {
@@ -105,8 +106,12 @@ export class PrivacyLossDistribution {
     if (!(p.infinityMass >= 0 && p.infinityMass <= 1)) {
       throw new RangeError(`expected an infinity mass in [0, 1], received ${p.infinityMass}`);
     }
+    const tailMass = p.tailMass ?? 1e-15;
+    if (!(tailMass >= 0 && tailMass < 1)) {
+      throw new RangeError(`expected a tail mass in [0, 1), received ${tailMass}`);
+    }
     this.interval = p.interval;
-    this.tailMass = p.tailMass ?? 1e-15;
+    this.tailMass = tailMass;
     const probs = p.probabilities;
     let lo = 0, hi = probs.length - 1;
     while (lo <= hi && !(probs[lo] > 0)) lo++;

@@ -6,6 +6,8 @@ import {
   dpSgdEpsilonPld,
   fft,
   gaussianDelta,
+  normalCdf,
+  PrivacyLossDistribution,
   subsampledGaussianPld,
 } from "../../../lib/dp-training/mod.ts";
 
@@ -98,6 +100,43 @@ function pldCurve(
   return (delta) => Math.max(...composed.map((d) => d.getEpsilon(delta)));
 }
 
+/**
+ * The true one-step delta(eps) of the subsampled Gaussian, by a Riemann sum of
+ * `(p(x) - e^eps q(x))_+` (independent of the closed forms the library uses).
+ */
+function integratedDelta(q: number, sigma: number, direction: "remove" | "add", eps: number) {
+  const pdf = (x: number, m: number) =>
+    Math.exp(-((x - m) ** 2) / (2 * sigma * sigma)) / (sigma * Math.sqrt(2 * Math.PI));
+  const dx = sigma / 2000;
+  let d = 0;
+  for (let x = -12 * sigma; x < 1 + 12 * sigma; x += dx) {
+    const mix = (1 - q) * pdf(x, 0) + q * pdf(x, 1), base = pdf(x, 0);
+    const [p, r] = direction === "remove" ? [mix, base] : [base, mix];
+    d += Math.max(0, p - Math.exp(eps) * r) * dx;
+  }
+  return d;
+}
+
+Deno.test("PLD, one subsampled step, both directions: delta(eps) above the true curve, tight", () => {
+  const h = 1e-2;
+  for (const [q, sigma] of [[0.1, 1], [0.3, 0.7]]) {
+    for (const direction of ["remove", "add"] as const) {
+      const pld = subsampledGaussianPld({
+        sampleRate: q,
+        noiseMultiplier: sigma,
+        direction,
+        interval: h,
+      });
+      for (const eps of [0, 0.005, 0.05, 0.1, 0.2, 0.33, 0.5, 1]) {
+        const d = pld.getDelta(eps), exact = integratedDelta(q, sigma, direction, eps);
+        const at = `q ${q}, sigma ${sigma}, ${direction}, eps ${eps}: ${d} vs ${exact}`;
+        assert.ok(d >= exact - 1e-7, at); // 1e-7: the Riemann sum's own error at the kink
+        assert.ok(d <= exact + 2e-3 * Math.max(exact, 1e-3), at);
+      }
+    }
+  }
+});
+
 for (const sigma of [0.8, 1.1, 2]) {
   Deno.test(`PLD <= RDP (tight) and fine <= coarse, sigma ${sigma}`, () => {
     for (const q of [0.01, 0.05, 0.25]) {
@@ -118,6 +157,47 @@ for (const sigma of [0.8, 1.1, 2]) {
     }
   });
 }
+
+/**
+ * An independent bracket of the true epsilon: the loss evaluated directly on fine x-cells, each
+ * cell's P-mass put at the grid point below its lowest loss (optimistic) or above its highest
+ * (pessimistic, with the mass beyond the cells at infinity), both composed.
+ */
+function bracket(q: number, s: number, steps: number, delta: number, h: number): [number, number] {
+  const result = [0, 0];
+  for (const remove of [true, false]) {
+    const loss = (x: number) =>
+      (remove ? 1 : -1) * Math.log(1 - q + q * Math.exp((2 * x - 1) / (2 * s * s)));
+    const mass = (a: number, b: number) =>
+      remove
+        ? (1 - q) * (normalCdf(b / s) - normalCdf(a / s)) +
+          q * (normalCdf((b - 1) / s) - normalCdf((a - 1) / s))
+        : normalCdf(b / s) - normalCdf(a / s);
+    const lo = -9 * s, hi = 1 + 9 * s, n = 100000, dx = (hi - lo) / n;
+    const top = Math.ceil(Math.max(loss(lo), loss(hi)) / h) + 1;
+    const bottom = Math.floor(Math.min(loss(lo), loss(hi)) / h) - 1;
+    const up = new Float64Array(top - bottom + 1), down = new Float64Array(top - bottom + 1);
+    for (let i = 0; i < n; i++) {
+      const a = lo + i * dx, la = loss(a), lb = loss(a + dx), m = mass(a, a + dx);
+      up[Math.ceil(Math.max(la, lb) / h) - bottom] += m;
+      down[Math.floor(Math.min(la, lb) / h) - bottom] += m;
+    }
+    const pld = (probabilities: Float64Array, infinityMass: number) =>
+      new PrivacyLossDistribution({ interval: h, offset: bottom, probabilities, infinityMass })
+        .selfCompose(steps).getEpsilon(delta);
+    result[0] = Math.max(result[0], pld(down, 0));
+    result[1] = Math.max(result[1], pld(up, 1 - mass(lo, hi)));
+  }
+  return result as [number, number];
+}
+
+Deno.test("PLD lies inside an independent round-down / round-up bracket (sigma 1.1, q 0.01)", () => {
+  const p = { noiseMultiplier: 1.1, sampleRate: 0.01, steps: 100, delta: 1e-5 };
+  const [low, high] = bracket(p.sampleRate, p.noiseMultiplier, p.steps, p.delta, 5e-4);
+  const pld = dpSgdEpsilonPld(p).epsilon;
+  assert.ok(low <= pld && pld <= high, `${pld} outside [${low}, ${high}]`);
+  assert.ok(high - low < 0.06, `bracket [${low}, ${high}]`);
+});
 
 Deno.test("PLD on the TF Privacy anchor (q 256/60000, sigma 1.12, 60 epochs): below RDP's 2.52", () => {
   const p = { noiseMultiplier: 1.12, sampleRate: 256 / 60000, steps: 14063, delta: 1e-5 };
