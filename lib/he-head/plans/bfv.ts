@@ -21,7 +21,7 @@ import { paramsHashHex } from "../wire/params_hash.ts";
 import { HeContext } from "../schemes/bfv/bfv_context.ts";
 import { budgetAfterSwitch, responsePrimesToDrop } from "../schemes/bfv/modulus_switch.ts";
 import type { EnvelopeHeader } from "../wire/envelope.ts";
-import { coeffModulusPrimes, type PlanDescriptionJson } from "./describe.ts";
+import { describeSpec, type PlanDescriptionJson } from "./describe.ts";
 import {
   type HeadShape,
   headShape,
@@ -168,25 +168,7 @@ async function planBfv(traits: BfvTraits, net: Network, options: PlanOptions): P
 function describeBfv(spec: BfvSpec): PlanDescriptionJson {
   const f = spec.extra.flooding;
   return {
-    name: spec.name,
-    encoding: spec.encoding,
-    exact: true,
-    params: spec.params,
-    params_hash: spec.hash,
-    coeff_modulus_primes: coeffModulusPrimes(
-      "bfv",
-      spec.params.polyModulusDegree,
-      spec.params.coeffModulusBits,
-    ),
-    max_queries: spec.cost.maxQueries,
-    needs_relin_keys: spec.keys.relin,
-    galois_steps: [...spec.keys.galoisSteps],
-    hops: [...spec.hops],
-    estimated_ms: spec.cost.estimatedMs,
-    response_primes_dropped: spec.extra.responsePrimesDropped,
-    needs_public_key: spec.keys.publicKey,
-    circuit_private: spec.privacy.circuitPrivate,
-    circuit_privacy: spec.privacy.note,
+    ...describeSpec(spec, spec.encoding, true, spec.extra.responsePrimesDropped),
     ...(f
       ? {
         flooding: {

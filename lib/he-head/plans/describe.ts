@@ -9,6 +9,7 @@ import type { LayerHops } from "../engine/hops.ts";
 import { batchingPrimes } from "../engine/primes.ts";
 import type { HeParams } from "../schemes/bfv/bfv_params.ts";
 import type { CkksParams } from "../schemes/ckks/ckks_params.ts";
+import type { PlanSpec } from "./plan.ts";
 
 /** The flooding noise of a flooded plan `[-2^flood_log2, 2^flood_log2)` and what it guarantees. */
 export interface FloodingDescriptionJson {
@@ -83,4 +84,37 @@ export function coeffModulusPrimes(scheme: "bfv" | "ckks", n: number, bits: numb
     pools.set(b, scheme === "bfv" ? largestFirst : largestFirst.reverse());
   }
   return bits.map((b) => pools.get(b)!.shift()!.toString());
+}
+
+/**
+ * The description fields every plan fills the same way from its spec (name, parameters and their
+ * primes, keys, cost, HOPs, circuit privacy); each plan adds its own (`output_factor`, ...).
+ */
+export function describeSpec(
+  spec: PlanSpec<HeParams | CkksParams>,
+  encoding: PlanDescriptionJson["encoding"],
+  exact: boolean,
+  responsePrimesDropped: number,
+): PlanDescriptionJson {
+  return {
+    name: spec.name,
+    encoding,
+    exact,
+    params: spec.params,
+    params_hash: spec.hash,
+    coeff_modulus_primes: coeffModulusPrimes(
+      spec.params.scheme,
+      spec.params.polyModulusDegree,
+      spec.params.coeffModulusBits,
+    ),
+    max_queries: spec.cost.maxQueries,
+    needs_relin_keys: spec.keys.relin,
+    galois_steps: [...spec.keys.galoisSteps],
+    hops: [...spec.hops],
+    estimated_ms: spec.cost.estimatedMs,
+    response_primes_dropped: responsePrimesDropped,
+    needs_public_key: spec.keys.publicKey,
+    circuit_private: spec.privacy.circuitPrivate,
+    circuit_privacy: spec.privacy.note,
+  };
 }

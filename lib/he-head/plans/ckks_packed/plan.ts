@@ -20,7 +20,7 @@ import { PACKED_SLOT_ERROR, packedDiagonalCounts, packedHops, packedMatrix } fro
 import { type PackedLayout, packedLayout } from "../../schemes/ckks/packed_layout.ts";
 import { quadraticForm } from "../../schemes/ckks/quadratic_form.ts";
 import type { EnvelopeHeader } from "../../wire/envelope.ts";
-import { coeffModulusPrimes, type PlanDescriptionJson } from "../describe.ts";
+import { describeSpec, type PlanDescriptionJson } from "../describe.ts";
 import {
   type HeadShape,
   headShape,
@@ -107,25 +107,7 @@ async function planPacked(net: Network): Promise<PackedSpec | null> {
 
 function describePacked(spec: PackedSpec): PlanDescriptionJson {
   return {
-    name: spec.name,
-    encoding: "packed",
-    exact: false,
-    params: spec.params,
-    params_hash: spec.hash,
-    coeff_modulus_primes: coeffModulusPrimes(
-      "ckks",
-      spec.params.polyModulusDegree,
-      spec.params.coeffModulusBits,
-    ),
-    max_queries: spec.cost.maxQueries,
-    needs_relin_keys: spec.keys.relin,
-    galois_steps: [...spec.keys.galoisSteps],
-    hops: [...spec.hops],
-    estimated_ms: spec.cost.estimatedMs,
-    response_primes_dropped: 0,
-    needs_public_key: spec.keys.publicKey,
-    circuit_private: spec.privacy.circuitPrivate,
-    circuit_privacy: spec.privacy.note,
+    ...describeSpec(spec, "packed", false, 0),
     output_factor: spec.extra.outputFactor,
     error_bound: spec.extra.errorBound,
   };
