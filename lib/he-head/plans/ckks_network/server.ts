@@ -12,28 +12,16 @@ import type { Network } from "../../../model/network.ts";
 import { type HopCounts, zeroHops } from "../../engine/hops.ts";
 import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
 import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
-import { SealPlanServer } from "../server/seal_plan_server.ts";
-import { ciphertextBytes, packResults, unpackQueries } from "../../wire/payloads.ts";
+import { QueryCiphertextPlanServer } from "../server/seal_plan_server.ts";
+import { packResults, unpackQueries } from "../../wire/payloads.ts";
 import type { EvaluateOptions, PlanOutput, ServerHalf } from "../server.ts";
 import { PackedNetwork } from "./packed_network.ts";
 import { type NetworkSpec, networkStages } from "./plan.ts";
 
-/** Ciphertexts of scratch space SEAL's operations (multiply, rotate, square) may hold. */
-const SCRATCH_CIPHERTEXTS = 8;
-
 /** The network plan's server half: its context and the network's products. */
-class NetworkPlanServer extends SealPlanServer<NetworkSpec, CkksContext> {
+class NetworkPlanServer extends QueryCiphertextPlanServer<NetworkSpec, CkksContext> {
   constructor(spec: NetworkSpec, ctx: CkksContext, private readonly network: PackedNetwork) {
     super(spec, ctx);
-  }
-
-  get requestBytes(): number {
-    return this.ctx.moduli.length * this.spec.cost.maxQueries *
-      ciphertextBytes(this.spec.params, 2);
-  }
-
-  heapBytes(queries: number): number {
-    return (2 * queries + SCRATCH_CIPHERTEXTS) * ciphertextBytes(this.spec.params, 3);
   }
 
   // long: unpack, the timed evaluations, pack, and freeing on every path read best together

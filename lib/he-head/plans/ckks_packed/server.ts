@@ -11,27 +11,15 @@ import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
 import { PackedHead } from "./server/packed_head.ts";
 import { quadraticForm } from "../../schemes/ckks/quadratic_form.ts";
 import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
-import { SealPlanServer } from "../server/seal_plan_server.ts";
-import { ciphertextBytes, packResults, unpackQueries } from "../../wire/payloads.ts";
+import { QueryCiphertextPlanServer } from "../server/seal_plan_server.ts";
+import { packResults, unpackQueries } from "../../wire/payloads.ts";
 import type { EvaluateOptions, PlanOutput, ServerHalf } from "../server.ts";
 import type { PackedSpec } from "./plan.ts";
 
-/** Ciphertexts of scratch space SEAL's operations (multiply, rotate) may hold. */
-const SCRATCH_CIPHERTEXTS = 8;
-
 /** The packed plan's server half: its context and the encoded diagonals. */
-class PackedPlanServer extends SealPlanServer<PackedSpec, CkksContext> {
+class PackedPlanServer extends QueryCiphertextPlanServer<PackedSpec, CkksContext> {
   constructor(spec: PackedSpec, ctx: CkksContext, private readonly head: PackedHead) {
     super(spec, ctx);
-  }
-
-  get requestBytes(): number {
-    return this.ctx.moduli.length * this.spec.cost.maxQueries *
-      ciphertextBytes(this.spec.params, 2);
-  }
-
-  heapBytes(queries: number): number {
-    return (2 * queries + SCRATCH_CIPHERTEXTS) * ciphertextBytes(this.spec.params, 3);
   }
 
   async evaluate(

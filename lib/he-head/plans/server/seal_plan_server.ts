@@ -11,7 +11,12 @@ import type { SealContexts } from "../../seal/context.ts";
 import { MissingKeysError } from "../errors.ts";
 import type { PlanSpec } from "../plan.ts";
 import type { EvaluateOptions, PlanOutput, PlanServer } from "../server.ts";
-import { decodeKeys, type KeyBlobs, keySwitchKeyBytes } from "../../wire/payloads.ts";
+import {
+  ciphertextBytes,
+  decodeKeys,
+  type KeyBlobs,
+  keySwitchKeyBytes,
+} from "../../wire/payloads.ts";
 import { loadKeys, unpackKeys } from "../../seal/server/load_keys.ts";
 
 /**
@@ -132,5 +137,28 @@ export abstract class SealPlanServer<
   /** Frees at scope exit with `using`. */
   [Symbol.dispose](): void {
     this.close();
+  }
+}
+
+/** Ciphertexts of scratch space SEAL's operations (multiply, rotate, square) may hold. */
+const SCRATCH_CIPHERTEXTS = 8;
+
+/**
+ * A server half whose requests carry one ciphertext per query (the CKKS plans): its request size
+ * and heap follow from the ciphertext size alone.
+ */
+export abstract class QueryCiphertextPlanServer<
+  S extends PlanSpec,
+  C extends SealContexts & { delete(): void },
+> extends SealPlanServer<S, C> {
+  /** SEAL payload bytes of the largest request: one ciphertext per query and modulus. */
+  get requestBytes(): number {
+    return this.ctx.moduli.length * this.spec.cost.maxQueries *
+      ciphertextBytes(this.ctx.params, 2);
+  }
+
+  /** Inputs and results of `queries` queries plus SEAL's scratch, at three components each. */
+  heapBytes(queries: number): number {
+    return (2 * queries + SCRATCH_CIPHERTEXTS) * ciphertextBytes(this.ctx.params, 3);
   }
 }
