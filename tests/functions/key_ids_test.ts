@@ -60,12 +60,17 @@ Deno.test("key ids are canonical: one id per key set, however it is spelled; oth
       assert.match(e.message, new RegExp(`expected reserved bytes 0, received ${i}`));
     }
     // Header fields keys do not use must hold their one value too.
-    for (const [at, value] of [[40, 2], [44, 1]]) {
+    for (const [at, value, field, want] of [[40, 2, "count", 1], [44, 1, "queries", 0]] as const) {
       const b = raw.slice();
       new DataView(b.buffer).setUint32(at, value, true);
       const res = await post(await resum(b));
       assert.equal(res.status, 400);
-      assert.match((await res.json()).error.message, /count 1 and queries 0/);
+      assert.match(
+        (await res.json()).error.message,
+        new RegExp(
+          `header field ${field} \\(offset ${at}\\) = ${value}, expected ${want} \\(a keys`,
+        ),
+      );
     }
     assert.equal(await storedKeySets(t.kv), 1, "the same keys occupy one entry");
   } finally {
