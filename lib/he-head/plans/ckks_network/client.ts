@@ -7,16 +7,15 @@
  * @module
  */
 import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
-import { decryptPacked, encryptPackedImage } from "../../schemes/ckks/client/packed_client.ts";
-import { freeResult } from "../../seal/outputs.ts";
+import { encryptPackedImage } from "../../schemes/ckks/client/packed_client.ts";
 import { sealCall } from "../../seal/runtime.ts";
-import { SealPlanClient } from "../client/seal_plan_client.ts";
-import { packInputs, unpackResults } from "../../wire/payloads.ts";
-import type { ClientHalf, Decrypted } from "../client.ts";
+import { CkksPlanClient } from "../client/ckks_plan_client.ts";
+import { packInputs } from "../../wire/payloads.ts";
+import type { ClientHalf } from "../client.ts";
 import type { NetworkSpec } from "./plan.ts";
 
 /** The network plan's client half. */
-class NetworkPlanClient extends SealPlanClient<NetworkSpec, CkksContext> {
+class NetworkPlanClient extends CkksPlanClient<NetworkSpec> {
   encrypt(features: ArrayLike<number>, queries: number): Promise<Uint8Array<ArrayBuffer>> {
     const width = this.spec.shape.inputs;
     const { inputUnit, inputPeriod } = this.spec.extra;
@@ -32,21 +31,6 @@ class NetworkPlanClient extends SealPlanClient<NetworkSpec, CkksContext> {
       }
     }
     return packInputs(this.ctx.params, [cts], queries);
-  }
-
-  async decrypt(response: Uint8Array, queries: number): Promise<Decrypted> {
-    const outputs = await unpackResults(this.ctx, response, { outputs: queries });
-    try {
-      const { outputs: classes } = this.spec.shape;
-      const factor = this.spec.extra.outputFactor;
-      return {
-        exact: false,
-        logits: null,
-        scores: outputs.ciphertexts[0].map((ct) => decryptPacked(this.keys, ct!, classes, factor)),
-      };
-    } finally {
-      freeResult(outputs);
-    }
   }
 }
 

@@ -6,15 +6,14 @@
  * @module
  */
 import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
-import { decryptPacked, encryptPackedSerialized } from "../../schemes/ckks/client/packed_client.ts";
-import { freeResult } from "../../seal/outputs.ts";
-import { SealPlanClient } from "../client/seal_plan_client.ts";
-import { packInputs, unpackResults } from "../../wire/payloads.ts";
-import type { ClientHalf, Decrypted } from "../client.ts";
+import { encryptPackedSerialized } from "../../schemes/ckks/client/packed_client.ts";
+import { CkksPlanClient } from "../client/ckks_plan_client.ts";
+import { packInputs } from "../../wire/payloads.ts";
+import type { ClientHalf } from "../client.ts";
 import type { PackedSpec } from "./plan.ts";
 
 /** The packed plan's client half. */
-class PackedPlanClient extends SealPlanClient<PackedSpec, CkksContext> {
+class PackedPlanClient extends CkksPlanClient<PackedSpec> {
   encrypt(features: ArrayLike<number>, queries: number): Promise<Uint8Array<ArrayBuffer>> {
     const width = this.spec.shape.inputs;
     const cts = [];
@@ -23,21 +22,6 @@ class PackedPlanClient extends SealPlanClient<PackedSpec, CkksContext> {
       cts.push(encryptPackedSerialized(this.keys, x, this.spec.extra.layout));
     }
     return packInputs(this.ctx.params, [cts], queries);
-  }
-
-  async decrypt(response: Uint8Array, queries: number): Promise<Decrypted> {
-    const outputs = await unpackResults(this.ctx, response, { outputs: queries });
-    try {
-      const { outputs: classes } = this.spec.shape;
-      const factor = this.spec.extra.outputFactor;
-      return {
-        exact: false,
-        logits: null,
-        scores: outputs.ciphertexts[0].map((ct) => decryptPacked(this.keys, ct!, classes, factor)),
-      };
-    } finally {
-      freeResult(outputs);
-    }
   }
 }
 
