@@ -106,20 +106,12 @@ Deno.test("/healthz exercises SEAL within its deadline", async () => {
 Deno.test("/healthz is 503 with Retry-After once SEAL has failed (no exit handler installed)", async () => {
   const code = `
     import { testApp } from "./tests/functions/helpers.ts";
+    import { badAllocKeyBlob, smallBfvContext } from "./tests/functions/fixtures/bad_alloc.ts";
     import { loadSeal, sealCall } from "./lib/he-head/seal/runtime.ts";
     const t = await testApp();
     const { seal } = await loadSeal();
-    const parms = new seal.EncryptionParameters(seal.SchemeType.bfv);
-    parms.setPolyModulusDegree(4096);
-    parms.setCoeffModulus(seal.CoeffModulus.BFVDefault(4096, seal.SecLevelType.tc128));
-    parms.setPlainModulus(seal.PlainModulus.Batching(4096, 20));
-    const ctx = new seal.SEALContext(parms, true, seal.SecLevelType.tc128);
-    const bytes = new Uint8Array(56);
-    const v = new DataView(bytes.buffer);
-    v.setUint16(0, 0xa15e, true);
-    bytes.set([16, 4, 1, 0], 2);
-    v.setBigUint64(8, 56n, true);
-    v.setBigUint64(48, 357_900_000n, true);
+    const ctx = smallBfvContext(seal);
+    const bytes = badAllocKeyBlob();
     try { sealCall("forced", () => new seal.RelinKeys().loadFromArray(ctx, bytes)); } catch {}
     const res = await t.app.request("/healthz");
     console.log(JSON.stringify({ status: res.status, retry: res.headers.get("retry-after"), body: await res.json() }));

@@ -69,19 +69,11 @@ Deno.test("after SEAL throws std::bad_alloc the server process exits non-zero at
 
 Deno.test("without a handler, SEAL calls after std::bad_alloc fail at once instead of entering SEAL", async () => {
   const code = `
+    import { badAllocKeyBlob, smallBfvContext } from "./tests/functions/fixtures/bad_alloc.ts";
     import { loadSeal, sealCall, sealOutOfMemory } from "./lib/he-head/seal/runtime.ts";
     const { seal } = await loadSeal();
-    const parms = new seal.EncryptionParameters(seal.SchemeType.bfv);
-    parms.setPolyModulusDegree(4096);
-    parms.setCoeffModulus(seal.CoeffModulus.BFVDefault(4096, seal.SecLevelType.tc128));
-    parms.setPlainModulus(seal.PlainModulus.Batching(4096, 20));
-    const ctx = new seal.SEALContext(parms, true, seal.SecLevelType.tc128);
-    const bytes = new Uint8Array(56);
-    const v = new DataView(bytes.buffer);
-    v.setUint16(0, 0xa15e, true);
-    bytes.set([16, 4, 1, 0], 2);
-    v.setBigUint64(8, 56n, true);
-    v.setBigUint64(48, 357_900_000n, true);
+    const ctx = smallBfvContext(seal);
+    const bytes = badAllocKeyBlob();
     const out = [];
     for (const what of ["first", "second"]) {
       try {
