@@ -30,6 +30,22 @@ export function freePort(): number {
   return port;
 }
 
+/** The arguments of `deno serve` for the function on `port` of 127.0.0.1 (0: any free port). */
+export function serveArgs(port: number): string[] {
+  return [
+    "serve",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--allow-net",
+    "--port",
+    String(port),
+    "--host",
+    "127.0.0.1",
+    MAIN,
+  ];
+}
+
 /**
  * Spawns `deno serve <repo>/functions/main.ts` with `env` (e.g. `FCN_MODEL`, `FCN_KV`) and waits until
  * `/healthz` answers.
@@ -40,18 +56,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const port = freePort();
   const process = new Deno.Command(Deno.execPath(), {
-    args: [
-      "serve",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net",
-      "--port",
-      String(port),
-      "--host",
-      "127.0.0.1",
-      MAIN,
-    ],
+    args: serveArgs(port),
     // Relative paths in `env` (e.g. `FCN_MODEL=models/head/...`) are from the repository root.
     cwd: new URL("../../", import.meta.url),
     env,

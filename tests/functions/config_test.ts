@@ -1,24 +1,13 @@
 import assert from "node:assert/strict";
 import { LIMIT_VARIABLES, readConfig } from "../../functions/config.ts";
-import { startServer } from "../../lib/server/local_server.ts";
+import { serveArgs, startServer } from "../../lib/server/local_server.ts";
 import { sha256Hex } from "../../lib/server/key_store.ts";
 import { testModel } from "./helpers.ts";
 
 /** Runs `deno serve functions/main.ts` with `env` until it exits (or 60 s); its code and log. */
 async function serveUntilExit(env: Record<string, string>) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "serve",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net",
-      "--port",
-      "0",
-      "--host",
-      "127.0.0.1",
-      "functions/main.ts",
-    ],
+    args: serveArgs(0),
     env,
     stdout: "null",
     stderr: "piped",
