@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { ClientHalf, PlanClient } from "./plans/client.ts";
+import type { ClientHalf, OpenOptions, PlanClient } from "./plans/client.ts";
 import type { PlanSpec } from "./plans/plan.ts";
 import { definition, type PlanKind, type SpecOf } from "./plans/registry.ts";
 import { BFV_POLY_CLIENT } from "./plans/bfv_poly/client.ts";
@@ -24,7 +24,13 @@ import { BFV_SIMD_CLIENT } from "./plans/bfv_simd/client.ts";
 import { CKKS_PACKED_CLIENT } from "./plans/ckks_packed/client.ts";
 import { CKKS_NETWORK_CLIENT } from "./plans/ckks_network/client.ts";
 
-export type { ClientHalf, Decrypted, DecryptOptions, PlanClient } from "./plans/client.ts";
+export type {
+  ClientHalf,
+  Decrypted,
+  DecryptOptions,
+  OpenOptions,
+  PlanClient,
+} from "./plans/client.ts";
 export { specOf } from "./plans/registry.ts";
 export * from "./seal/client/keys.ts";
 export * from "./schemes/bfv/client/encrypt.ts";
@@ -39,9 +45,12 @@ export const CLIENT_HALVES: { readonly [K in PlanKind]: ClientHalf<SpecOf<K>> } 
   ckks_network: CKKS_NETWORK_CLIENT,
 };
 
-/** Generates keys for a plan instance: its client half. Free with `using` or `close()`. */
-export function openPlanClient(spec: PlanSpec): Promise<PlanClient> {
+/**
+ * Generates keys for a plan instance (around `options.secretKeys` when given): its client half.
+ * Free with `using` or `close()`.
+ */
+export function openPlanClient(spec: PlanSpec, options?: OpenOptions): Promise<PlanClient> {
   definition(spec.kind);
   const half: ClientHalf = CLIENT_HALVES[spec.kind as PlanKind];
-  return half.open(spec);
+  return half.open(spec, options);
 }

@@ -44,8 +44,17 @@ export interface PlanClient<S extends PlanSpec = PlanSpec> extends Disposable {
   close(): void;
 }
 
+/** Options of {@linkcode ClientHalf.open}. */
+export interface OpenOptions {
+  /**
+   * The secret keys to use, one SEAL serialization per plaintext modulus (test vectors), instead
+   * of fresh ones.
+   */
+  readonly secretKeys?: readonly Uint8Array[];
+}
+
 /** How a plan opens its client half. */
 export interface ClientHalf<S extends PlanSpec = PlanSpec> {
   /** Generates keys for the spec (secret key, and the evaluation keys it needs). */
-  open(spec: S): Promise<PlanClient<S>>;
+  open(spec: S, options?: OpenOptions): Promise<PlanClient<S>>;
 }

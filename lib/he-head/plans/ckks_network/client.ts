@@ -11,7 +11,7 @@ import { encryptPackedImage } from "../../schemes/ckks/client/packed_client.ts";
 import { sealCall } from "../../seal/runtime.ts";
 import { CkksPlanClient } from "../client/ckks_plan_client.ts";
 import { packInputs } from "../../wire/payloads.ts";
-import type { ClientHalf } from "../client.ts";
+import type { ClientHalf, OpenOptions } from "../client.ts";
 import type { NetworkSpec } from "./plan.ts";
 
 /** The network plan's client half. */
@@ -36,7 +36,7 @@ class NetworkPlanClient extends CkksPlanClient<NetworkSpec> {
 
 /** The `ckks_network` plan's client half. */
 export const CKKS_NETWORK_CLIENT: ClientHalf<NetworkSpec> = {
-  async open(spec: NetworkSpec) {
-    return new NetworkPlanClient(spec, await CkksContext.create(spec.params));
+  async open(spec: NetworkSpec, options?: OpenOptions) {
+    return new NetworkPlanClient(spec, await CkksContext.create(spec.params), options);
   },
 };

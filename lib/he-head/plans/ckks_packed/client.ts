@@ -9,7 +9,7 @@ import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
 import { encryptPackedSerialized } from "../../schemes/ckks/client/packed_client.ts";
 import { CkksPlanClient } from "../client/ckks_plan_client.ts";
 import { packInputs } from "../../wire/payloads.ts";
-import type { ClientHalf } from "../client.ts";
+import type { ClientHalf, OpenOptions } from "../client.ts";
 import type { PackedSpec } from "./plan.ts";
 
 /** The packed plan's client half. */
@@ -27,7 +27,7 @@ class PackedPlanClient extends CkksPlanClient<PackedSpec> {
 
 /** The `ckks_packed` plan's client half. */
 export const CKKS_PACKED_CLIENT: ClientHalf<PackedSpec> = {
-  async open(spec: PackedSpec) {
-    return new PackedPlanClient(spec, await CkksContext.create(spec.params));
+  async open(spec: PackedSpec, options?: OpenOptions) {
+    return new PackedPlanClient(spec, await CkksContext.create(spec.params), options);
   },
 };

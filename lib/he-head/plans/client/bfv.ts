@@ -11,7 +11,7 @@ import { HeContext } from "../../schemes/bfv/bfv_context.ts";
 import { freeResult } from "../../seal/outputs.ts";
 import { SealPlanClient } from "./seal_plan_client.ts";
 import { packInputs, unpackResults } from "../../wire/payloads.ts";
-import type { ClientHalf, Decrypted, DecryptOptions } from "../client.ts";
+import type { ClientHalf, Decrypted, DecryptOptions, OpenOptions } from "../client.ts";
 import type { BfvSpec } from "../bfv.ts";
 
 /** A BFV plan's client half. */
@@ -50,7 +50,7 @@ class BfvPlanClient extends SealPlanClient<BfvSpec, HeContext> {
 
 /** The client half of the BFV plans. */
 export const BFV_CLIENT: ClientHalf<BfvSpec> = {
-  async open(spec: BfvSpec) {
-    return new BfvPlanClient(spec, await HeContext.create(spec.params));
+  async open(spec: BfvSpec, options?: OpenOptions) {
+    return new BfvPlanClient(spec, await HeContext.create(spec.params), options);
   },
 };

@@ -7,7 +7,7 @@
  */
 import { ClientKeys } from "../../seal/client/keys.ts";
 import type { SealContexts } from "../../seal/context.ts";
-import type { Decrypted, DecryptOptions, PlanClient } from "../client.ts";
+import type { Decrypted, DecryptOptions, OpenOptions, PlanClient } from "../client.ts";
 import type { PlanSpec } from "../plan.ts";
 import { packKeys } from "../../wire/payloads.ts";
 
@@ -22,15 +22,17 @@ export abstract class SealPlanClient<
   readonly keygenMs: number;
 
   /**
-   * Generates the keys `spec` needs in `ctx` (owned: freed by `close()`, also when this throws).
+   * Generates the keys `spec` needs in `ctx` (owned: freed by `close()`, also when this throws),
+   * around `options.secretKeys` when given.
    */
-  constructor(readonly spec: S, protected readonly ctx: C) {
+  constructor(readonly spec: S, protected readonly ctx: C, options: OpenOptions = {}) {
     try {
       const t = performance.now();
       this.keys = ClientKeys.generate(ctx, {
         relin: spec.keys.relin,
         galoisSteps: [...spec.keys.galoisSteps],
         publicKey: spec.keys.publicKey,
+        secretKeys: options.secretKeys,
       });
       this.keygenMs = performance.now() - t;
     } catch (e) {

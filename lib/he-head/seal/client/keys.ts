@@ -25,6 +25,12 @@ export interface KeyOptions {
   galoisSteps?: number[];
   /** The public key (flooded plans re-randomise answers with it). Default false. */
   publicKey?: boolean;
+  /**
+   * Existing secret keys, one SEAL serialization per plaintext modulus (from
+   * {@linkcode ClientKeys.saveSecretKey}), instead of fresh ones: test vectors decrypt committed
+   * answers with them. The evaluation keys are still made afresh (SEAL draws their randomness).
+   */
+  secretKeys?: readonly Uint8Array[];
 }
 
 interface ModulusKeys {
@@ -59,9 +65,17 @@ export class ClientKeys<C extends SealContexts = HeContext> {
     const seal = ctx.seal;
     const keys: ModulusKeys[] = [];
     const evaluationKeys: EvaluationKeyBytes[] = [];
+    const given = options.secretKeys;
+    if (given && given.length !== ctx.moduli.length) {
+      throw new RangeError(
+        `expected ${ctx.moduli.length} secret keys (one per plaintext modulus), received ${given.length}`,
+      );
+    }
     try {
-      for (const m of ctx.moduli) {
-        const keygen = new seal.KeyGenerator(m.context);
+      for (const [i, m] of ctx.moduli.entries()) {
+        const keygen = given
+          ? keygenFrom(ctx, m.context, given[i])
+          : new seal.KeyGenerator(m.context);
         const secret = keygen.secretKey();
         const publicKey = keygen.createPublicKey();
         const encryptor = new seal.Encryptor(m.context, publicKey, secret);
@@ -105,6 +119,11 @@ export class ClientKeys<C extends SealContexts = HeContext> {
     return this.keys[i].encryptor;
   }
 
+  /** The secret key of modulus `i`, serialized (SEAL, uncompressed): it never leaves the client. */
+  saveSecretKey(i: number): Uint8Array {
+    return new Uint8Array(this.keys[i].secret.saveToArray(this.ctx.seal.ComprModeType.none));
+  }
+
   /** The decryptor of modulus `i`. */
   decryptor(i: number): Decryptor {
     return this.keys[i].decryptor;
@@ -120,6 +139,21 @@ export class ClientKeys<C extends SealContexts = HeContext> {
   /** Frees at scope exit with `using`. */
   [Symbol.dispose](): void {
     this.delete();
+  }
+}
+
+/** A key generator around a serialized secret key (SEAL checks it against the context). */
+function keygenFrom(
+  ctx: SealContexts,
+  context: SealContexts["moduli"][number]["context"],
+  bytes: Uint8Array,
+): KeyGenerator {
+  const secret = new ctx.seal.SecretKey();
+  try {
+    sealCall("secret key", () => secret.loadFromArray(context, bytes));
+    return new ctx.seal.KeyGenerator(context, secret);
+  } finally {
+    secret.delete();
   }
 }
 
