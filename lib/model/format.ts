@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { PreprocessingBlock } from "./preprocessing.ts";
 
 /** The value of the `format` field of every quantized model document. */
 export const MODEL_FORMAT = "faster-cryptonets.quantized-model";
@@ -223,6 +224,8 @@ export interface QuantizedModel {
   layers: Layer[];
   /** Output labels, one per logit, when known. */
   classes?: string[];
+  /** The extractor, image preprocessing and public reduction every client applies. */
+  preprocessing?: PreprocessingBlock;
   /** What the model is, how it was trained and its privacy claim. */
   metadata?: ModelMetadata;
 }

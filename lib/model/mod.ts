@@ -19,3 +19,4 @@ export * from "./files.ts";
 export * from "./network.ts";
 export * from "./privacy.ts";
 export * from "./input_spec.ts";
+export * from "./preprocessing.ts";

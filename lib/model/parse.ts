@@ -19,6 +19,7 @@ import {
   type WeightTensor,
 } from "./format.ts";
 import { compileModel } from "./network.ts";
+import { checkPreprocessing } from "./preprocessing.ts";
 
 /** Largest number of weights a model may hold in all (keeps loading bounded). */
 const MAX_MODEL_WEIGHTS = 20_000_000;
@@ -302,6 +303,10 @@ export function parseModel(doc: unknown): QuantizedModel {
   layers.forEach((l, i) => checkLayer(l, new Ctx(`model.layers[${i}]`, i), budget));
   if (m.classes !== undefined) {
     arr(m.classes, root.at("classes")).forEach((x, i) => str(x, root.at("classes").at(i)));
+  }
+  if (m.preprocessing !== undefined) {
+    const inputs = count(shape((m.input as Obj).shape, root.at("input").at("shape")));
+    checkPreprocessing(m.preprocessing, inputs);
   }
   if (m.metadata !== undefined) {
     const meta = obj(m.metadata, root.at("metadata"));
