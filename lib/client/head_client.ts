@@ -225,30 +225,45 @@ export class HeadClient {
     };
   }
 
-  /** Generates keys for a plan and registers its evaluation keys (once). */
-  async session(which: string): Promise<ClientSession> {
+  /**
+   * Generates keys for a plan and registers its evaluation keys (once), or goes on with the keys
+   * of an earlier session (`saved`, from {@linkcode ClientSession.save}) when they are for the
+   * same plan and parameters: no key generation, no upload (re-registered if the server forgot
+   * them).
+   */
+  async session(which: string, saved?: SavedSession): Promise<ClientSession> {
     const plan = this.plan(which);
-    const half = await openPlanClient(specOf(plan, this.shape));
+    const reuse = saved?.plan === plan.name && saved.params_hash === plan.params_hash
+      ? saved
+      : undefined;
+    const half = await openPlanClient(
+      specOf(plan, this.shape),
+      reuse && { secretKeys: reuse.secret_keys },
+    );
+    const session = new ClientSession(this, plan, half, reuse?.key_id ?? null, this.fetcher);
     try {
-      let keyId: string | null = null;
-      let keyBytes = 0;
-      const body = await half.evaluationKeys();
-      if (body) {
-        keyBytes = body.length;
-        const res = await this.fetcher(new URL(PATHS.keys, this.baseUrl), {
-          method: "POST",
-          headers: { "content-type": ENVELOPE_TYPE },
-          body: body as Uint8Array<ArrayBuffer>,
-        });
-        if (!res.ok) throw await failure(res);
-        keyId = ((await res.json()) as KeysResponse).key_id;
-      }
-      return new ClientSession(this, plan, half, keyId, keyBytes, this.fetcher);
+      if (!reuse || (reuse.key_id === null && half.spec.cost.needsKeys)) await session.register();
+      return session;
     } catch (e) {
       half.close();
       throw e;
     }
   }
+}
+
+/**
+ * What a client keeps between visits to reuse a session (a browser stores it in IndexedDB): the
+ * plan, its parameters, the secret keys and the id of the registered evaluation keys.
+ */
+export interface SavedSession {
+  /** The plan's name. */
+  plan: string;
+  /** The plan's parameter hash (keys for other parameters are not reused). */
+  params_hash: string;
+  /** Id of the registered evaluation keys, or null when the plan needs none. */
+  key_id: string | null;
+  /** SEAL's serialization of the secret key of each plaintext modulus. */
+  secret_keys: Uint8Array[];
 }
 
 /** Keys for one plan, registered with the server. Free with `close()` or `using`. */
@@ -260,7 +275,6 @@ export class ClientSession {
    * @param plan the plan's entry of GET /v1/model
    * @param half the plan's client half (secret key)
    * @param keyId id of the registered evaluation keys, or null
-   * @param keyBytes bytes of the key upload
    * @param fetcher the fetch to send requests with
    */
   constructor(
@@ -268,12 +282,49 @@ export class ClientSession {
     readonly plan: PlanDescription,
     /** The plan's client half (secret key, encryption, decryption). */
     readonly half: PlanClient,
-    /** Id of the registered evaluation keys (null when the plan needs none). */
-    readonly keyId: string | null,
-    /** Bytes of the evaluation-key upload. */
-    readonly keyBytes: number,
+    keyId: string | null,
     private readonly fetcher: typeof fetch,
-  ) {}
+  ) {
+    this.#keyId = keyId;
+  }
+
+  #keyId: string | null;
+  #keyBytes = 0;
+
+  /** Id of the registered evaluation keys (null when the plan needs none). */
+  get keyId(): string | null {
+    return this.#keyId;
+  }
+
+  /** Bytes of the last evaluation-key upload (0 when none was made by this session). */
+  get keyBytes(): number {
+    return this.#keyBytes;
+  }
+
+  /** Uploads the evaluation keys (POST /v1/keys), when the plan needs some. */
+  async register(): Promise<void> {
+    const body = await this.half.evaluationKeys();
+    if (!body) return;
+    const res = await this.fetcher(new URL(PATHS.keys, this.client.baseUrl), {
+      method: "POST",
+      headers: { "content-type": ENVELOPE_TYPE },
+      body: body as Uint8Array<ArrayBuffer>,
+    });
+    if (!res.ok) throw await failure(res);
+    this.#keyId = ((await res.json()) as KeysResponse).key_id;
+    this.#keyBytes = body.length;
+  }
+
+  /** What to keep to reuse these keys later ({@linkcode HeadClient.session}'s `saved`). */
+  save(): SavedSession {
+    const keys = this.half.keys;
+    return {
+      plan: this.plan.name,
+      params_hash: this.plan.params_hash,
+      key_id: this.#keyId,
+      secret_keys: keys.ctx.moduli.map((_, i) => keys.saveSecretKey(i)),
+    };
+  }
 
   /** The secret-key material of the session. */
   get keys(): ClientKeys<SealContexts> {
@@ -324,7 +375,11 @@ export class ClientSession {
     };
   }
 
-  /** One HTTP request of `count` queries: encrypt, send, decrypt, time. */
+  /**
+   * One HTTP request of `count` queries: encrypt, send, decrypt, time. Keys the server no longer
+   * knows (expired, or registered by another token) are registered again and the request is
+   * sent once more.
+   */
   private async request(
     values: number[],
     count: number,
@@ -332,13 +387,13 @@ export class ClientSession {
     const t0 = performance.now();
     const body = await this.half.encrypt(values, count);
     const t1 = performance.now();
-    const headers: Record<string, string> = { "content-type": ENVELOPE_TYPE };
-    if (this.keyId) headers[KEY_ID_HEADER] = this.keyId;
-    const res = await this.fetcher(new URL(PATHS.classify, this.client.baseUrl), {
-      method: "POST",
-      headers,
-      body,
-    });
+    let res = await this.post(body);
+    if (res.status === 404 && this.#keyId) {
+      const refused = await failure(res);
+      if (refused.code !== "unknown-key-id") throw refused;
+      await this.register();
+      res = await this.post(body);
+    }
     if (!res.ok) throw await failure(res);
     const response = new Uint8Array(await res.arrayBuffer());
     const t2 = performance.now();
@@ -358,6 +413,16 @@ export class ClientSession {
         response_bytes: response.length,
       },
     };
+  }
+
+  private post(body: Uint8Array<ArrayBuffer>): Promise<Response> {
+    const headers: Record<string, string> = { "content-type": ENVELOPE_TYPE };
+    if (this.#keyId) headers[KEY_ID_HEADER] = this.#keyId;
+    return this.fetcher(new URL(PATHS.classify, this.client.baseUrl), {
+      method: "POST",
+      headers,
+      body,
+    });
   }
 
   /** Frees the keys and contexts. */
