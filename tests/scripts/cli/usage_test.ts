@@ -34,6 +34,7 @@ const SCRIPTS = [
   "token.ts",
   "demo.ts",
   "loadtest.ts",
+  "../tests/vectors/generate.ts",
 ];
 
 for (const script of SCRIPTS) {
