@@ -5,7 +5,8 @@
  *
  * Trains a head on private data with DP-SGD (one privacy budget over training, pruning and
  * power-of-two quantization), writes the model (validated by the model format) and its model
- * card (`<out>.card.json`, `<out>.card.md`). Sampling and noise come from
+ * card (`<out>.card.json`, `<out>.card.md`), all three atomically. `--data DIR|FILE.csv` trains on
+ * the user's own images or CSV file instead of a built-in data set (docs/own_data.md). Sampling and noise come from
  * `crypto.getRandomValues` (`noise_source: "crypto"`); `--seeded-noise` makes them reproducible
  * and the model NOT private (`noise_source: "seeded"`). A progress bar goes to stderr; with
  * `--json` the card is the last line of stdout. `--help` lists every option.
@@ -14,11 +15,12 @@
  */
 import { dirname } from "node:path";
 import { initTf } from "../lib/tfjs/runtime.ts";
-import { writeModel } from "../lib/model/mod.ts";
+import { parseModel, writeTextFilesAtomic } from "../lib/model/mod.ts";
 import {
   buildModelCard,
   cardMetadata,
   dpNoiseRandom,
+  loadOwnData,
   loadPrivateFeatures,
   modelCardMarkdown,
   quantizedActivation,
@@ -31,10 +33,40 @@ import { runCli } from "./cli/usage.ts";
 
 const log = (s: string) => console.error(s);
 
+/** The private features: the user's `--data` (with a progress bar), or a built-in data set. */
+async function loadData(o: ReturnType<typeof parseTrainArgs>) {
+  if (o.data === undefined) {
+    return await loadPrivateFeatures(o.dataset, o.features, { extractor: o.extractor });
+  }
+  const bar = new ProgressBar(1, `extract ${o.data}`, !o.quiet);
+  const data = await loadOwnData({
+    ...o,
+    data: o.data,
+    onProgress: (done, total) => {
+      bar.total = total;
+      bar.update(done);
+    },
+  });
+  bar.done();
+  if (data.ignored.length) {
+    log(
+      `note: ${data.ignored.length} file(s) skipped (not .png/.jpg/.jpeg/.pgm, hidden, or outside ` +
+        `a class folder): ${data.ignored.slice(0, 3).join(", ")}${
+          data.ignored.length > 3 ? ", ..." : ""
+        }`,
+    );
+  }
+  log(
+    `${o.data}: ${data.classes.length} classes ${JSON.stringify(data.classes)}, ` +
+      `${data.train.count} training and ${data.test.count} test examples`,
+  );
+  return data;
+}
+
 async function main(args: string[]): Promise<number> {
   const o = parseTrainArgs(args);
   await initTf();
-  const data = await loadPrivateFeatures(o.dataset, o.features, { extractor: o.extractor });
+  const data = await loadData(o);
   const activation = quantizedActivation(o.activation, o.activationDegree);
   const dp = o.targetEpsilon !== null;
   if (dp && o.seededNoise) {
@@ -45,14 +77,14 @@ async function main(args: string[]): Promise<number> {
     );
   }
   if (!dp) log("warning: --no-dp: this head is NOT differentially private (a baseline).");
-  const bar = new ProgressBar(1, `train ${o.dataset}`, !o.quiet);
+  const bar = new ProgressBar(1, `train ${data.dataset}`, !o.quiet);
   const t0 = performance.now();
   const result = trainPrivateHead({
     train: data.train,
     test: data.test,
     input: data.input,
     classes: data.classes,
-    name: `${o.dataset}-head`,
+    name: `${data.dataset}-head`,
     hidden: o.hidden,
     activation: { kind: activation.kind, coefficients: activation.coefficients },
     privacy: dp
@@ -86,10 +118,13 @@ async function main(args: string[]): Promise<number> {
   });
   const model = { ...result.model, metadata: cardMetadata(card) };
   await Deno.mkdir(dirname(o.out), { recursive: true });
-  await writeModel(o.out, model);
+  parseModel(model);
   const stem = o.out.replace(/\.json$/, "");
-  await Deno.writeTextFile(`${stem}.card.json`, JSON.stringify(card, null, 2) + "\n");
-  await Deno.writeTextFile(`${stem}.card.md`, modelCardMarkdown(card));
+  await writeTextFilesAtomic({
+    [o.out]: JSON.stringify(model) + "\n",
+    [`${stem}.card.json`]: JSON.stringify(card, null, 2) + "\n",
+    [`${stem}.card.md`]: modelCardMarkdown(card),
+  });
   const a = card.test_accuracy;
   log(
     `${o.out}: ${

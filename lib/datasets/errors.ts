@@ -32,3 +32,42 @@ export class DatasetUnavailableError extends Error {
     this.path = path;
   }
 }
+
+/** Where in the user's data a {@linkcode DataError} was found. */
+export interface DataLocation {
+  /** The file or folder (as the user named it). */
+  path: string;
+  /** 1-based line of a CSV file (the header is line 1). */
+  line?: number;
+  /** Column name of a CSV file. */
+  column?: string;
+}
+
+/**
+ * The user's own data (`deno task train --data DIR|FILE.csv`) cannot be used as it is: an
+ * unreadable or corrupt image, an empty class folder, a single class, a non-numeric CSV cell, a
+ * missing label column, duplicate headers, an empty file. The message names the file (and the
+ * line and column of a CSV cell) and says what was expected and what was received.
+ */
+export class DataError extends Error {
+  /** The file or folder. */
+  readonly path: string;
+  /** 1-based line of a CSV file, when the error is about one line. */
+  readonly line?: number;
+  /** CSV column name, when the error is about one column. */
+  readonly column?: string;
+
+  /** Builds the error; `message` says what was expected and what was received. */
+  constructor(where: DataLocation, message: string) {
+    const at = [
+      where.path,
+      ...(where.line === undefined ? [] : [`line ${where.line}`]),
+      ...(where.column === undefined ? [] : [`column ${JSON.stringify(where.column)}`]),
+    ].join(", ");
+    super(`${at}: ${message}`);
+    this.name = "DataError";
+    this.path = where.path;
+    if (where.line !== undefined) this.line = where.line;
+    if (where.column !== undefined) this.column = where.column;
+  }
+}

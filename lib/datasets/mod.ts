@@ -4,6 +4,11 @@
  * Fashion-MNIST (Debian's `dataset-fashion-mnist`). Every loader validates its files and throws a
  * {@linkcode DatasetFormatError} naming the file, what was expected and what was received.
  *
+ * Users' own data (`deno task train --data`): {@linkcode scanImageFolder} lists a folder of class
+ * sub-folders, {@linkcode readImageBatches} decodes it batch by batch ({@linkcode decodeImage}: PNG,
+ * JPEG, PGM), {@linkcode readCsvTable} reads a spreadsheet's CSV; their errors are
+ * {@linkcode DataError}s naming the file, line and column.
+ *
  * Units: MNIST and Fashion-MNIST pixels are grey levels 0..255; UCI digits are block counts
  * 0..16; breast cancer measurements are raw. Nothing is rescaled here.
  *
@@ -22,8 +27,13 @@ export * from "./errors.ts";
 export { DATA_DIR, mnistDataDir } from "./files.ts";
 export { gunzip } from "./gzip.ts";
 export { IDX_UBYTE, type IdxArray, parseIdx } from "./idx.ts";
-export { type SplitIndices, stratifiedSplit } from "./split.ts";
+export { fractionSplit, type SplitIndices, stratifiedSplit } from "./split.ts";
 export { DIGIT_CLASSES, type IdxLoadOptions, loadMnist, MNIST_COUNTS } from "./mnist.ts";
 export * from "./uci_digits.ts";
 export * from "./breast_cancer.ts";
 export * from "./fashion_mnist.ts";
+export * from "./image.ts";
+export * from "./image_decode.ts";
+export * from "./image_folder.ts";
+export * from "./image_folder_write.ts";
+export * from "./csv_table.ts";

@@ -6,6 +6,7 @@
  */
 // @deno-types="@types/seedrandom"
 import seedrandom from "seedrandom";
+import { DataError } from "./errors.ts";
 
 /** Indices of the training and test examples of a split, each in increasing order. */
 export interface SplitIndices {
@@ -83,4 +84,37 @@ export function stratifiedSplit(
   train.sort((a, b) => a - b);
   test.sort((a, b) => a - b);
   return { train, test };
+}
+
+/**
+ * The split of a user's data (`deno task train --data ... --test-fraction f`): the
+ * {@linkcode stratifiedSplit} of `labels` with `round(f * N)` test examples, under `seed`.
+ *
+ * @param labels Class index of each example, in the loader's order (image folders: by class, then
+ *   by path; CSV files: file order).
+ * @param path Named in errors.
+ * @throws {DataError} when a class would be left with no training example.
+ * @throws {RangeError} when `fraction` is not in `[0, 1)`.
+ */
+export function fractionSplit(
+  labels: ArrayLike<number>,
+  classes: readonly string[],
+  fraction: number,
+  seed: string,
+  path: string,
+): SplitIndices {
+  if (!(fraction >= 0 && fraction < 1)) {
+    throw new RangeError(`expected a test fraction in [0, 1), received ${fraction}`);
+  }
+  const split = stratifiedSplit(labels, Math.round(fraction * labels.length), seed);
+  const trained = new Set(split.train.map((i) => labels[i]));
+  const missing = classes.filter((_, k) => !trained.has(k));
+  if (missing.length) {
+    throw new DataError(
+      { path },
+      `expected at least one training example of every class after holding out ` +
+        `${split.test.length} for testing, received none of ${JSON.stringify(missing)}`,
+    );
+  }
+  return split;
 }

@@ -44,3 +44,4 @@ export * from "./train_private_head.ts";
 export * from "./private_features.ts";
 export * from "./model_card.ts";
 export * from "./card_markdown.ts";
+export * from "./own_data.ts";

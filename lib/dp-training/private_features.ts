@@ -22,8 +22,8 @@ export type FeatureSource = "extractor" | "raw";
 
 /** Integer features of both splits, with their provenance. */
 export interface PrivateFeatures {
-  /** The data set. */
-  dataset: DatasetName;
+  /** The data set: a built-in name, or the base name of the user's folder or CSV file. */
+  dataset: string;
   /** Where the features came from. */
   features: FeatureSource;
   /** Training split as integer inputs. */

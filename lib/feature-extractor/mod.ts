@@ -26,6 +26,7 @@ export * from "./metadata.ts";
 export * from "./model_files.ts";
 export * from "../model/input_spec.ts";
 export * from "./uci_reduction.ts";
+export * from "./image_input.ts";
 export * from "./extractor.ts";
 export * from "./tabular_standardizer.ts";
 export * from "./pretrain.ts";

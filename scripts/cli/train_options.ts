@@ -13,6 +13,7 @@ import {
   type DatasetName,
   DATASETS,
   type FeatureSource,
+  OWN_DATA_SPLIT_SEED,
 } from "../../lib/dp-training/mod.ts";
 import { joinNegativeValues, parseOrThrow, UsageError } from "./usage.ts";
 
@@ -34,6 +35,20 @@ export interface TrainOptions {
   dataset: DatasetName;
   /** `--features`. */
   features: FeatureSource;
+  /** `--data`: the user's folder of class sub-folders or CSV file (then `dataset` is unused). */
+  data?: string;
+  /** `--label` (CSV). */
+  label?: string;
+  /** `--ignore` (CSV): columns to leave out. */
+  ignore: string[];
+  /** `--test-data`: held-out data in the same form as `--data`. */
+  testData?: string;
+  /** `--test-fraction`: share of `--data` held out (stratified, seeded). */
+  testFraction: number;
+  /** `--split-seed`. */
+  splitSeed: string;
+  /** `--upper-bounds` (CSV): public upper bound of every column, or per column. */
+  upperBounds?: number | Record<string, number>;
   /** The extractor's `model.json` or folder (undefined: the committed one). */
   extractor?: string;
   /** Target epsilon; null for a non-private run (`--no-dp` or `--target-epsilon inf`). */
@@ -79,6 +94,16 @@ export interface TrainOptions {
 /** The usage text. */
 export const TRAIN_USAGE = `usage: deno task train [options]
   --dataset uci-digits|breast-cancer   private data set (default uci-digits)
+  --data DIR|FILE.csv                  your own data instead: a folder with one sub-folder of
+                                       PNG/JPEG/PGM images per class, or a CSV file (docs/own_data.md)
+  --label COLUMN                       CSV: the label column (string or numeric labels)
+  --ignore COLUMN[,COLUMN...]          CSV: columns to leave out (e.g. an id)
+  --upper-bounds N|FILE.json           CSV: PUBLIC upper bound of every column, or a JSON object
+                                       {column: bound} (never computed from the private rows)
+  --test-data DIR|FILE.csv             held-out data in the same form (default: a split of --data)
+  --test-fraction F                    share of --data held out, stratified and seeded, in [0, 1)
+                                       (default 0.2)
+  --split-seed S                       seed of that split (default ${OWN_DATA_SPLIT_SEED})
   --features extractor|raw             head inputs: public extractor features (default; for
                                        breast-cancer the public standardizer) or raw pixels
   --extractor PATH                     extractor model.json or folder (default models/extractor)
@@ -101,7 +126,7 @@ export const TRAIN_USAGE = `usage: deno task train [options]
                                        for tests and experiments, NOT private (the model says
                                        noise_source "seeded" and the server refuses it by
                                        default). Without it they come from crypto.getRandomValues
-  --out FILE                           model file (default models/head/<dataset>.json)
+  --out FILE                           model file (default models/head/<dataset or --data name>.json)
   --json                               print the model card as the last stdout line
   --quiet                              no progress bar`;
 
@@ -139,9 +164,16 @@ function choice<T extends string>(
 
 /** The options table of `parseArgs` (all values as strings, checked afterwards). */
 const TRAIN_ARGS = {
-  dataset: { type: "string", default: "uci-digits" },
+  dataset: { type: "string" },
   features: { type: "string", default: "extractor" },
   extractor: { type: "string" },
+  data: { type: "string" },
+  label: { type: "string" },
+  ignore: { type: "string" },
+  "upper-bounds": { type: "string" },
+  "test-data": { type: "string" },
+  "test-fraction": { type: "string", default: "0.2" },
+  "split-seed": { type: "string", default: OWN_DATA_SPLIT_SEED },
   "target-epsilon": { type: "string" },
   "no-dp": { type: "boolean", default: false },
   delta: { type: "string", default: "1e-5" },
@@ -162,6 +194,76 @@ const TRAIN_ARGS = {
   quiet: { type: "boolean", default: false },
   help: { type: "boolean", default: false },
 } as const;
+
+/** A model file name from the `--data` path: its base name without `.csv`, in `[a-z0-9_]`. */
+function ownName(data: string): string {
+  const base = data.replace(/\/+$/, "").split("/").pop()!.replace(/\.csv$/i, "");
+  return base.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "") || "own_data";
+}
+
+/** `--upper-bounds N|FILE.json`: one bound for all columns, or a JSON object {column: bound}. */
+function upperBoundsOf(arg: string): number | Record<string, number> {
+  if (/^\s*[0-9.eE+]+\s*$/.test(arg)) return positive("upper-bounds", arg);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Deno.readTextFileSync(arg));
+  } catch (e) {
+    throw new UsageError(
+      `--upper-bounds: expected a number or a JSON file {column: bound}, received ${
+        JSON.stringify(arg)
+      } (${(e as Error).message})`,
+    );
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    throw new UsageError(`--upper-bounds: expected a JSON object {column: bound} in ${arg}`);
+  }
+  return doc as Record<string, number>;
+}
+
+/** The `--data` options (empty when `--data` is absent; then the CSV options are refused). */
+function ownDataOf(
+  v: Record<string, string | boolean | undefined>,
+): Pick<
+  TrainOptions,
+  "data" | "label" | "ignore" | "testData" | "testFraction" | "splitSeed" | "upperBounds"
+> {
+  const s = (k: string) => v[k] as string | undefined;
+  const testFraction = num(
+    "test-fraction",
+    s("test-fraction")!,
+    (x) => x >= 0 && x < 1,
+    "a number in [0, 1)",
+  );
+  const common = { ignore: [] as string[], testFraction, splitSeed: s("split-seed")! };
+  const data = s("data");
+  if (data === undefined) {
+    for (const k of ["label", "ignore", "upper-bounds", "test-data"]) {
+      if (s(k) !== undefined) throw new UsageError(`--${k}: expected only with --data`);
+    }
+    return common;
+  }
+  if (s("dataset") !== undefined) {
+    throw new UsageError(`--data: expected either --dataset or --data, received both`);
+  }
+  const csv = /\.csv$/i.test(data);
+  if (!csv) {
+    for (const k of ["label", "ignore", "upper-bounds"]) {
+      if (s(k) !== undefined) {
+        throw new UsageError(`--${k}: expected only with a CSV file as --data, received a folder`);
+      }
+    }
+  } else if (s("label") === undefined) {
+    throw new UsageError("--label: expected the label column of the CSV file, received none");
+  }
+  return {
+    ...common,
+    data,
+    ignore: s("ignore")?.split(",").map((c) => c.trim()).filter(Boolean) ?? [],
+    ...(s("label") === undefined ? {} : { label: s("label") }),
+    ...(s("test-data") === undefined ? {} : { testData: s("test-data") }),
+    ...(s("upper-bounds") === undefined ? {} : { upperBounds: upperBoundsOf(s("upper-bounds")!) }),
+  };
+}
 
 /** `--target-epsilon` and `--no-dp`: the target epsilon, or null for a non-private run. */
 function targetEpsilonOf(epsArg: string | undefined, noDp: boolean): number | null {
@@ -207,7 +309,8 @@ export function parseTrainArgs(args: string[]): TrainOptions {
   }
   const { values: v } = parseOrThrow({ args: joinNegativeValues(args), options: TRAIN_ARGS });
   if (v.help) throw new UsageError(TRAIN_USAGE);
-  const dataset = choice("dataset", v.dataset, DATASETS);
+  const dataset = choice("dataset", v.dataset ?? "uci-digits", DATASETS);
+  const own = ownDataOf(v);
   const features = choice<FeatureSource>(
     "features",
     v.features,
@@ -221,6 +324,7 @@ export function parseTrainArgs(args: string[]): TrainOptions {
   return {
     dataset,
     features,
+    ...own,
     ...(v.extractor === undefined ? {} : { extractor: v.extractor }),
     targetEpsilon: targetEpsilonOf(v["target-epsilon"], v["no-dp"]),
     delta,
@@ -238,11 +342,16 @@ export function parseTrainArgs(args: string[]): TrainOptions {
     clipNorm: positive("clip-norm", v["clip-norm"]),
     learningRate: positive(
       "learning-rate",
-      v["learning-rate"] ?? String(DEFAULT_LEARNING_RATE[dataset]),
+      v["learning-rate"] ?? String(
+        own.data === undefined
+          ? DEFAULT_LEARNING_RATE[dataset]
+          : DEFAULT_LEARNING_RATE[/\.csv$/i.test(own.data) ? "breast-cancer" : "uci-digits"],
+      ),
     ),
     seed: v.seed,
     seededNoise: v["seeded-noise"],
-    out: v.out ?? `models/head/${dataset.replace("-", "_")}.json`,
+    out: v.out ??
+      `models/head/${own.data === undefined ? dataset.replace("-", "_") : ownName(own.data)}.json`,
     json: v.json,
     quiet: v.quiet,
   };

@@ -1,0 +1,61 @@
+/**
+ * The user's own data as the head's integer features: a folder of class sub-folders of images
+ * (see `own_images.ts`) or a CSV file (see `own_table.ts`), chosen by what `--data` names.
+ *
+ * @module
+ */
+import type { DecodedImage } from "../datasets/mod.ts";
+import type { PrivateFeatures } from "./private_features.ts";
+import { imageFolderFeatures } from "./own_images.ts";
+import { csvTableFeatures } from "./own_table.ts";
+
+/** Seed of the split of a user's data unless `--split-seed` says otherwise. */
+export const OWN_DATA_SPLIT_SEED = "faster-cryptonets/own-data/v1";
+
+/** Where the user's data is and how to read it. */
+export interface OwnDataOptions {
+  /** A folder of class sub-folders, or a `.csv` file. */
+  data: string;
+  /** Held-out data in the same form; when absent a split of `data` is held out. */
+  testData?: string;
+  /** Share of `data` held out for testing (stratified, seeded), in `[0, 1)`. */
+  testFraction: number;
+  /** Seed of the split. */
+  splitSeed: string;
+  /** CSV: the label column. */
+  label?: string;
+  /** CSV: columns to leave out. */
+  ignore?: string[];
+  /** CSV: public upper bound of every column, or per column name. */
+  upperBounds?: number | Record<string, number>;
+  /** Images: the extractor's `model.json` or folder (default: the committed one). */
+  extractor?: string | URL;
+  /** Images: decoded image to the extractor's raw input (default: UCI 8x8 block counts). */
+  toInput?: (image: DecodedImage) => Float32Array;
+  /** Progress of the feature extraction: images done, total, phase. */
+  onProgress?: (done: number, total: number, phase: string) => void;
+}
+
+/**
+ * Loads the user's data: a path ending in `.csv` (any case) is a CSV file, anything else a
+ * folder of images.
+ *
+ * @returns the features, and the files skipped in an image folder (not images, hidden).
+ * @throws {DataError} naming the file, line or column of anything unusable.
+ * @throws {UsageError} for a missing `--label` (CSV), public bounds (CSV), or an extractor
+ *   without quantization (images).
+ *
+ * @example
+ * ```ts
+ * import { loadOwnData, OWN_DATA_SPLIT_SEED } from "./own_data.ts";
+ * const data = await loadOwnData({ data: "my-images", testFraction: 0.2,
+ *   splitSeed: OWN_DATA_SPLIT_SEED });
+ * console.log(data.classes, data.train.count, data.test.count, data.ignored);
+ * ```
+ */
+export async function loadOwnData(
+  o: OwnDataOptions,
+): Promise<PrivateFeatures & { ignored: string[] }> {
+  if (/\.csv$/i.test(o.data)) return { ...await csvTableFeatures(o), ignored: [] };
+  return await imageFolderFeatures(o);
+}
