@@ -55,6 +55,11 @@ export interface PlanOptions {
   readonly flooded?: boolean;
   /** BFV: mask answers (default true; false only to measure what masking costs). */
   readonly masked?: boolean;
+  /**
+   * `ckks_network`: `"direct"` makes one Galois key per rotation amount (the layout before the
+   * key budget, kept to measure against); default: the fewest rotations within the key budget.
+   */
+  readonly rotationKeys?: "direct" | "budget";
 }
 
 /** The network facts both halves need (from the model, or from GET /v1/model). */
