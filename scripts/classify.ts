@@ -2,8 +2,8 @@
  * `deno task classify --server URL [--token fcn_...] (--image FILE... | --dataset uci-digits
  *  --count N) [--plan auto|poly|simd|packed] [--json]`
  *
- * The client as a command: runs the public extractor on the images (PNG, PGM or JSON; any size,
- * reduced to the 8 x 8 UCI format) or on the first N private test digits, checks that the server's
+ * The client as a command: runs the public extractor on the images (PNG, JPEG, PGM or JSON; any
+ * size, grey or colour, reduced to the 8 x 8 UCI format as `deno task train --data` does) or on the first N private test digits, checks that the server's
  * head expects this extractor, quantizes the features with the server's spec, encrypts them under
  * the chosen plan (auto: the planner's fastest for this many queries), and decrypts the answer.
  * Prints the top classes per query; `--json` ends with one JSON object. The bearer token comes
@@ -14,8 +14,12 @@
 import { parseCli, usageExit } from "./cli/usage.ts";
 import { HeadClient, readDigitImage } from "../lib/client/mod.ts";
 import { TOKEN_ENV } from "../lib/protocol/mod.ts";
-import { loadUciDigits } from "../lib/datasets/mod.ts";
-import { loadExtractor, quantizeFeatures } from "../lib/feature-extractor/mod.ts";
+import { decodeImage, loadUciDigits } from "../lib/datasets/mod.ts";
+import {
+  loadExtractor,
+  quantizeFeatures,
+  uciBlocksFromImage,
+} from "../lib/feature-extractor/mod.ts";
 import { formatBytes, formatTable } from "../lib/report/mod.ts";
 
 const usage = "usage: deno task classify --server URL [--token fcn_...] " +
@@ -54,7 +58,15 @@ if (a.dataset && (!Number.isInteger(count) || count < 1 || count > 500)) {
 
 let raw: Float32Array, labels: (number | null)[], names: string[];
 if (imageFiles.length) {
-  const images = await Promise.all(imageFiles.map(readDigitImage));
+  // PNG, JPEG and PGM go through the same decoding and preprocessing as `deno task train --data`.
+  const readImage = async (path: string) =>
+    /\.json$/i.test(path)
+      ? await readDigitImage(path)
+      : uciBlocksFromImage(decodeImage(path, await Deno.readFile(path)));
+  const images = await Promise.all(imageFiles.map(readImage)).catch((e: Error) => {
+    console.error(`error: ${e.message}`);
+    Deno.exit(1);
+  });
   raw = new Float32Array(64 * images.length);
   images.forEach((im, i) => raw.set(im, 64 * i));
   labels = images.map(() => null);
@@ -93,7 +105,7 @@ console.error(formatTable([
     i,
   ) => [
     name,
-    labels[i] === null ? "-" : String(labels[i]),
+    labels[i] === null ? "-" : classes[labels[i]!],
     classes[r.predictions[i]],
     top(r.probabilities[i]).join(", "),
   ]),

@@ -53,7 +53,8 @@ function encode(img: { width: number; height: number; data: Uint8Array }, format
 }
 
 /**
- * Writes grey images `[h, w, 1]` of `dataset` to `dir/<class name>/<index>.<ext>`.
+ * Writes grey images `[h, w, 1]` of `dataset` to `dir/<class name>/<index>.<ext>` (a folder for
+ * each class that has an example among `indices`).
  *
  * @returns the number of files written.
  *
@@ -72,7 +73,8 @@ export async function writeImageFolder(
   const format = options.format ?? "png";
   const ext = format === "jpeg" ? "jpg" : format;
   const indices = options.indices ?? Array.from({ length: dataset.count }, (_, i) => i);
-  for (const name of dataset.classes) await Deno.mkdir(`${dir}/${name}`, { recursive: true });
+  const used = new Set(Array.from(indices, (i) => dataset.classes[dataset.y[i]]));
+  for (const name of used) await Deno.mkdir(`${dir}/${name}`, { recursive: true });
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
     const bytes = encode(greyPixels(dataset, i, options), format);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { stratifiedSplit, subset } from "../../lib/datasets/mod.ts";
+import { DataError, fractionSplit, stratifiedSplit, subset } from "../../lib/datasets/mod.ts";
 
 Deno.test("stratifiedSplit keeps class proportions and depends only on its seed", () => {
   const labels = Int32Array.from({ length: 100 }, (_, i) => (i < 70 ? 0 : 1));
@@ -33,4 +33,22 @@ Deno.test("subset copies the chosen examples and refuses bad indices", () => {
   assert.deepEqual(Array.from(s.x), [5, 6, 1, 2]);
   assert.deepEqual(Array.from(s.y), [0, 0]);
   assert.throws(() => subset(ds, [3]), /expected indices in \[0, 3\), received 3/);
+});
+
+Deno.test("fractionSplit: round(f * N) held out, stratified, seeded; a class left without training examples is a DataError", () => {
+  const labels = Int32Array.from({ length: 50 }, (_, i) => (i < 30 ? 0 : i < 45 ? 1 : 2));
+  const a = fractionSplit(labels, ["a", "b", "c"], 0.2, "s", "data");
+  assert.equal(a.test.length, 10);
+  assert.deepEqual([0, 1, 2].map((c) => a.test.filter((i) => labels[i] === c).length), [6, 3, 1]);
+  assert.deepEqual(fractionSplit(labels, ["a", "b", "c"], 0.2, "s", "data"), a);
+  assert.notDeepEqual(fractionSplit(labels, ["a", "b", "c"], 0.2, "t", "data").test, a.test);
+  assert.deepEqual(fractionSplit(labels, ["a", "b", "c"], 0, "s", "data").test, []);
+  assert.throws(
+    () => fractionSplit(new Int32Array([0, 1, 1, 1]), ["a", "b"], 0.5, "s", "my-data"),
+    (e: unknown) =>
+      e instanceof DataError && e.path === "my-data" &&
+      /expected at least one training example of every class after holding out 2 for testing, received none of \["a"\]/
+        .test(e.message),
+  );
+  assert.throws(() => fractionSplit(labels, ["a"], 1, "s", "d"), RangeError);
 });
