@@ -4,6 +4,8 @@
  * @module
  */
 import {
+  type Accountant,
+  ACCOUNTANTS,
   type Conversion,
   CONVERSIONS,
   dpSgdEpsilon,
@@ -11,12 +13,6 @@ import {
   stepsForEpochs,
 } from "../../lib/dp-training/mod.ts";
 import { joinNegativeValues, parseOrThrow, UsageError } from "./usage.ts";
-
-/** The accountants `deno task privacy` offers: PLD (the default, tighter) and RDP. */
-export const ACCOUNTANTS = ["pld", "rdp"] as const;
-
-/** Which accountant reports the epsilon. */
-export type Accountant = typeof ACCOUNTANTS[number];
 
 /** What `deno task privacy` computes. */
 export interface PrivacyOptions {

@@ -3,17 +3,26 @@
  * `BudgetAccountant`): every release on private data is spent here, and a spend that would take
  * the total past `(epsilon, delta)` throws before anything is released.
  *
- * Composition: releases with an RDP curve (every DP-SGD phase, Gaussian and Laplace releases)
- * compose order by order and are converted to `(epsilon, delta)` once; releases known only by
- * an `(epsilon, delta)` pair compose with that by basic composition (epsilons and deltas add).
- * The total is the smaller of two valid bounds: RDP for everything that has a curve, or basic
- * composition for everything that has a pair.
+ * Composition: by the chosen accountant (`accountant`, default `rdp`): RDP curves compose order
+ * by order and are converted to `(epsilon, delta)` once; privacy loss distributions (PLD)
+ * compose by convolution, direction by direction. Releases known only by an `(epsilon, delta)`
+ * pair compose with that by basic composition (epsilons and deltas add). The total is the
+ * smaller of two valid bounds: the accountant's, or basic composition for everything that has a
+ * pair ({@linkcode composeCosts}).
  *
  * @module
  */
 import { checkDelta, checkEpsilon } from "../../check/mod.ts";
-import { type Conversion, rdpToEpsilon } from "./conversion.ts";
+import type { Conversion } from "./conversion.ts";
 import { BudgetExceededError } from "../errors.ts";
+import {
+  type Accountant,
+  ACCOUNTANTS,
+  composeCosts,
+  type CompositionOptions,
+  evaluateCost,
+  type EvaluatedCost,
+} from "./compose_costs.ts";
 import type { PrivacyCost } from "./privacy_cost.ts";
 import { DEFAULT_ORDERS } from "./rdp.ts";
 
@@ -27,6 +36,10 @@ export interface BudgetOptions {
   orders?: readonly number[];
   /** RDP-to-(epsilon, delta) conversion (default `tight`). */
   conversion?: Conversion;
+  /** `rdp` (default) or `pld`: how spends compose. */
+  accountant?: Accountant;
+  /** The PLD grid step (default 2^-12; PLD only). */
+  pldInterval?: number;
 }
 
 /** One recorded spend. */
@@ -37,13 +50,6 @@ export interface LedgerEntry {
   epsilon: number;
   /** The total epsilon spent after it. */
   totalEpsilon: number;
-}
-
-interface Curve {
-  label: string;
-  rdp?: Float64Array;
-  epsilon?: number;
-  delta?: number;
 }
 
 /**
@@ -68,14 +74,18 @@ export class BudgetAccountant {
   readonly orders: readonly number[];
   /** The conversion used. */
   readonly conversion: Conversion;
-  private readonly spent: Curve[] = [];
+  /** The accountant that composes the spends. */
+  readonly accountant: Accountant;
+  /** The PLD grid step. */
+  readonly pldInterval: number;
+  private readonly spent: EvaluatedCost[] = [];
   private readonly entries: LedgerEntry[] = [];
 
-  /** @throws {RangeError} for epsilon <= 0 or delta outside (0, 1). */
   /**
    * Starts a budget with nothing spent.
    *
-   * @throws {RangeError} for epsilon <= 0 or delta outside (0, 1).
+   * @throws {RangeError} for epsilon <= 0, delta outside (0, 1), an unknown accountant or a
+   * PLD interval that is not > 0.
    */
   constructor(options: BudgetOptions) {
     if (options.epsilon !== Infinity) checkEpsilon(options.epsilon);
@@ -84,53 +94,30 @@ export class BudgetAccountant {
     this.delta = options.delta;
     this.orders = Object.freeze([...(options.orders ?? DEFAULT_ORDERS)]);
     this.conversion = options.conversion ?? "tight";
+    this.accountant = options.accountant ?? "rdp";
+    if (!ACCOUNTANTS.includes(this.accountant)) {
+      throw new RangeError(`expected accountant pld or rdp, received ${this.accountant}`);
+    }
+    this.pldInterval = options.pldInterval ?? 2 ** -12;
+    if (!(this.pldInterval > 0 && Number.isFinite(this.pldInterval))) {
+      throw new RangeError(`expected a PLD interval > 0, received ${this.pldInterval}`);
+    }
   }
 
-  /** Evaluates a cost at this budget's orders and validates it. */
-  private curve(cost: PrivacyCost): Curve {
-    const c: Curve = { label: cost.label };
-    if (cost.rdp) c.rdp = cost.rdp(this.orders);
-    if (cost.epsilon !== undefined) {
-      if (!(cost.epsilon >= 0)) {
-        throw new RangeError(`expected a cost epsilon >= 0, received ${cost.epsilon}`);
-      }
-      const d = cost.delta ?? 0;
-      if (!(d >= 0 && d < 1)) {
-        throw new RangeError(`expected a cost delta in [0, 1), received ${d}`);
-      }
-      c.epsilon = cost.epsilon;
-      c.delta = d;
-    }
-    if (!c.rdp && c.epsilon === undefined) {
-      throw new TypeError(
-        `expected the cost "${cost.label}" to give an RDP curve or an epsilon, received neither`,
-      );
-    }
-    return c;
+  /** How this budget composes. */
+  private get options(): CompositionOptions {
+    const { delta, accountant, orders, conversion, pldInterval } = this;
+    return { delta, accountant, orders, conversion, pldInterval };
   }
 
-  /** Composition of a list of spends, as the smaller of the two bounds. */
-  private compose(curves: Curve[]): number {
-    const bound = (preferRdp: boolean): number => {
-      const rdp = new Float64Array(this.orders.length);
-      let eps = 0, delta = 0, anyRdp = false;
-      for (const c of curves) {
-        const useRdp = c.rdp && (preferRdp || c.epsilon === undefined);
-        if (useRdp) {
-          for (let k = 0; k < rdp.length; k++) rdp[k] += c.rdp![k];
-          anyRdp = true;
-        } else {
-          eps += c.epsilon!;
-          delta += c.delta!;
-        }
-      }
-      if (delta > this.delta || (anyRdp && delta >= this.delta)) return Infinity;
-      if (anyRdp && rdp.some((r) => r > 0)) {
-        eps += rdpToEpsilon(this.orders, rdp, this.delta - delta, this.conversion).epsilon;
-      }
-      return eps;
-    };
-    return Math.min(bound(true), bound(false));
+  /** Evaluates a cost for this budget's accountant and validates it. */
+  private curve(cost: PrivacyCost): EvaluatedCost {
+    return evaluateCost(cost, this.options);
+  }
+
+  /** Composition of a list of spends (see {@linkcode composeCosts}). */
+  private compose(curves: EvaluatedCost[]): number {
+    return composeCosts(curves, this.options);
   }
 
   /** The total `(epsilon, delta)` spent so far. */

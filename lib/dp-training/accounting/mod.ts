@@ -24,6 +24,8 @@ export * from "./conversion.ts";
 export * from "./rdp_accountant.ts";
 export * from "./fft.ts";
 export * from "./pld.ts";
+export * from "./pld_pair.ts";
+export * from "./compose_costs.ts";
 export * from "./calibrate.ts";
 export * from "./privacy_cost.ts";
 export * from "./budget_accountant.ts";

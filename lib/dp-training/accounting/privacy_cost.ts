@@ -6,6 +6,7 @@
  * @module
  */
 import { subsampledGaussianRdp } from "./rdp.ts";
+import { type PldPair, subsampledGaussianPair } from "./pld_pair.ts";
 
 /** The privacy cost of one release (or one phase of releases). */
 export interface PrivacyCost {
@@ -17,11 +18,14 @@ export interface PrivacyCost {
   readonly delta?: number;
   /** The RDP curve of the release at the given orders, when known. */
   rdp?(orders: readonly number[]): Float64Array;
+  /** The (pessimistic) privacy loss distributions of the release on the grid `interval`. */
+  pld?(interval: number): PldPair;
 }
 
 /**
  * The cost of `steps` steps of DP-SGD: the Poisson-subsampled Gaussian mechanism with sampling
- * rate `sampleRate` and noise multiplier `noiseMultiplier`, composed in RDP.
+ * rate `sampleRate` and noise multiplier `noiseMultiplier`, as an RDP curve and as a PLD pair
+ * (`sampleRate` 1 and `steps` 1 is the Gaussian mechanism of L2 sensitivity 1).
  *
  * @example
  * ```ts
@@ -39,5 +43,6 @@ export function subsampledGaussianCost(
   return {
     label: p.label,
     rdp: (orders) => subsampledGaussianRdp(p.sampleRate, p.noiseMultiplier, p.steps, orders),
+    pld: (interval) => subsampledGaussianPair({ ...p, interval }),
   };
 }

@@ -10,6 +10,7 @@ import { gaussianRdp } from "../accounting/rdp.ts";
 import { checkDelta, checkEpsilon, checkNonNegative, checkPositive } from "../../check/mod.ts";
 import { logErfc } from "../log_math.ts";
 import type { PrivacyCost } from "../accounting/privacy_cost.ts";
+import { subsampledGaussianPair } from "../accounting/pld_pair.ts";
 import { type RandomSource, secureRandom } from "./random.ts";
 
 function checkSensitivity(sensitivity: number): void {
@@ -129,14 +130,26 @@ export class GaussianMechanism {
     this.random.addNormalNoise(values, this.std);
   }
 
-  /** The privacy cost of one release: its (epsilon, delta) when known and its RDP curve. */
+  /**
+   * The privacy cost of one release: its (epsilon, delta) when known, its RDP curve and its PLD
+   * pair (a zero-sensitivity release costs `(0, 0)`).
+   */
   cost(label: string): PrivacyCost {
     const { sensitivity, std, epsilon, delta } = this;
+    if (sensitivity === 0) {
+      return { label, epsilon: 0, delta: 0, rdp: (orders) => new Float64Array(orders.length) };
+    }
     return {
       label,
       ...(epsilon === undefined ? {} : { epsilon, delta }),
-      rdp: (orders) =>
-        sensitivity === 0 ? new Float64Array(orders.length) : gaussianRdp(sensitivity, std, orders),
+      rdp: (orders) => gaussianRdp(sensitivity, std, orders),
+      pld: (interval) =>
+        subsampledGaussianPair({
+          sampleRate: 1,
+          noiseMultiplier: std / sensitivity,
+          steps: 1,
+          interval,
+        }),
     };
   }
 }

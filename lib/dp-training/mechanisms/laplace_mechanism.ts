@@ -6,6 +6,7 @@
  */
 import { checkEpsilon, checkNonNegative } from "../../check/mod.ts";
 import { laplaceRdp } from "../accounting/rdp.ts";
+import { pureDpPair } from "../accounting/pld_pair.ts";
 import type { PrivacyCost } from "../accounting/privacy_cost.ts";
 import { type RandomSource, secureRandom } from "./random.ts";
 
@@ -63,7 +64,10 @@ export class LaplaceMechanism {
     for (let i = 0; i < values.length; i++) values[i] = this.randomise(values[i]);
   }
 
-  /** The privacy cost of one release: `(epsilon, 0)` and the exact Laplace RDP curve. */
+  /**
+   * The privacy cost of one release: `(epsilon, 0)`, the exact Laplace RDP curve and the
+   * randomized-response PLD pair (valid for every `epsilon`-DP release).
+   */
   cost(label: string): PrivacyCost {
     const { sensitivity, scale, epsilon } = this;
     return {
@@ -72,6 +76,7 @@ export class LaplaceMechanism {
       delta: 0,
       rdp: (orders) =>
         scale === 0 ? new Float64Array(orders.length) : laplaceRdp(sensitivity, scale, orders),
+      ...(epsilon > 0 ? { pld: (interval: number) => pureDpPair(epsilon, interval) } : {}),
     };
   }
 }
