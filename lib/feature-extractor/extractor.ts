@@ -32,6 +32,11 @@ export interface LoadExtractorOptions {
   quantization?: InputSpec;
   /** Examples per forward pass (default {@linkcode DEFAULT_BATCH_SIZE}). */
   batchSize?: number;
+  /**
+   * Shape of one input, for models whose own input shape is not fully defined (a graph model
+   * taking `[-1, -1, -1, 3]`, say); checked against the model's defined dimensions.
+   */
+  inputShape?: number[];
 }
 
 /** A loaded feature extractor. Call {@linkcode Extractor.dispose} when done. */
@@ -138,8 +143,8 @@ export async function loadExtractor(
   const isGraph = files.json.format === "graph-model" ||
     (files.json.modelTopology as Record<string, unknown>).node !== undefined;
   const run = isGraph
-    ? await graphRunner(files, featureLayer)
-    : await layersRunner(files, featureLayer);
+    ? await graphRunner(files, featureLayer, options.inputShape)
+    : await layersRunner(files, featureLayer, options.inputShape);
   const inputShape = run.inputShape;
   if (metadata && metadata.input.shape.join() !== inputShape.join()) {
     throw new ExtractorError(
@@ -195,6 +200,7 @@ interface Runner {
 async function layersRunner(
   files: Awaited<ReturnType<typeof readModelFiles>>,
   featureLayer: string,
+  shape?: number[],
 ): Promise<Runner> {
   let model: tf.LayersModel;
   try {
@@ -216,9 +222,10 @@ async function layersRunner(
   }
   const output = model.getLayer(featureLayer).output as tf.SymbolicTensor;
   const cut = tf.model({ inputs: model.inputs, outputs: output });
-  const inputShape = definedShape(model.inputs[0].shape.slice(1), files.url.href);
-  const featureDim = definedShape(output.shape.slice(1), `${featureLayer} output`)
-    .reduce((a, b) => a * b, 1);
+  const inputShape = definedShape(model.inputs[0].shape.slice(1), files.url.href, shape);
+  const featureDim = shape === undefined
+    ? definedShape(output.shape.slice(1), `${featureLayer} output`).reduce((a, b) => a * b, 1)
+    : tf.tidy(() => (cut.predict(tf.zeros([1, ...inputShape])) as tf.Tensor).size);
   return {
     inputShape,
     featureDim,
@@ -230,6 +237,7 @@ async function layersRunner(
 async function graphRunner(
   files: Awaited<ReturnType<typeof readModelFiles>>,
   featureLayer: string,
+  shape?: number[],
 ): Promise<Runner> {
   let model: tf.GraphModel;
   try {
@@ -241,7 +249,7 @@ async function graphRunner(
         (e as Error).message,
     );
   }
-  const inputShape = definedShape((model.inputs[0].shape ?? []).slice(1), files.url.href);
+  const inputShape = definedShape((model.inputs[0].shape ?? []).slice(1), files.url.href, shape);
   let featureDim: number;
   try {
     featureDim = tf.tidy(() => {
@@ -263,7 +271,22 @@ async function graphRunner(
   };
 }
 
-function definedShape(shape: (number | null)[], what: string): number[] {
+/**
+ * The model's shape when fully defined, else `given` (whose length and defined dimensions must
+ * agree with the model's).
+ */
+function definedShape(shape: (number | null)[], what: string, given?: number[]): number[] {
+  if (given !== undefined) {
+    const agrees = given.length === shape.length &&
+      shape.every((d, i) => d === null || d === undefined || d < 1 || d === given[i]);
+    if (!agrees) {
+      throw new ExtractorError(
+        `expected an input shape compatible with ${what}'s [${shape.map(String)}], received ` +
+          `[${given}]`,
+      );
+    }
+    return given;
+  }
   if (shape.length === 0 || shape.some((d) => d === null || d === undefined || d < 1)) {
     throw new ExtractorError(
       `expected a fully defined shape for ${what}, received [${shape.map(String)}]`,

@@ -4,7 +4,12 @@
  *
  * @module
  */
-import type { InputSpec } from "../model/mod.ts";
+import {
+  checkImagePreprocessing,
+  type ImagePreprocessing,
+  type InputSpec,
+  ModelFormatError,
+} from "../model/mod.ts";
 import { ExtractorError } from "./errors.ts";
 
 /** Value of {@linkcode ExtractorMetadata.format}. */
@@ -29,8 +34,13 @@ export interface ExtractorMetadata {
     /** What the raw values are, for people. */
     units: string;
   };
-  /** How features become the integers of the HE head's input (derived from public data). */
-  quantization: InputSpec;
+  /**
+   * How features become the integers of the HE head's input (derived from public data); absent
+   * when heads derive their own (after a reduction, for example).
+   */
+  quantization?: InputSpec;
+  /** How a client turns an image into the model's input (the model file copies it). */
+  preprocessing?: ImagePreprocessing;
   /** Bounds every feature value is guaranteed to lie in (e.g. `[0, 6]` after ReLU6). */
   feature_bounds?: [number, number];
   /** How the extractor was trained and what it scored (free form). */
@@ -64,7 +74,27 @@ export function parseExtractorMetadata(userDefined: unknown): ExtractorMetadata 
   if (typeof input!.scale !== "number" || !(input!.scale > 0)) {
     fail("input.scale", "a positive number", input!.scale);
   }
-  const q = m.quantization as Record<string, unknown> | undefined;
+  if (m.quantization !== undefined) checkQuantization(m.quantization, fail);
+  if (m.preprocessing !== undefined) {
+    try {
+      checkImagePreprocessing(m.preprocessing);
+    } catch (e) {
+      if (!(e instanceof ModelFormatError)) throw e;
+      throw new ExtractorError(
+        `userDefinedMetadata.extractor.preprocessing: ${
+          e.message.replace("model.preprocessing.image", "")
+        }`,
+      );
+    }
+  }
+  return m as unknown as ExtractorMetadata;
+}
+
+function checkQuantization(
+  v: unknown,
+  fail: (field: string, expected: string, got: unknown) => never,
+): void {
+  const q = v as Record<string, unknown> | undefined;
   if (typeof q !== "object" || q === null) fail("quantization", "an object", q);
   if (!isShape(q!.shape)) fail("quantization.shape", "an array of positive integers", q!.shape);
   for (const key of ["min", "max", "scale_log2"]) {
@@ -73,7 +103,6 @@ export function parseExtractorMetadata(userDefined: unknown): ExtractorMetadata 
   if ((q!.min as number) > (q!.max as number)) {
     fail("quantization.max", `an integer >= min (${q!.min})`, q!.max);
   }
-  return m as unknown as ExtractorMetadata;
 }
 
 function isShape(v: unknown): v is number[] {

@@ -30,3 +30,8 @@ export * from "./image_input.ts";
 export * from "./extractor.ts";
 export * from "./tabular_standardizer.ts";
 export * from "./pretrain.ts";
+export * from "./preprocess.ts";
+export * from "./reduction.ts";
+export * from "./public_quantization.ts";
+export * from "./pipeline.ts";
+export * from "./scatternet.ts";

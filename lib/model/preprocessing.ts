@@ -28,7 +28,8 @@ export interface ExtractorRef {
 
 /**
  * How an image (pixel values 0..255, any size, grey or colour) becomes the extractor's input:
- * converted to `channels` (grey = mean of R, G, B; grey to colour = repeated), resized to
+ * converted to `channels` (grey = luma 0.299 R + 0.587 G + 0.114 B; grey to colour = repeated;
+ * alpha composited on white), resized to
  * `height x width` by `resize`, then `x * scale + offset`, then `(x - mean[c]) / std[c]`.
  */
 export interface ImagePreprocessing {
@@ -123,7 +124,13 @@ function numbers(v: unknown, path: string, length: number, positive = false): nu
   return v as number[];
 }
 
-function checkImage(v: unknown): void {
+/**
+ * Validates an {@linkcode ImagePreprocessing} block (of a model file, or of an extractor's own
+ * metadata).
+ *
+ * @throws {ModelFormatError} naming the field (`model.preprocessing.image.channels`, ...).
+ */
+export function checkImagePreprocessing(v: unknown): ImagePreprocessing {
   const im = object(v, "image");
   posInt(im.height, "image.height", 4096);
   posInt(im.width, "image.width", 4096);
@@ -135,6 +142,7 @@ function checkImage(v: unknown): void {
   finite(im.offset, "image.offset");
   if (im.mean !== undefined) numbers(im.mean, "image.mean", im.channels as number);
   if (im.std !== undefined) numbers(im.std, "image.std", im.channels as number, true);
+  return im as unknown as ImagePreprocessing;
 }
 
 function checkReduction(v: unknown, featureDim: number): void {
@@ -177,7 +185,7 @@ export function checkPreprocessing(v: unknown, featureDim: number): Preprocessin
       fail(`extractor.${key}`, "a string", e[key]);
     }
   }
-  if (p.image !== undefined) checkImage(p.image);
+  if (p.image !== undefined) checkImagePreprocessing(p.image);
   if (p.reduction !== undefined) checkReduction(p.reduction, featureDim);
   return p as unknown as PreprocessingBlock;
 }

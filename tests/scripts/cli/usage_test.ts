@@ -35,6 +35,8 @@ const SCRIPTS = [
   "demo.ts",
   "loadtest.ts",
   "../tests/vectors/generate.ts",
+  "export_fashion_mnist.ts",
+  "build_scatternet.ts",
 ];
 
 for (const script of SCRIPTS) {
