@@ -1,0 +1,182 @@
+/**
+ * Geometry of a BFV slot matrix-vector product `y = M z` (`C x N`, integers mod `t`) on one
+ * batched ciphertext of `n` slots: two rows of `R = n / 2` slots that SEAL rotates cyclically and
+ * independently (`rotateRows`), and swaps (`rotateColumns`).
+ *
+ * The server computes `sum_g rot(X * D_g, g * giantStep)` (one plaintext multiplication per group,
+ * the products rotated AFTER the multiplication, Horner-style by one step), then rotate-and-adds
+ * with strides `m, 2m, ..., R/2` (every slot sums its residue class mod `m` over its row) and,
+ * with `rowSwap`, adds the swapped rows. Output `k` ends in every slot `s` with `s mod m = k`;
+ * residues `>= C` hold 0. No rotation happens before the multiplication, so the query's fresh
+ * noise meets the key-switching noise only after the product (small special primes are fine).
+ *
+ * The client's arrangement ({@linkcode interleavedColumn}) puts column block `c mod G` in residue
+ * class `c`: output `k` reads classes `k .. k + G - 1` through the `G` groups, i.e. every block
+ * once. Each class holds `2 R / m` slots (both rows), so `G = ceil(N / (2 R / m))` groups cover
+ * the `N` columns. {@linkcode slotMatVecPlaintexts} computes the server's `D_g` for any
+ * arrangement, each `(output, column)` pair used once (checked).
+ *
+ * @module
+ */
+import type { HopCounts } from "../../engine/hops.ts";
+import { zeroHops } from "../../engine/hops.ts";
+
+/** The geometry of one slot product; plain data, the same on both sides. */
+export interface SlotLayout {
+  /** Slots `n` (two rows of `n / 2`). */
+  readonly slots: number;
+  /** Columns `N` of the matrix (entries of the client's vector). */
+  readonly columns: number;
+  /** Rows `C` of the matrix (outputs). */
+  readonly outputs: number;
+  /** Output stride `m`: a power of two `>= C`; output `k` sits in slots `s mod m = k`. */
+  readonly stride: number;
+  /** Groups `G`: plaintext multiplications, combined by `G - 1` rotations of `giantStep`. */
+  readonly groups: number;
+  /** The rotation between consecutive groups. */
+  readonly giantStep: number;
+  /** Columns per residue class (both rows): `2 R / m`. */
+  readonly blockSize: number;
+  /** Whether the rows are summed at the end (one `rotateColumns`). */
+  readonly rowSwap: boolean;
+  /** Rotate-and-add strides `m, 2m, ..., R / 2`. */
+  readonly finals: readonly number[];
+  /** Galois steps the product uses (0 is the row swap): the only keys the client makes. */
+  readonly galoisSteps: readonly number[];
+}
+
+/** The smallest power of two `>= x` (1 for `x <= 1`). */
+function pow2AtLeast(x: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1, x)));
+}
+
+/** Rotations one evaluation spends (giants, finals, row swap). */
+export function slotLayoutRotations(l: SlotLayout): number {
+  return l.groups - 1 + l.finals.length + Number(l.rowSwap);
+}
+
+/**
+ * The cheapest interleaved layout (fewest rotations) of a `C x N` product over `slots` slots.
+ *
+ * @throws {RangeError} when no layout fits (too many outputs or columns for the slots).
+ */
+export function interleavedLayout(columns: number, outputs: number, slots: number): SlotLayout {
+  const R = slots / 2;
+  let best: SlotLayout | null = null;
+  for (let m = pow2AtLeast(outputs); m <= R; m *= 2) {
+    const blockSize = (2 * R) / m;
+    const groups = Math.ceil(columns / blockSize);
+    // Output k reads classes k .. k + G - 1: they must not wrap past m (blocks are c mod G).
+    if (outputs + groups - 1 > m) continue;
+    const finals: number[] = [];
+    for (let s = m; s < R; s *= 2) finals.push(s);
+    const layout: SlotLayout = {
+      slots,
+      columns,
+      outputs,
+      stride: m,
+      groups,
+      giantStep: 1,
+      blockSize,
+      rowSwap: true,
+      finals,
+      galoisSteps: [...(groups > 1 ? [1] : []), ...finals, 0].sort((a, b) => a - b),
+    };
+    if (!best || slotLayoutRotations(layout) < slotLayoutRotations(best)) best = layout;
+  }
+  if (!best) {
+    throw new RangeError(
+      `expected a ${outputs} x ${columns} product to fit ${slots} slots, it does not`,
+    );
+  }
+  return best;
+}
+
+/**
+ * The column the client puts in slot `pos` of row `row` (interleaved: class `c = pos mod m` holds
+ * block `c mod G`, entry `row * R / m + pos div m`), or -1 for a zero slot.
+ */
+export function interleavedColumn(l: SlotLayout, row: number, pos: number): number {
+  const m = l.stride, perRow = l.slots / 2 / m;
+  const c = pos % m;
+  const block = c % l.groups;
+  const col = block * l.blockSize + row * perRow + Math.floor(pos / m);
+  return col < l.columns ? col : -1;
+}
+
+/** The client's slot vector: `z` (N integers, reduced mod `t`) in the interleaved arrangement. */
+export function arrangeSlots(
+  z: ArrayLike<bigint | number>,
+  l: SlotLayout,
+  t: bigint,
+): BigInt64Array {
+  if (z.length !== l.columns) {
+    throw new RangeError(`expected ${l.columns} values, received ${z.length}`);
+  }
+  const R = l.slots / 2;
+  const out = new BigInt64Array(l.slots);
+  for (let row = 0; row < 2; row++) {
+    for (let pos = 0; pos < R; pos++) {
+      const col = interleavedColumn(l, row, pos);
+      if (col < 0) continue;
+      const v = BigInt(z[col]) % t;
+      out[row * R + pos] = v < 0n ? v + t : v;
+    }
+  }
+  return out;
+}
+
+/**
+ * The server's plaintexts `D_g` (slot values mod `t`, both rows) for the matrix `rows` (`C x N`,
+ * integers) on the arrangement `column(row, pos)`: slot `(row, p)` of group `g` multiplies the
+ * column at `p` by `M[k][column]` with `k = (p - g * giantStep) mod m`, each pair `(k, column)`
+ * once. Null for an all-zero group.
+ *
+ * @throws {RangeError} when the arrangement does not reach some nonzero entry of `M`.
+ */
+export function slotMatVecPlaintexts(
+  rows: readonly (readonly bigint[])[],
+  l: SlotLayout,
+  t: bigint,
+  column: (row: number, pos: number) => number = (r, p) => interleavedColumn(l, r, p),
+): (BigInt64Array | null)[] {
+  const R = l.slots / 2, m = l.stride;
+  const used = rows.map(() => new Uint8Array(l.columns));
+  const plain: (BigInt64Array | null)[] = [];
+  for (let g = 0; g < l.groups; g++) {
+    const d = new BigInt64Array(l.slots);
+    let any = false;
+    for (let row = 0; row < 2; row++) {
+      for (let p = 0; p < R; p++) {
+        const k = (((p - g * l.giantStep) % m) + m) % m;
+        const col = column(row, p);
+        if (k >= l.outputs || col < 0 || used[k][col]) continue;
+        used[k][col] = 1;
+        const w = rows[k][col] % t;
+        if (w === 0n) continue;
+        d[row * R + p] = w < 0n ? w + t : w;
+        any = true;
+      }
+    }
+    plain.push(any ? d : null);
+  }
+  rows.forEach((r, k) =>
+    r.forEach((w, col) => {
+      if (w !== 0n && !used[k][col]) {
+        throw new RangeError(
+          `the slot layout does not reach entry (${k}, ${col}) of the ${l.outputs} x ${l.columns} matrix`,
+        );
+      }
+    })
+  );
+  return plain;
+}
+
+/** The HOPs one product spends, from its nonzero groups. */
+export function slotMatVecHops(l: SlotLayout, nonzeroGroups = l.groups): HopCounts {
+  const h = zeroHops();
+  h.plain_mul_dense = nonzeroGroups;
+  h.rotate = slotLayoutRotations(l);
+  h.add = l.groups - 1 + l.finals.length + Number(l.rowSwap);
+  return h;
+}
