@@ -20,6 +20,7 @@ import {
 } from "./format.ts";
 import { compileModel } from "./network.ts";
 import { checkPreprocessing } from "./preprocessing.ts";
+import { accountingProblem } from "./privacy.ts";
 
 /** Largest number of weights a model may hold in all (keeps loading bounded). */
 const MAX_MODEL_WEIGHTS = 20_000_000;
@@ -245,7 +246,8 @@ function checkInput(v: unknown, c: Ctx): InputSpec {
 /**
  * `metadata.privacy`, when present: the DP claim. `epsilon` > 0 and finite, `delta` in [0, 1),
  * `noise_source` one of {@linkcode NOISE_SOURCES} (required: a claim must say whether its noise
- * was secret), `accountant` a string and `not_covered` an array of strings when given.
+ * was secret), `accountant` a string and `not_covered` an array of strings when given, and the
+ * accounting fields as {@linkcode accountingProblem} requires.
  */
 function checkPrivacy(v: unknown, c: Ctx): PrivacyMetadata {
   const p = obj(v, c);
@@ -272,6 +274,8 @@ function checkPrivacy(v: unknown, c: Ctx): PrivacyMetadata {
       }
     });
   }
+  const bad = accountingProblem(p as PrivacyMetadata);
+  if (bad) c.at(bad.field).fail(bad.message);
   return p as PrivacyMetadata;
 }
 

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import type { NoiseSource, QuantizedModel } from "./format.ts";
+import type { NoiseSource, PrivacyMetadata, QuantizedModel } from "./format.ts";
 
 /** The environment variable that lets the server load a model trained with seeded noise. */
 export const ALLOW_SEEDED_NOISE_ENV = "FCN_ALLOW_SEEDED_NOISE";
@@ -50,6 +50,55 @@ export const DP_NOT_COVERED: readonly string[] = Object.freeze([
   "side channels of the training run (timing, memory) and the secrecy of the training " +
   "machine's state",
 ]);
+
+/** The accountants a privacy block may name in `accountant_id`. */
+export const ACCOUNTANT_IDS = ["pld", "rdp"] as const;
+
+/**
+ * What is wrong with the accounting fields of a privacy block, or null. When `accountant_id`
+ * is given it must be one of {@linkcode ACCOUNTANT_IDS}, and both totals must be given beside
+ * it (`epsilon_pld` and `epsilon_rdp`, finite numbers > 0), the named accountant's equal to
+ * `epsilon` (to the 6 decimals the card keeps): the claim names its accountant and keeps the
+ * other figure.
+ *
+ * @example
+ * ```ts
+ * import { accountingProblem } from "./privacy.ts";
+ * accountingProblem({ epsilon: 3, delta: 1e-5, noise_source: "crypto", accountant_id: "pld",
+ *   epsilon_pld: 3, epsilon_rdp: 3.2 }); // null
+ * ```
+ */
+export function accountingProblem(
+  p: PrivacyMetadata,
+): { field: string; message: string } | null {
+  const id = p.accountant_id;
+  if (id === undefined) return null;
+  if (!(ACCOUNTANT_IDS as readonly unknown[]).includes(id)) {
+    return {
+      field: "accountant_id",
+      message: `expected "pld" or "rdp", received ${JSON.stringify(id)}`,
+    };
+  }
+  for (const field of ["epsilon_pld", "epsilon_rdp"]) {
+    const v = p[field];
+    if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) {
+      return {
+        field,
+        message: `expected a finite number > 0 beside accountant_id ${JSON.stringify(id)}, ` +
+          `received ${v === undefined ? "nothing" : JSON.stringify(v)}`,
+      };
+    }
+  }
+  const named = p[`epsilon_${id}`] as number;
+  if (Math.abs(named - p.epsilon) > 1e-6 * Math.max(1, p.epsilon)) {
+    return {
+      field: `epsilon_${id}`,
+      message: `expected the epsilon of the named accountant (${id}) to equal epsilon ` +
+        `${p.epsilon}, received ${named}`,
+    };
+  }
+  return null;
+}
 
 /**
  * The model's noise is seeded (replayable) and the operator did not opt in with
