@@ -35,13 +35,21 @@ export interface CardPrivacy extends PrivacyMetadata {
   epsilon: number;
   /** Delta. */
   delta: number;
-  /** How the guarantee was computed. */
+  /** How the guarantee was computed, for people. */
   accountant: string;
+  /** The accountant of `epsilon`: `pld` or `rdp`. */
+  accountant_id: "pld" | "rdp";
+  /** The total by the RDP accountant (beside the PLD one, or equal to `epsilon`). */
+  epsilon_rdp: number;
+  /** The total by the PLD accountant (beside the RDP one, or equal to `epsilon`). */
+  epsilon_pld: number;
+  /** The PLD grid step (the discretisation of `epsilon_pld`). */
+  pld_interval: number;
   /** RDP-to-(epsilon, delta) conversion. */
   conversion: string;
-  /** The epsilon under the classic conversion, for comparison with older reports. */
+  /** The RDP epsilon under the classic conversion, for comparison with older reports. */
   epsilon_classic: number;
-  /** RDP order attaining the epsilon. */
+  /** RDP order attaining the DP-SGD phases' RDP epsilon. */
   rdp_order: number;
   /** `crypto` (secret noise: the guarantee holds) or `seeded` (replayable: NOT private). */
   noise_source: NoiseSource;
@@ -181,15 +189,32 @@ function largestLogit(net: Network): bigint {
   return bound;
 }
 
+/** The accountant of a private run's epsilon, for people, with the other figure beside it. */
+function describeAccountant(r: PrivateHeadResult): string {
+  const rdp = "RDP of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar, Zhang 2019), " +
+    `${r.conversion} conversion to (epsilon, delta)` +
+    (r.conversion === "tight" ? " (Balle et al. 2020)" : " (Mironov 2017)");
+  const pld = "PLD: privacy loss distributions of the Poisson-subsampled Gaussian mechanism, " +
+    `pessimistic connect-the-dots discretisation on a grid of ${r.pldInterval}, composed by FFT ` +
+    "(Koskela et al. 2020; Doroshenko et al. 2022), both neighbouring directions";
+  const all = "composed over every release on the training data (all DP-SGD phases" +
+    (r.ledger.length > r.phases.length ? " and the releases before them" : "") + ")";
+  return r.accountant === "pld"
+    ? `${pld}, ${all}; RDP gives ${r.epsilonRdp!.toFixed(4)} (${rdp})`
+    : `${rdp}, ${all}; PLD gives ${r.epsilonPld!.toFixed(4)} (${pld})`;
+}
+
 /** The privacy block of a private run (null for a non-private one). */
 function cardPrivacy(r: PrivateHeadResult, c: CardContext): CardPrivacy | null {
   if (!r.private) return null;
   return {
     epsilon: round(r.epsilon!),
     delta: r.delta!,
-    accountant: "RDP of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar, Zhang " +
-      `2019), composed over all phases, ${r.conversion} conversion to (epsilon, delta)` +
-      (r.conversion === "tight" ? " (Balle et al. 2020)" : " (Mironov 2017)"),
+    accountant: describeAccountant(r),
+    accountant_id: r.accountant!,
+    epsilon_rdp: round(r.epsilonRdp!),
+    epsilon_pld: round(r.epsilonPld!),
+    pld_interval: r.pldInterval!,
     conversion: r.conversion!,
     epsilon_classic: round(r.epsilonClassic!),
     rdp_order: r.order!,

@@ -27,6 +27,8 @@ import {
 import { predictPlain } from "../he-head/engine/plain.ts";
 import { BudgetAccountant, type LedgerEntry } from "./accounting/budget_accountant.ts";
 import { calibrateNoiseMultiplier } from "./accounting/calibrate.ts";
+import type { Accountant } from "./accounting/compose_costs.ts";
+import { defaultPldInterval } from "./accounting/pld.ts";
 import { checkDelta, checkPositive } from "../check/mod.ts";
 import type { Conversion } from "./accounting/conversion.ts";
 import { type DpSgdParams, type TrainingSet, trainSteps } from "./training/dp_sgd.ts";
@@ -38,7 +40,7 @@ import {
   INQ_SCHEDULE,
   quantizeShare,
 } from "./compression/pow2_quantization.ts";
-import { subsampledGaussianCost } from "./accounting/privacy_cost.ts";
+import { type PrivacyCost, subsampledGaussianCost } from "./accounting/privacy_cost.ts";
 import {
   checkSparsity,
   layerSparsity,
@@ -66,6 +68,13 @@ export interface PrivacyTarget {
   delta: number;
   /** RDP-to-(epsilon, delta) conversion (default `tight`). */
   conversion?: Conversion;
+  /** The accountant the target is met under: `pld` (default, tighter) or `rdp`. */
+  accountant?: Accountant;
+  /**
+   * Releases already made on the training split (e.g. DP bounds of its columns): spent first,
+   * composed with every DP-SGD phase, and included in the calibration and the total.
+   */
+  prior?: readonly PrivacyCost[];
 }
 
 /** Options of {@linkcode trainPrivateHead}. */
@@ -147,11 +156,19 @@ export interface PrivateHeadResult {
   private: boolean;
   /** Where sampling and noise came from (null for a non-private run). */
   noiseSource: NoiseSource | null;
-  /** Total epsilon spent (null for a non-private run). */
+  /** Total epsilon spent, by the chosen accountant (null for a non-private run). */
   epsilon: number | null;
-  /** The same under the classic conversion (for comparison with older reports). */
+  /** The accountant of `epsilon` (null for a non-private run). */
+  accountant: Accountant | null;
+  /** The same total by the RDP accountant (null for a non-private run). */
+  epsilonRdp: number | null;
+  /** The same total by the PLD accountant (null for a non-private run). */
+  epsilonPld: number | null;
+  /** The PLD grid step of `epsilonPld`. */
+  pldInterval: number | null;
+  /** The RDP total under the classic conversion (for comparison with older reports). */
   epsilonClassic: number | null;
-  /** RDP order attaining the epsilon. */
+  /** RDP order attaining the DP-SGD phases' RDP epsilon. */
   order: number | null;
   /** Delta (null for a non-private run). */
   delta: number | null;
@@ -241,25 +258,70 @@ interface PrivacySetup {
 function setUpPrivacy(
   o: PrivateHeadOptions,
   sampleRate: number,
-  totalSteps: number,
+  plans: PhasePlan[],
 ): PrivacySetup {
   if (!o.privacy) return { dp: null, budget: null };
   const conversion = o.privacy.conversion ?? "tight";
+  const accountant = o.privacy.accountant ?? "pld";
+  const phaseSteps = plans.map((p) => p.steps);
   const cal = calibrateNoiseMultiplier({
     targetEpsilon: o.privacy.targetEpsilon,
     delta: o.privacy.delta,
     sampleRate,
-    steps: totalSteps,
+    steps: phaseSteps.reduce((a, b) => a + b, 0),
+    phaseSteps,
+    prior: o.privacy.prior,
+    accountant,
     conversion,
   });
-  return {
-    dp: { clipNorm: o.clipNorm, noiseMultiplier: cal.noiseMultiplier },
-    budget: new BudgetAccountant({
-      epsilon: o.privacy.targetEpsilon,
-      delta: o.privacy.delta,
+  const budget = new BudgetAccountant({
+    epsilon: o.privacy.targetEpsilon,
+    delta: o.privacy.delta,
+    conversion,
+    accountant,
+    pldInterval: cal.pldInterval,
+  });
+  for (const cost of o.privacy.prior ?? []) budget.spend(cost);
+  return { dp: { clipNorm: o.clipNorm, noiseMultiplier: cal.noiseMultiplier }, budget };
+}
+
+/**
+ * The total of the same spends by both accountants (the chosen one's equals the budget's; the
+ * other is printed beside it), and the PLD grid step.
+ */
+function bothTotals(
+  o: PrivateHeadOptions,
+  sigma: number,
+  sampleRate: number,
+  plans: PhasePlan[],
+): { rdp: number; pld: number; classic: number; pldInterval: number } {
+  const steps = plans.reduce((s, p) => s + p.steps, 0);
+  const pldInterval = defaultPldInterval({ noiseMultiplier: sigma, sampleRate, steps });
+  const total = (accountant: Accountant, conversion = o.privacy!.conversion) => {
+    const b = new BudgetAccountant({
+      epsilon: Infinity,
+      delta: o.privacy!.delta,
       conversion,
-    }),
+      accountant,
+      pldInterval,
+    });
+    for (const cost of o.privacy!.prior ?? []) b.spend(cost);
+    for (const p of plans) {
+      if (p.steps > 0) {
+        b.spend(
+          subsampledGaussianCost({
+            label: p.name,
+            sampleRate,
+            noiseMultiplier: sigma,
+            steps: p.steps,
+          }),
+        );
+      }
+    }
+    return b.total().epsilon;
   };
+  const [rdp, pld, classic] = [total("rdp"), total("pld"), total("rdp", "classic")];
+  return { rdp, pld, classic, pldInterval };
 }
 
 /** What the phases need besides the head. */
@@ -318,16 +380,21 @@ function runPhases(head: Head, plans: PhasePlan[], c: PhaseContext) {
   return { phases, floatAcc, prunedAcc };
 }
 
-/** The privacy fields of the result: spent epsilon, its classic-conversion value, the order. */
+/**
+ * The privacy fields of the result: spent epsilon, the other accountant's figure, the classic
+ * conversion's, the RDP order of the DP-SGD phases.
+ */
 function privacySummary(
   o: PrivateHeadOptions,
   privacy: PrivacySetup,
   noiseRandom: RandomSource,
   sampleRate: number,
-  totalSteps: number,
+  plans: PhasePlan[],
 ) {
   const { dp, budget } = privacy;
   const total = budget?.total();
+  const totalSteps = plans.reduce((s, p) => s + p.steps, 0);
+  const both = dp ? bothTotals(o, dp.noiseMultiplier, sampleRate, plans) : null;
   const at = (conversion: Conversion | undefined) =>
     dpSgdEpsilon({
       noiseMultiplier: dp!.noiseMultiplier,
@@ -336,13 +403,16 @@ function privacySummary(
       delta: o.privacy!.delta,
       conversion,
     });
-  const accounted = o.privacy !== null && dp !== null;
   return {
     private: o.privacy !== null,
     noiseSource: o.privacy === null ? null : noiseSourceOf(noiseRandom),
     epsilon: total ? total.epsilon : null,
-    epsilonClassic: accounted ? at("classic").epsilon : null,
-    order: accounted ? at(o.privacy!.conversion).order : null,
+    accountant: o.privacy ? (o.privacy.accountant ?? "pld") : null,
+    epsilonRdp: both?.rdp ?? null,
+    epsilonPld: both?.pld ?? null,
+    pldInterval: both?.pldInterval ?? null,
+    epsilonClassic: both?.classic ?? null,
+    order: dp ? at(o.privacy!.conversion).order : null,
     delta: o.privacy?.delta ?? null,
     conversion: o.privacy ? (o.privacy.conversion ?? "tight") : null,
     noiseMultiplier: dp?.noiseMultiplier ?? 0,
@@ -370,7 +440,7 @@ export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
     pruneSteps: o.pruneSteps ?? 3,
   });
   const totalSteps = plans.reduce((s, p) => s + p.steps, 0);
-  const privacy = setUpPrivacy(o, sampleRate, totalSteps);
+  const privacy = setUpPrivacy(o, sampleRate, plans);
   const head = createHead({
     inputDim: train.dim,
     hidden: o.hidden,
@@ -405,7 +475,7 @@ export function trainPrivateHead(o: PrivateHeadOptions): PrivateHeadResult {
   return {
     model,
     head,
-    ...privacySummary(o, privacy, noiseRandom, sampleRate, totalSteps),
+    ...privacySummary(o, privacy, noiseRandom, sampleRate, plans),
     sampleRate,
     steps: totalSteps,
     phases,
