@@ -89,19 +89,15 @@ Deno.test("train --data DIR -> serve -> classify PNG files over HTTP: encrypted 
   );
 
   // Private test digits the head never saw, as 24 x 24 dark-on-white PNG files.
-  const files = await writeImageFolder(test, `${dir}/queries`, {
+  await writeImageFolder(test, `${dir}/queries`, {
     maxValue: 16,
     upscale: 3,
     invert: true,
     indices: range(0, 12),
-  })
-    .then(async () => {
-      const paths: string[] = [];
-      for (const i of range(0, 12)) {
-        paths.push(`${dir}/queries/${test.classes[test.y[i]]}/${String(i).padStart(6, "0")}.png`);
-      }
-      return paths;
-    });
+  });
+  const files = range(0, 12).map((i) =>
+    `${dir}/queries/${test.classes[test.y[i]]}/${String(i).padStart(6, "0")}.png`
+  );
   const extractor = await loadExtractor();
   const raw = new Float32Array(64 * files.length);
   for (const [k, f] of files.entries()) {
