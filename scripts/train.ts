@@ -88,7 +88,12 @@ async function main(args: string[]): Promise<number> {
     hidden: o.hidden,
     activation: { kind: activation.kind, coefficients: activation.coefficients },
     privacy: dp
-      ? { targetEpsilon: o.targetEpsilon!, delta: o.delta, conversion: o.conversion }
+      ? {
+        targetEpsilon: o.targetEpsilon!,
+        delta: o.delta,
+        conversion: o.conversion,
+        accountant: o.accountant,
+      }
       : null,
     epochs: o.epochs,
     batchSize: o.batchSize,
@@ -129,7 +134,11 @@ async function main(args: string[]): Promise<number> {
   log(
     `${o.out}: ${
       card.privacy
-        ? `(eps ${card.privacy.epsilon.toFixed(3)}, delta ${card.privacy.delta})-DP, sigma ${
+        ? `(eps ${
+          card.privacy.epsilon.toFixed(3)
+        }, delta ${card.privacy.delta})-DP by ${card.privacy.accountant_id.toUpperCase()} (RDP ${
+          card.privacy.epsilon_rdp.toFixed(3)
+        }, PLD ${card.privacy.epsilon_pld.toFixed(3)}), sigma ${
           card.privacy.noise_multiplier.toFixed(3)
         }, noise ${card.privacy.noise_source}${card.private ? "" : " (NOT private)"}`
         : "NOT private"

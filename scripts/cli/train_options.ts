@@ -6,6 +6,8 @@
  * @module
  */
 import {
+  type Accountant,
+  ACCOUNTANTS,
   ACTIVATION_NAMES,
   type ActivationName,
   type Conversion,
@@ -57,6 +59,8 @@ export interface TrainOptions {
   delta: number;
   /** `--conversion`. */
   conversion: Conversion;
+  /** `--accountant`: the accountant the target epsilon is met under (default pld). */
+  accountant: Accountant;
   /** `--hidden` (empty: linear head). */
   hidden: number[];
   /** `--activation`. */
@@ -110,6 +114,9 @@ export const TRAIN_USAGE = `usage: deno task train [options]
   --target-epsilon E                   total epsilon over all phases (default 3; inf = no DP)
   --no-dp                              non-private baseline (reported as such)
   --delta D                            delta in (0, 1) (default 1e-5)
+  --accountant pld|rdp                 accountant of the target epsilon and the noise calibration:
+                                       pld (default; privacy loss distributions, tighter) or
+                                       rdp; the card keeps the other one's figure beside it
   --conversion tight|classic           RDP to (eps, delta) conversion (default tight)
   --hidden N[,N...]                    hidden widths, 0 for a linear head (default 32)
   --activation relu|swish|gelu|sigmoid|square   (default swish: power-of-two fit "swish-aq")
@@ -178,6 +185,7 @@ const TRAIN_ARGS = {
   "no-dp": { type: "boolean", default: false },
   delta: { type: "string", default: "1e-5" },
   conversion: { type: "string", default: "tight" },
+  accountant: { type: "string", default: "pld" },
   hidden: { type: "string", default: "32" },
   activation: { type: "string", default: "swish" },
   "activation-degree": { type: "string", default: "2" },
@@ -329,6 +337,7 @@ export function parseTrainArgs(args: string[]): TrainOptions {
     targetEpsilon: targetEpsilonOf(v["target-epsilon"], v["no-dp"]),
     delta,
     conversion: choice("conversion", v.conversion, CONVERSIONS, "tight or classic"),
+    accountant: choice("accountant", v.accountant, ACCOUNTANTS, "pld or rdp"),
     hidden,
     activation: choice<HeadActivation>("activation", v.activation, [
       ...ACTIVATION_NAMES,
