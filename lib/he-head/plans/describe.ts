@@ -9,6 +9,7 @@ import type { LayerHops } from "../engine/hops.ts";
 import { batchingPrimes } from "../engine/primes.ts";
 import type { HeParams } from "../schemes/bfv/bfv_params.ts";
 import type { CkksParams } from "../schemes/ckks/ckks_params.ts";
+import type { BfvPackedParams } from "../schemes/bfv/packed_params.ts";
 import type { PlanSpec } from "./plan.ts";
 
 /** The flooding noise of a flooded plan `[-2^flood_log2, 2^flood_log2)` and what it guarantees. */
@@ -29,12 +30,15 @@ export interface FloodingDescriptionJson {
 export interface PlanDescriptionJson {
   /** The plan's self-describing name. */
   name: string;
-  /** `poly` and `simd` are exact BFV plans; `packed` is one CKKS ciphertext per query. */
-  encoding: "poly" | "simd" | "packed";
+  /**
+   * `poly` and `simd` are exact BFV plans; `packed` is one CKKS ciphertext per query;
+   * `bfv-packed` one BFV ciphertext per query (exact).
+   */
+  encoding: "poly" | "simd" | "packed" | "bfv-packed";
   /** Whether results equal the integer head bit for bit (BFV) or approximate it (CKKS). */
   exact: boolean;
   /** The scheme's parameter set. */
-  params: HeParams | CkksParams;
+  params: HeParams | CkksParams | BfvPackedParams;
   /** Hex SHA-256 of the parameters (the envelopes' identity). */
   params_hash: string;
   /** Queries one request may carry. */
@@ -91,7 +95,7 @@ export function coeffModulusPrimes(scheme: "bfv" | "ckks", n: number, bits: numb
  * primes, keys, cost, HOPs, circuit privacy); each plan adds its own (`output_factor`, ...).
  */
 export function describeSpec(
-  spec: PlanSpec<HeParams | CkksParams>,
+  spec: PlanSpec<HeParams | CkksParams | BfvPackedParams>,
   encoding: PlanDescriptionJson["encoding"],
   exact: boolean,
   responsePrimesDropped: number,

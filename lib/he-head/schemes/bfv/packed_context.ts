@@ -24,6 +24,8 @@ export class BfvPackedContext implements SealContexts {
     readonly encoder: BatchEncoder,
     /** The data-level primes SEAL built. */
     readonly dataModulus: DataModulus,
+    /** The special prime (keys only). */
+    readonly specialPrime: bigint,
   ) {
     this.moduli = [{ index: 0, context }];
   }
@@ -62,7 +64,18 @@ export class BfvPackedContext implements SealContexts {
       }
       const evaluator = new seal.Evaluator(context);
       const encoder = new seal.BatchEncoder(context);
-      return new BfvPackedContext(seal, p, context, evaluator, encoder, dataModulus(context));
+      const last = coeff.get(coeff.size() - 1)!;
+      const special = last.value();
+      last.delete();
+      return new BfvPackedContext(
+        seal,
+        p,
+        context,
+        evaluator,
+        encoder,
+        dataModulus(context),
+        special,
+      );
     } finally {
       parms.delete();
       coeff.delete();

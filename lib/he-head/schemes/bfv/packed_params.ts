@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isPrime } from "../../engine/primes.ts";
 
 /** A packed BFV parameter set. */
 export interface BfvPackedParams {
@@ -88,4 +89,12 @@ export function validatePackedParams(v: unknown): BfvPackedParams {
     plainModulus: p.plainModulus!,
     securityLevel: 128,
   };
+}
+
+/** The smallest batching prime `t = 1 mod 2n` with `t > above`. */
+export function smallestBatchingPrime(n: number, above: bigint): bigint {
+  const step = BigInt(2 * n);
+  let t = (above / step + 1n) * step + 1n;
+  while (!isPrime(t)) t += step;
+  return t;
 }
