@@ -78,9 +78,12 @@ for (const eps of epsilons) {
       name: "sweep",
       hidden: base.hidden,
       activation: { kind: act.kind, coefficients: act.coefficients },
-      privacy: eps === Infinity
-        ? null
-        : { targetEpsilon: eps, delta: base.delta, conversion: base.conversion },
+      privacy: eps === Infinity ? null : {
+        targetEpsilon: eps,
+        delta: base.delta,
+        conversion: base.conversion,
+        accountant: base.accountant,
+      },
       epochs: base.epochs,
       batchSize: base.batchSize,
       clipNorm: base.clipNorm,
@@ -115,7 +118,7 @@ const md = [
     ? "noise seeded from the same seeds, --seeded-noise, reproducible) "
     : "noise fresh from crypto.getRandomValues, so another run gives other figures) ") +
   `on the private test split (${data.test.count} examples); ` +
-  `delta ${base.delta}, ${base.conversion} conversion, ${base.epochs} epochs over all phases, ` +
+  `delta ${base.delta}, ${base.accountant.toUpperCase()} accountant (${base.conversion} RDP conversion), ${base.epochs} epochs over all phases, ` +
   `expected batch ${base.batchSize}, C = ${base.clipNorm}, hidden [${base.hidden}], ${act.kind}, ` +
   `sparsity ${base.sparsity}. "quantized" is exact integer inference of the exported model.`,
   "",
