@@ -108,6 +108,12 @@ export {
 } from "./reproduce/variant_row.ts";
 export { measurePackedRow, type PackedRow } from "./reproduce/packed_row.ts";
 export {
+  logPackedKeys,
+  measurePackedKeys,
+  type PackedKeysResult,
+  writePackedKeys,
+} from "./reproduce/packed_keys.ts";
+export {
   logSummary,
   type ReproductionResult,
   reproductionResult,

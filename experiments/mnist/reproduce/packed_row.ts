@@ -17,7 +17,9 @@ import {
   type EnvelopeKind,
   evaluateFast,
   type HopCounts,
+  type NetworkSpec,
   paramsHash,
+  type PlanOptions,
   PLANS,
   type PlanSpec,
 } from "../../../lib/he-head/mod.ts";
@@ -27,7 +29,7 @@ import {
   preparePlanServer,
 } from "../../../lib/he-head/server.ts";
 import { compileModel, type Network, type QuantizedModel } from "../../../lib/model/mod.ts";
-import { formatBytes, median } from "../../../lib/report/mod.ts";
+import { formatBytes, median, ProgressBar } from "../../../lib/report/mod.ts";
 import type { ReproduceSetup } from "./variant_row.ts";
 
 /** The packed row (JSON keys of `results.json`). */
@@ -52,8 +54,10 @@ export interface PackedRow {
   hops: HopCounts;
   /** Galois keys the rotations need. */
   galois_steps: number;
-  /** Bytes of the evaluation keys (relinearization and Galois). */
+  /** Bytes of the evaluation keys (relinearization and Galois, SEAL's seeded blobs). */
   key_bytes: number;
+  /** Bytes of the keys envelope as uploaded (deflated). */
+  key_envelope_bytes: number;
   /** Bytes of one query ciphertext. */
   query_bytes: number;
   /** Bytes of one response ciphertext. */
@@ -62,6 +66,7 @@ export interface PackedRow {
   keygen_s: number;
 }
 
+/** What the images of one plan instance measured so far. */
 interface PackedImages {
   times: number[];
   mismatches: number;
@@ -88,18 +93,9 @@ async function ciphertextBytes(
   return env.entries[0].bytes.length;
 }
 
-// long: one image's round trip through the plan halves and its comparison read best together
-async function evaluateImages(
-  client: PlanClient,
-  server: PlanServer,
-  ek: EvaluationKeys,
-  net: Network,
-  setup: ReproduceSetup,
-): Promise<PackedImages> {
-  const { test, images } = setup;
-  const x = test.ints.subarray(0, images * net.inputSize);
-  const want = evaluateFast(net, x, images);
-  const out: PackedImages = {
+/** One `ckks_network` plan instance's halves and keys, evaluating images one at a time. */
+export class PackedSession {
+  private readonly out: PackedImages = {
     times: [],
     mismatches: 0,
     correct: 0,
@@ -108,26 +104,116 @@ async function evaluateImages(
     queryBytes: 0,
     responseBytes: 0,
   };
-  const signal = new AbortController().signal;
-  for (let q = 0; q < images; q++) {
+  private readonly want: bigint[][];
+
+  private constructor(
+    readonly spec: NetworkSpec,
+    private readonly net: Network,
+    private readonly client: PlanClient,
+    private readonly server: PlanServer,
+    private readonly ek: EvaluationKeys,
+    /** Bytes of the evaluation keys' SEAL blobs (seeded). */
+    readonly keyBytes: number,
+    /** Bytes of the keys envelope as uploaded (POST /v1/keys, deflated). */
+    readonly keyEnvelopeBytes: number,
+    private readonly setup: ReproduceSetup,
+  ) {
+    const x = setup.test.ints.subarray(0, setup.images * net.inputSize);
+    this.want = evaluateFast(net, x, setup.images);
+  }
+
+  /** Opens the plan for `net` with `options`, or null when the network has no packed plan. */
+  static async open(
+    net: Network,
+    setup: ReproduceSetup,
+    options: PlanOptions = {},
+  ): Promise<PackedSession | null> {
+    const spec = await PLANS.ckks_network.plan(net, options);
+    if (!spec) return null;
+    const client = await openPlanClient(spec);
+    try {
+      const server = await preparePlanServer(spec, net);
+      try {
+        const envelope = (await client.evaluationKeys())!;
+        const ek = await server.unpackKeys(envelope, { check: true });
+        const blobs = client.keys.evaluationKeys[0];
+        const keyBytes = blobs.relin!.length + blobs.galois!.length;
+        return new PackedSession(
+          spec,
+          net,
+          client,
+          server,
+          ek,
+          keyBytes,
+          envelope.length,
+          setup,
+        );
+      } catch (e) {
+        server[Symbol.dispose]();
+        throw e;
+      }
+    } catch (e) {
+      client[Symbol.dispose]();
+      throw e;
+    }
+  }
+
+  /** Seconds the client's key generation took. */
+  get keygenS(): number {
+    return this.client.keygenMs / 1000;
+  }
+
+  /** Encrypts test image `q`, evaluates it, decrypts and compares with the integer reference. */
+  async image(q: number): Promise<void> {
+    const { client, server, ek, net, out } = this;
+    const { test } = this.setup;
     const request = await client.encrypt(
-      x.subarray(q * net.inputSize, (q + 1) * net.inputSize),
+      test.ints.subarray(q * net.inputSize, (q + 1) * net.inputSize),
       1,
     );
     out.queryBytes = await ciphertextBytes(request, "ciphertexts", client.spec);
+    const signal = new AbortController().signal;
     const r = await server.evaluate(request, ek, { signal, maxBytes: request.length });
     // The evaluation alone, as PackedNetwork.evaluate was timed before (not unpack and pack).
     out.times.push(r.stages!.evaluate_ms);
     out.responseBytes = await ciphertextBytes(r.body, "results", client.spec);
     out.hops = r.hops!;
     const got = (await client.decrypt(r.body, 1)).scores[0];
-    const exact = want[q].map((v) => Number(v) * 2 ** -net.outputScale);
+    const exact = this.want[q].map((v) => Number(v) * 2 ** -net.outputScale);
     got.forEach((v, k) => (out.maxErr = Math.max(out.maxErr, Math.abs(v - exact[k]))));
     const p = got.indexOf(Math.max(...got));
-    if (p !== argmax(want[q])) out.mismatches++;
+    if (p !== argmax(this.want[q])) out.mismatches++;
     if (p === test.y[q]) out.correct++;
   }
-  return out;
+
+  /** The row of the images evaluated so far. */
+  row(baseVariant: string): PackedRow {
+    const m = this.out, images = m.times.length;
+    return {
+      name: `${baseVariant} (packed)`,
+      base_variant: baseVariant,
+      params: ckksPresetName(this.spec.params),
+      encrypted_images: images,
+      argmax_mismatches: m.mismatches,
+      encrypted_accuracy: m.correct / images,
+      max_abs_error: m.maxErr,
+      latency_s: median(m.times.slice(1).length ? m.times.slice(1) : m.times) / 1000,
+      hops: m.hops,
+      galois_steps: this.spec.keys.galoisSteps.length,
+      key_bytes: this.keyBytes,
+      key_envelope_bytes: this.keyEnvelopeBytes,
+      query_bytes: m.queryBytes,
+      response_bytes: m.responseBytes,
+      keygen_s: this.keygenS,
+    };
+  }
+
+  /** Frees keys, halves and contexts. */
+  [Symbol.dispose](): void {
+    this.ek[Symbol.dispose]();
+    this.server[Symbol.dispose]();
+    this.client[Symbol.dispose]();
+  }
 }
 
 /**
@@ -153,41 +239,24 @@ export async function measurePackedRow(
 ): Promise<PackedRow | null> {
   const { images, log } = setup;
   log(`\n== ${baseVariant} (packed, CKKS)`);
-  const net = compileModel(model);
-  const spec = await PLANS.ckks_network.plan(net);
-  if (!spec) {
+  using session = await PackedSession.open(compileModel(model), setup);
+  if (!session) {
     log("no packed plan for this network");
     return null;
   }
-  using client = await openPlanClient(spec);
-  const keygen = client.keygenMs / 1000;
-  using server = await preparePlanServer(spec, net);
-  using ek = await server.unpackKeys((await client.evaluationKeys())!, { check: true });
-  const keyBytes = client.keys.evaluationKeys[0].relin!.length +
-    client.keys.evaluationKeys[0].galois!.length;
-  const m = await evaluateImages(client, server, ek, net, setup);
-  const row: PackedRow = {
-    name: `${baseVariant} (packed)`,
-    base_variant: baseVariant,
-    params: ckksPresetName(spec.params),
-    encrypted_images: images,
-    argmax_mismatches: m.mismatches,
-    encrypted_accuracy: m.correct / images,
-    max_abs_error: m.maxErr,
-    latency_s: median(m.times.slice(1).length ? m.times.slice(1) : m.times) / 1000,
-    hops: m.hops,
-    galois_steps: spec.keys.galoisSteps.length,
-    key_bytes: keyBytes,
-    query_bytes: m.queryBytes,
-    response_bytes: m.responseBytes,
-    keygen_s: keygen,
-  };
+  const bar = new ProgressBar(images, "packed images");
+  for (let q = 0; q < images; q++) {
+    await session.image(q);
+    bar.update(q + 1);
+  }
+  bar.done();
+  const row = session.row(baseVariant);
   log(
     `packed: ${row.params}, ${
       row.latency_s.toFixed(2)
-    } s per image (median, after the first), ${m.mismatches} arg-max differences / ${images}, max |error| ${
-      m.maxErr.toExponential(2)
-    }, keys ${formatBytes(keyBytes)}`,
+    } s per image (median, after the first), ${row.argmax_mismatches} arg-max differences / ${images}, max |error| ${
+      row.max_abs_error.toExponential(2)
+    }, keys ${formatBytes(row.key_bytes)} (${row.galois_steps} Galois steps)`,
   );
   return row;
 }

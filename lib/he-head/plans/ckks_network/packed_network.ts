@@ -20,7 +20,9 @@ import {
   PackedMatVec,
   pow2AtLeast,
   type RealMatrix,
+  type RotationSchedule,
 } from "../../schemes/ckks/packed_matvec.ts";
+import { type ProductShape, scheduleRotations } from "./rotation_schedule.ts";
 
 /** One product stage of the packed network. */
 export interface PackedStage {
@@ -32,6 +34,8 @@ export interface PackedStage {
   period: number;
   /** Whether the stage is followed by an activation (a square). */
   activation: boolean;
+  /** How its rotations are made from few keys; null: one key per rotation amount. */
+  schedule: RotationSchedule | null;
 }
 
 /** The compiled packed network. */
@@ -125,12 +129,17 @@ function linearGroups(net: Network): LinearGroup[] | null {
 
 /**
  * Compiles a network for the packed plan with `slots` slots, keeping every slot value below
- * `2^headroomBits` at every step. Returns null when the network has another shape.
+ * `2^headroomBits` at every step, its rotations made from as many Galois keys as fit
+ * `keyBudgetBytes` with the relinearisation key (omitted: one key per rotation amount, the
+ * fastest and largest). Returns null when the network has another shape.
+ *
+ * @throws {RangeError} when not even one Galois key fits the budget.
  */
 export function packedNetworkPlan(
   net: Network,
   slots: number,
   headroomBits: number,
+  keyBudgetBytes?: number,
 ): PackedNetworkPlan | null {
   const groups = linearGroups(net);
   if (!groups) return null;
@@ -186,24 +195,86 @@ export function packedNetworkPlan(
     bound /= f;
     const rows = g.linear.outSize;
     if (matVecGeometry(rows, period).stride > period) return null;
-    stages.push({ matrices, bias, period, activation: g.act !== null });
+    stages.push({ matrices, bias, period, activation: g.act !== null, schedule: null });
     prev = g.act ? { kind: "act", a: g.act, f, bound } : { kind: "linear", f, bound };
     factor = f;
     period = pow2AtLeast(rows);
   }
-  const steps = new Set<number>();
-  for (const s of stages) {
-    for (const st of matVecGeometry(s.matrices[0].rows, s.period).steps) steps.add(st);
-  }
+  const levels = stages.length + stages.filter((s) => s.activation).length;
   return {
     stages,
     inputSize: net.inputSize,
     inputUnit: 1 / xScale,
     outputFactor: factor,
     outputs: net.outputSize,
-    galoisSteps: [...steps].sort((a, b) => a - b),
-    levels: stages.length + stages.filter((s) => s.activation).length,
+    galoisSteps: keyBudgetBytes === undefined
+      ? directSteps(stages)
+      : scheduleStages(stages, levels, keysWithin(keyBudgetBytes, levels, 2 * slots)),
+    levels,
   };
+}
+
+/**
+ * Galois keys that fit `bytes` beside the relinearisation key, in SEAL's seeded serialization
+ * at `levels` levels and ring degree `n`: each key-switching key is `k` digits of one
+ * polynomial over the `k + 1` primes (`k = levels + 1`; the other polynomial is a seed), 8
+ * bytes a coefficient; a Galois key set also carries 8 bytes per Galois element.
+ */
+function keysWithin(bytes: number, levels: number, n: number): number {
+  const k = levels + 1;
+  const perKey = k * (k + 1) * n * 8 + 1024;
+  const keys = Math.floor((bytes - perKey - 8 * n - 4096) / perKey);
+  if (keys < 1) {
+    throw new RangeError(
+      `expected a key budget of at least ${3 * perKey} bytes, received ${bytes}`,
+    );
+  }
+  return keys;
+}
+
+/** Every rotation amount of every stage, each its own key (the stages keep no schedule). */
+function directSteps(stages: readonly PackedStage[]): number[] {
+  const steps = new Set<number>();
+  for (const s of stages) {
+    for (const st of matVecGeometry(s.matrices[0].rows, s.period).steps) steps.add(st);
+  }
+  return [...steps].sort((a, b) => a - b);
+}
+
+/**
+ * The stages' shapes for the rotation search: nonzero diagonals `(c - r) mod m`, and a
+ * rotation's cost at `p` primes taken as `p (p + 1)` (key switching: `p` digits, each over
+ * `p + 1` primes).
+ */
+function stageShapes(stages: readonly PackedStage[], levels: number): ProductShape[] {
+  let primes = levels + 1;
+  return stages.map((s) => {
+    const stride = pow2AtLeast(s.matrices[0].rows);
+    const diagonals = new Set<number>();
+    for (const M of s.matrices) {
+      for (let r = 0; r < M.rows; r++) {
+        for (let c = 0; c < M.cols; c++) {
+          if (M.values[r * M.cols + c] !== 0) diagonals.add((((c - r) % stride) + stride) % stride);
+        }
+      }
+    }
+    const shape = {
+      stride,
+      period: s.period,
+      inputs: s.matrices.length,
+      diagonals: [...diagonals],
+      weight: primes * (primes + 1),
+    };
+    primes -= s.activation ? 2 : 1;
+    return shape;
+  });
+}
+
+/** Gives every stage its rotation schedule within `maxKeys` keys; returns the keys. */
+function scheduleStages(stages: PackedStage[], levels: number, maxKeys: number): number[] {
+  const { schedules, keys } = scheduleRotations(stageShapes(stages, levels), maxKeys);
+  stages.forEach((s, i) => (s.schedule = schedules[i]));
+  return keys;
 }
 
 /** CKKS parameters for a packed network: a base prime, one prime per level, a special prime. */
@@ -234,7 +305,7 @@ export class PackedNetwork {
    * @param plan the network's stages and scales
    */
   constructor(readonly ctx: CkksContext, readonly plan: PackedNetworkPlan) {
-    this.products = plan.stages.map((s) => new PackedMatVec(ctx, s.matrices, s.period));
+    this.products = plan.stages.map((s) => new PackedMatVec(ctx, s.matrices, s.period, s.schedule));
   }
 
   /** Plaintext multiplications per evaluation. */

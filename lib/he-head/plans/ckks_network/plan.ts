@@ -23,6 +23,7 @@ import {
   type KeyNeeds,
   needsKeys,
   type PlanDefinition,
+  type PlanOptions,
   type PlanSpec,
 } from "../plan.ts";
 import {
@@ -38,6 +39,8 @@ const NETWORK_SLOTS = 4096;
 const NETWORK_HEADROOM_BITS = 11;
 /** Queries a request may carry (each is one ciphertext and one evaluation). */
 const NETWORK_MAX_QUERIES = 16;
+/** Evaluation keys (relinearisation and Galois, seeded) stay within this many bytes. */
+const NETWORK_KEY_BUDGET_BYTES = 24_000_000;
 
 /** The network plan's own facts (what the client needs to encode and decode). */
 export interface NetworkExtra {
@@ -60,18 +63,20 @@ const PRIVACY_NOTE =
   "Not circuit-private: each decrypted logit carries a CKKS approximation error that depends on the weights; spare slots hold partial sums.";
 
 /**
- * The network's packed stages at the plan's slots and headroom, or null when it has another
- * shape (the server half builds its products from these).
+ * The network's packed stages at the plan's slots and headroom, their rotations within the key
+ * budget (or one key per rotation amount with `rotationKeys: "direct"`), or null when it has
+ * another shape (the server half builds its products from these).
  */
-export function networkStages(net: Network): PackedNetworkPlan | null {
-  return packedNetworkPlan(net, NETWORK_SLOTS, NETWORK_HEADROOM_BITS);
+export function networkStages(net: Network, options: PlanOptions = {}): PackedNetworkPlan | null {
+  const budget = options.rotationKeys === "direct" ? undefined : NETWORK_KEY_BUDGET_BYTES;
+  return packedNetworkPlan(net, NETWORK_SLOTS, NETWORK_HEADROOM_BITS, budget);
 }
 
 /**
  * @throws {RangeError} when the network's levels do not fit the ring.
  */
-async function planNetwork(net: Network): Promise<NetworkSpec | null> {
-  const compiled = networkStages(net);
+async function planNetwork(net: Network, options: PlanOptions = {}): Promise<NetworkSpec | null> {
+  const compiled = networkStages(net, options);
   if (!compiled) return null;
   const params = packedNetworkParams(compiled.levels);
   const keys: KeyNeeds = { relin: true, galoisSteps: compiled.galoisSteps, publicKey: false };
@@ -81,7 +86,7 @@ async function planNetwork(net: Network): Promise<NetworkSpec | null> {
     encoding: "packed",
     params,
     hash: await paramsHashHex(params),
-    options: {},
+    options: options.rotationKeys ? { rotationKeys: options.rotationKeys } : {},
     variantOf: null,
     shape: headShape(net),
     keys,

@@ -83,12 +83,18 @@ class NetworkPlanServer extends QueryCiphertextPlanServer<NetworkSpec, CkksConte
 /** The `ckks_network` plan's server half. */
 export const CKKS_NETWORK_SERVER: ServerHalf<NetworkSpec> = {
   async prepare(spec: NetworkSpec, net: Network) {
-    const compiled = networkStages(net);
+    const compiled = networkStages(net, spec.options);
     if (!compiled || compiled.levels !== spec.extra.levels) {
       throw new RangeError(
         `plan ${spec.name}: expected a network of ${spec.extra.levels} levels in alternating linear / degree-2 activation layers, received ${
           compiled ? `${compiled.levels} levels` : "another shape"
         }`,
+      );
+    }
+    const steps = spec.keys.galoisSteps.join(",");
+    if (compiled.galoisSteps.join(",") !== steps) {
+      throw new RangeError(
+        `plan ${spec.name}: expected the rotation steps ${steps}, the network compiles to ${compiled.galoisSteps}`,
       );
     }
     const ctx = await CkksContext.create(spec.params);

@@ -8,6 +8,12 @@
  * m, so products chain without masking. Several inputs can be summed in one product (`sum_j M_j
  * x_j`, sharing the giant steps and the final sums). All-zero diagonals are skipped.
  *
+ * Without a {@linkcode RotationSchedule} every rotation is by its own amount (one Galois key
+ * each: the baby steps, the giant steps and the folds). With one, the baby steps are a chain of
+ * rotations by 1, the giant steps Horner chains by `B` (and by `N - B` for the groups from
+ * `split` on, which equals a rotation by `-B` on N-periodic slots), and every amount is composed
+ * of the schedule's key steps: the same number of rotations from far fewer keys.
+ *
  * @module
  */
 import type { Ciphertext, GaloisKeys, Plaintext } from "node-seal/dist/seal_throws.d.ts";
@@ -55,6 +61,16 @@ export function matVecGeometry(rows: number, period: number): MatVecGeometry {
   return { period, stride, baby, giant, steps };
 }
 
+/** How a product's rotations are made from few Galois keys (see the module doc). */
+export interface RotationSchedule {
+  /** Baby steps B (a power of two dividing the stride); giant steps are `stride / B`. */
+  readonly baby: number;
+  /** Giant groups `g >= split` rotate by `(g - G) B` (only when the stride is the period). */
+  readonly split: number;
+  /** The key steps each rotation amount used is composed of. */
+  readonly paths: ReadonlyMap<number, readonly number[]>;
+}
+
 /**
  * A packed product `sum_j M_j x_j` (all `M_j` of the same shape). Diagonal plaintexts are encoded
  * on first use at the level and scale of the inputs met, then reused. Free with `delete()`.
@@ -64,6 +80,8 @@ export class PackedMatVec {
   readonly geometry: MatVecGeometry;
   /** `diagonals[j][g][b]` values; null where all-zero. */
   private readonly values: (Float64Array | null)[][][];
+  /** The largest baby step with a nonzero diagonal. */
+  private readonly lastBaby: number;
   private plain: (Plaintext | null)[][][] | null = null;
   private plainKey = "";
 
@@ -73,8 +91,14 @@ export class PackedMatVec {
    * @param ctx the CKKS context
    * @param matrices the matrices, one per stage
    * @param period the input's period in the slots
+   * @param schedule how rotations are made from few keys (default: one key per amount)
    */
-  constructor(readonly ctx: CkksContext, readonly matrices: RealMatrix[], period: number) {
+  constructor(
+    readonly ctx: CkksContext,
+    readonly matrices: RealMatrix[],
+    period: number,
+    readonly schedule: RotationSchedule | null = null,
+  ) {
     const rows = matrices[0].rows;
     for (const M of matrices) {
       if (M.rows !== rows || M.cols > period) {
@@ -83,7 +107,19 @@ export class PackedMatVec {
         );
       }
     }
-    this.geometry = matVecGeometry(rows, period);
+    const geometry = matVecGeometry(rows, period);
+    if (schedule) {
+      const { baby } = schedule;
+      if (!Number.isInteger(Math.log2(baby)) || baby > geometry.stride) {
+        throw new RangeError(
+          `expected a power-of-two baby step <= ${geometry.stride}, received ${baby}`,
+        );
+      }
+      geometry.baby = baby;
+      geometry.giant = geometry.stride / baby;
+      geometry.steps = [...new Set([...schedule.paths.values()].flat())].sort((a, b) => a - b);
+    }
+    this.geometry = geometry;
     const { stride: m, baby: B, giant: G } = this.geometry;
     const slots = ctx.slots;
     this.values = matrices.map((M) => {
@@ -105,6 +141,10 @@ export class PackedMatVec {
           return any ? d : null;
         }));
     });
+    this.lastBaby = Math.max(
+      0,
+      ...this.values.flatMap((per) => per.flatMap((row) => row.map((d, b) => (d ? b : 0)))),
+    );
   }
 
   /** Number of nonzero diagonals (plaintext multiplications per evaluation). */
@@ -150,6 +190,7 @@ export class PackedMatVec {
    * `sum_j M_j x_j` for inputs at one level; products are brought to `scale` (pass the square of
    * the encoding scale to rescale to about it next). Returns a new ciphertext (not rescaled).
    */
+  // long: babies, giant groups and folds share the one list that frees every temporary
   apply(
     inputs: readonly Ciphertext[],
     keys: GaloisKeys,
@@ -161,6 +202,7 @@ export class PackedMatVec {
     }
     const { seal, evaluator: ev } = this.ctx;
     const { baby: B, giant: G, stride: m, period: N } = this.geometry;
+    const sched = this.schedule;
     const plain = this.plaintexts(inputs, scale);
     const live: Ciphertext[] = [];
     const fresh = () => {
@@ -174,45 +216,57 @@ export class PackedMatVec {
       hops.rotate++;
       return to;
     };
+    // An amount: one rotation by its own key, or the schedule's composition of key steps.
+    const rotateBy = (from: Ciphertext, amount: number) => {
+      if (!sched) return rotate(from, amount);
+      const path = sched.paths.get(amount);
+      if (!path) throw new RangeError(`the rotation schedule has no path for step ${amount}`);
+      return path.reduce(rotate, from);
+    };
+    const add = (a: Ciphertext | null, b: Ciphertext | null) => {
+      if (!a || !b) return a ?? b;
+      ev.addInplace(a, b);
+      hops.add++;
+      return a;
+    };
     try {
+      const top = sched ? this.lastBaby : B - 1;
       const babies = inputs.map((x) => {
         const out: Ciphertext[] = [x];
-        for (let b = 1; b < B; b++) out.push(rotate(x, b));
+        for (let b = 1; b <= top; b++) out.push(sched ? rotateBy(out[b - 1], 1) : rotate(x, b));
         return out;
       });
-      let total: Ciphertext | null = null;
       const product = fresh();
-      for (let g = 0; g < G; g++) {
+      const accs = Array.from({ length: G }, (_, g) => {
         let acc: Ciphertext | null = null;
         plain.forEach((per, j) =>
           per[g].forEach((pt, b) => {
             if (!pt) return;
-            const into: Ciphertext = acc ?? fresh();
-            sealCall(
-              "multiplyPlain",
-              () => ev.multiplyPlain(babies[j][b], pt, acc ? product : into),
-            );
+            const into: Ciphertext = acc ? product : fresh();
+            sealCall("multiplyPlain", () => ev.multiplyPlain(babies[j][b], pt, into));
             hops.plain_mul_dense++;
-            if (acc) {
-              ev.addInplace(acc, product);
-              hops.add++;
-            } else acc = into;
+            acc = add(acc, into);
           })
         );
-        if (!acc) continue;
-        const part: Ciphertext = g > 0 ? rotate(acc, g * B) : acc;
-        if (total) {
-          ev.addInplace(total, part);
-          hops.add++;
-        } else total = part;
+        return acc as Ciphertext | null;
+      });
+      let total: Ciphertext | null = null;
+      if (!sched) {
+        accs.forEach((acc, g) => (total = add(total, acc && g > 0 ? rotate(acc, g * B) : acc)));
+      } else {
+        // Horner: sum_e items[e] rotated by e * amount, one rotation per e.
+        const horner = (items: (Ciphertext | null)[], amount: number) =>
+          items.reduceRight<Ciphertext | null>(
+            (h, item) => add(h && rotateBy(h, amount), item),
+            null,
+          );
+        const up = horner(accs.slice(0, sched.split), B);
+        const down = horner([null, ...accs.slice(sched.split).reverse()], N - B);
+        total = add(up, down);
       }
       if (!total) throw new RangeError("the matrix has no nonzero entry");
       const t: Ciphertext = total;
-      for (let s = m; s < N; s *= 2) {
-        const r = rotate(t, s);
-        ev.addInplace(t, r);
-        hops.add++;
-      }
+      for (let s = m; s < N; s *= 2) add(t, rotateBy(t, s));
       for (const c of live) if (c !== t) c.delete();
       return t;
     } catch (e) {
