@@ -11,6 +11,7 @@ import { classifyRoutes } from "./routes/classify.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { modelRoutes } from "./routes/model.ts";
 import { planRoutes } from "./routes/plan.ts";
+import { staticRoutes } from "./routes/static.ts";
 import type { HeadService } from "../lib/server/service.ts";
 
 /** Builds the app around a service. */
@@ -25,5 +26,6 @@ export function createApp(service: HeadService): Hono {
   app.route("/", classifyRoutes(service));
   app.route("/", planRoutes(service));
   app.route("/", openApiRoutes());
+  app.route("/", staticRoutes());
   return app;
 }

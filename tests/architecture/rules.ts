@@ -64,6 +64,18 @@ export const ROOMS: readonly Room[] = [
     ],
   },
   {
+    // The web page (client side): its script is bundled for the browser with the client library.
+    path: "web/",
+    mayImport: [
+      ...MODEL,
+      "lib/protocol/",
+      HE,
+      "lib/client/",
+      "lib/feature-extractor/",
+      "lib/tfjs/",
+    ],
+  },
+  {
     path: "scripts/",
     mayImport: [
       ...MODEL,
@@ -90,12 +102,13 @@ export function roomOf(path: string): Room | null {
 export type Side = "client" | "server" | "shared";
 
 /**
- * The side of a module, from its path alone: `lib/client/` is client-side, `lib/server/` and
- * `functions/` server-side; inside `lib/he-head/` a file is client-side iff a path segment is
- * `client` (a folder, or `client.ts`), server-side iff one is `server`, shared otherwise.
+ * The side of a module, from its path alone: `lib/client/` and `web/` are client-side,
+ * `lib/server/` and `functions/` server-side; inside `lib/he-head/` a file is client-side iff a
+ * path segment is `client` (a folder, or `client.ts`), server-side iff one is `server`, shared
+ * otherwise.
  */
 export function sideOf(path: string): Side {
-  if (path.startsWith("lib/client/")) return "client";
+  if (path.startsWith("lib/client/") || path.startsWith("web/")) return "client";
   if (path.startsWith("lib/server/") || path.startsWith("functions/")) return "server";
   if (!path.startsWith(HE)) return "shared";
   const segments = path.slice(HE.length).replace(/\.ts$/, "").split("/");

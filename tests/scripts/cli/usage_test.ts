@@ -37,6 +37,7 @@ const SCRIPTS = [
   "../tests/vectors/generate.ts",
   "export_fashion_mnist.ts",
   "build_scatternet.ts",
+  "build_web.ts",
 ];
 
 for (const script of SCRIPTS) {

@@ -1,0 +1,188 @@
+/**
+ * The whole client in the browser, stage by stage: the public extractor (the library's, with its
+ * id checked against `/v1/model`), quantization with the server's input spec, keys (generated once
+ * per plan and kept in IndexedDB), encryption, the request, decryption and softmax; each stage
+ * timed, the bytes counted.
+ *
+ * @module
+ */
+import { type ClientSession, HeadClient } from "../../lib/client/browser.ts";
+import { type Extractor, loadExtractor } from "../../lib/feature-extractor/extractor.ts";
+import { uciBlocksFromImage } from "../../lib/feature-extractor/image_input.ts";
+import { quantizeFeatures } from "../../lib/model/input_spec.ts";
+import { loadSeal } from "../../lib/he-head/seal/runtime.ts";
+import { initTf } from "../../lib/tfjs/runtime.ts";
+import { loadSession, storeSession } from "./key_db.ts";
+import type { DecodedImage } from "./pixels.ts";
+import { recordingFetch, type Traffic } from "./traffic.ts";
+
+/** Milliseconds of each stage of one classification. */
+export interface StageTimes {
+  extract: number;
+  keygen: number;
+  register: number;
+  encrypt: number;
+  upload_server: number;
+  server: number;
+  decrypt: number;
+  total: number;
+}
+
+/** One classification, as the page shows it. */
+export interface Result {
+  plan: string;
+  exact: boolean;
+  /** The 64 raw UCI values and the quantized features that were encrypted. */
+  raw: number[];
+  features: number[];
+  /** Decrypted integer logits (exact plans), as decimal strings, else null. */
+  logits: string[] | null;
+  scores: number[];
+  probabilities: number[];
+  prediction: number;
+  times: StageTimes;
+  sent: number;
+  received: number;
+  keyBytes: number;
+  /** Where this plan's keys came from: generated in this query, earlier in this visit, IndexedDB. */
+  keys: "generated now" | "generated earlier" | "from IndexedDB";
+  /** Key generation and registration of this plan's session (ms), whenever they happened. */
+  keygenMs: number;
+  registerMs: number;
+  firstBytes: Uint8Array;
+  errorBound: number | null;
+}
+
+/** An open session and how its keys were obtained. */
+interface Opened {
+  s: ClientSession;
+  /** Keys restored from IndexedDB (no generation, no upload). */
+  stored: boolean;
+  keygenMs: number;
+  registerMs: number;
+}
+
+/** The connection, the extractor and the open sessions of one token. */
+export class BrowserClassifier {
+  readonly #sessions = new Map<string, Opened>();
+  readonly #traffic: Traffic;
+
+  private constructor(
+    readonly client: HeadClient,
+    readonly extractor: Extractor,
+    traffic: Traffic,
+  ) {
+    this.#traffic = traffic;
+  }
+
+  /** Loads SEAL and TensorFlow.js from `origin`, connects, loads and checks the extractor. */
+  static async open(origin: string, token: string | undefined): Promise<BrowserClassifier> {
+    const traffic: Traffic = { sent: 0, received: 0, lastQuery: null };
+    let timeout = 60_000;
+    const fetcher = recordingFetch(traffic, () => timeout);
+    const client = await HeadClient.connect(origin, { fetch: fetcher, token });
+    timeout = client.description.limits.timeout_ms + 30_000;
+    await loadSeal();
+    await initTf("wasm", new URL("/web/", origin).href);
+    const extractor = await loadExtractor(new URL("/models/extractor/model.json", origin));
+    try {
+      client.checkExtractor(extractor.id);
+    } catch (e) {
+      extractor.dispose();
+      throw e;
+    }
+    return new BrowserClassifier(client, extractor, traffic);
+  }
+
+  /** Every plan the server offers (flooded variants included), by name. */
+  get plans(): string[] {
+    return this.client.description.plans.flatMap((p) =>
+      p.flooded ? [p.name, p.flooded.name] : [p.name]
+    );
+  }
+
+  /** The planner's choice for one query. */
+  get defaultPlan(): string {
+    return this.client.choosePlan(1).plan;
+  }
+
+  /** The session of `plan`: open, or from IndexedDB, or with fresh keys (then saved). */
+  async #session(plan: string, times: StageTimes): Promise<Opened & { now: boolean }> {
+    const open = this.#sessions.get(plan);
+    if (open) return { ...open, now: false };
+    const saved = await loadSession(plan);
+    const t0 = performance.now();
+    const s = await this.client.session(plan, saved);
+    const stored = s.keyBytes === 0 && saved !== undefined;
+    times.keygen = stored ? 0 : s.half.keygenMs;
+    times.register = performance.now() - t0 - times.keygen;
+    const opened: Opened = {
+      s,
+      stored,
+      keygenMs: times.keygen,
+      registerMs: times.register,
+    };
+    this.#sessions.set(plan, opened);
+    await storeSession(s.save());
+    return { ...opened, now: true };
+  }
+
+  /** Classifies one image under `plan`, timing every stage. */
+  async classify(image: DecodedImage, plan: string): Promise<Result> {
+    const start = performance.now();
+    const times: StageTimes = {
+      extract: 0,
+      keygen: 0,
+      register: 0,
+      encrypt: 0,
+      upload_server: 0,
+      server: 0,
+      decrypt: 0,
+      total: 0,
+    };
+    const raw = uciBlocksFromImage(image);
+    const features = quantizeFeatures(
+      this.extractor.extract(raw, 1),
+      this.client.description.input,
+    );
+    times.extract = performance.now() - start;
+    const { s, stored, now, keygenMs, registerMs } = await this.#session(plan, times);
+    const keyId = s.keyId;
+    const before = { sent: this.#traffic.sent, received: this.#traffic.received };
+    const r = await s.classify(features, 1);
+    const q = r.requests[0];
+    if (s.keyId !== keyId) await storeSession(s.save()); // re-registered: the server forgot them
+    times.encrypt = q.encrypt_ms;
+    times.upload_server = q.request_ms;
+    times.server = q.server_ms;
+    times.decrypt = q.decrypt_ms;
+    const probabilities = r.probabilities[0];
+    times.total = performance.now() - start;
+    return {
+      plan,
+      exact: r.exact,
+      raw: Array.from(raw),
+      features: Array.from(features),
+      logits: r.logits ? r.logits[0].map(String) : null,
+      scores: r.scores[0],
+      probabilities,
+      prediction: r.predictions[0],
+      times,
+      sent: this.#traffic.sent - before.sent,
+      received: this.#traffic.received - before.received,
+      keyBytes: s.keyBytes,
+      keys: stored ? "from IndexedDB" : now ? "generated now" : "generated earlier",
+      keygenMs,
+      registerMs,
+      firstBytes: this.#traffic.lastQuery ?? new Uint8Array(),
+      errorBound: (s.plan as { error_bound?: number }).error_bound ?? null,
+    };
+  }
+
+  /** Closes every session (frees SEAL's keys) and the extractor. */
+  close(): void {
+    for (const { s } of this.#sessions.values()) s.close();
+    this.#sessions.clear();
+    this.extractor.dispose();
+  }
+}
