@@ -23,6 +23,7 @@ import { BFV_POLY_CLIENT } from "./plans/bfv_poly/client.ts";
 import { BFV_SIMD_CLIENT } from "./plans/bfv_simd/client.ts";
 import { CKKS_PACKED_CLIENT } from "./plans/ckks_packed/client.ts";
 import { CKKS_NETWORK_CLIENT } from "./plans/ckks_network/client.ts";
+import { BFV_PACKED_CLIENT } from "./plans/bfv_packed/client.ts";
 
 export type {
   ClientHalf,
@@ -43,6 +44,7 @@ export const CLIENT_HALVES: { readonly [K in PlanKind]: ClientHalf<SpecOf<K>> } 
   bfv_simd: BFV_SIMD_CLIENT,
   ckks_packed: CKKS_PACKED_CLIENT,
   ckks_network: CKKS_NETWORK_CLIENT,
+  bfv_packed: BFV_PACKED_CLIENT,
 };
 
 /**

@@ -29,6 +29,7 @@ import { BFV_POLY_SERVER } from "./plans/bfv_poly/server.ts";
 import { BFV_SIMD_SERVER } from "./plans/bfv_simd/server.ts";
 import { CKKS_PACKED_SERVER } from "./plans/ckks_packed/server.ts";
 import { CKKS_NETWORK_SERVER } from "./plans/ckks_network/server.ts";
+import { BFV_PACKED_SERVER } from "./plans/bfv_packed/server.ts";
 
 export type {
   EvaluateOptions,
@@ -51,6 +52,7 @@ export const SERVER_HALVES: { readonly [K in PlanKind]: ServerHalf<SpecOf<K>> } 
   bfv_simd: BFV_SIMD_SERVER,
   ckks_packed: CKKS_PACKED_SERVER,
   ckks_network: CKKS_NETWORK_SERVER,
+  bfv_packed: BFV_PACKED_SERVER,
 };
 
 /** Builds a plan instance's server half (contexts and plaintexts). Free with `close()`. */

@@ -11,6 +11,7 @@ import { BFV_POLY } from "./bfv_poly/plan.ts";
 import { BFV_SIMD } from "./bfv_simd/plan.ts";
 import { CKKS_PACKED } from "./ckks_packed/plan.ts";
 import { CKKS_NETWORK } from "./ckks_network/plan.ts";
+import { BFV_PACKED } from "./bfv_packed/plan.ts";
 import type { PlanDescriptionJson } from "./describe.ts";
 import type { HeadShape, PlanDefinition, PlanOptions, PlanSpec } from "./plan.ts";
 
@@ -20,6 +21,7 @@ export const PLANS = {
   bfv_simd: BFV_SIMD,
   ckks_packed: CKKS_PACKED,
   ckks_network: CKKS_NETWORK,
+  bfv_packed: BFV_PACKED,
 } as const;
 
 /** A registered plan kind. */
@@ -47,6 +49,7 @@ export const SERVED: readonly PlanOffer[] = [
   { kind: "bfv_poly" },
   { kind: "bfv_simd" },
   { kind: "ckks_packed" },
+  { kind: "bfv_packed" },
   { kind: "bfv_poly", options: { flooded: true } },
   { kind: "bfv_simd", options: { flooded: true } },
 ];
