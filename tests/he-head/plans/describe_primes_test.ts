@@ -14,7 +14,8 @@ Deno.test("GET /v1/model's plans name the exact coefficient-modulus primes SEAL 
   assert.ok(all.length >= 3);
   for (const d of all) {
     const n = d.params.polyModulusDegree, bits = d.params.coeffModulusBits;
-    const vector = d.params.scheme === "ckks"
+    // CKKS and bfv-packed build their modulus with CoeffModulus.Create, poly and simd use BFVDefault.
+    const vector = d.params.scheme === "ckks" || d.encoding === "bfv-packed"
       ? seal.CoeffModulus.Create(n, Int32Array.from(bits))
       : seal.CoeffModulus.BFVDefault(n, seal.SecLevelType.tc128);
     const primes: string[] = [];
