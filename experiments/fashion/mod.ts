@@ -12,3 +12,8 @@
  * @module
  */
 export * from "./export.ts";
+export * from "./prepare.ts";
+export * from "./runs.ts";
+export * from "./report.ts";
+export * from "./encrypted_check.ts";
+export * from "./cache.ts";
