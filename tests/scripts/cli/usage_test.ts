@@ -37,6 +37,7 @@ const SCRIPTS = [
   "../tests/vectors/generate.ts",
   "export_fashion_mnist.ts",
   "build_scatternet.ts",
+  "fashion_mnist.ts",
   "build_web.ts",
 ];
 
