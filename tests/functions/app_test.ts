@@ -107,7 +107,7 @@ Deno.test("packed plan: one CKKS ciphertext per query, logits within the error b
   }
 });
 
-Deno.test("the planner picks packed for one query, simd for a large batch, and only plans with keys", async () => {
+Deno.test("the planner picks the exact packed plan for one query, simd for a large batch, and only plans with keys", async () => {
   const t = await testApp();
   try {
     const ask = async (q: string) => await (await t.app.request(`/v1/plan?${q}`)).json();
@@ -116,7 +116,10 @@ Deno.test("the planner picks packed for one query, simd for a large batch, and o
       encoding: string;
     }[];
     const name = (e: string) => plans.find((p) => p.encoding === e)!.name;
-    assert.equal((await ask("queries=1")).plan, name("packed"));
+    const one = await ask("queries=1");
+    assert.equal(one.plan, name("bfv-packed"));
+    assert.equal(one.exact, true);
+    assert.ok(one.candidates.some((c: { exact: boolean }) => !c.exact), "an approximate candidate");
     assert.equal((await ask("queries=3000")).plan, name("simd"));
     assert.equal((await ask(`queries=1&registered=${name("poly")}`)).plan, name("poly"));
     const none = await t.app.request("/v1/plan?queries=1&registered=");
@@ -124,7 +127,7 @@ Deno.test("the planner picks packed for one query, simd for a large batch, and o
     assert.equal((await t.app.request("/v1/plan?queries=0")).status, 400);
     // Classifying under a plan whose keys were never registered is refused.
     const client = await HeadClient.connect("http://fcn.test", { fetch: t.fetch });
-    assert.equal(client.choosePlan(1).plan, name("packed"));
+    assert.equal(client.choosePlan(1).plan, name("bfv-packed"));
   } finally {
     t.close();
   }
