@@ -15,9 +15,16 @@ import {
   type DatasetName,
   DATASETS,
   type FeatureSource,
-  OWN_DATA_SPLIT_SEED,
 } from "../../lib/dp-training/mod.ts";
 import { joinNegativeValues, parseOrThrow, UsageError } from "./usage.ts";
+import { choice, int, num, positive } from "./option_values.ts";
+import {
+  ownModelName,
+  parseTrainDataArgs,
+  TRAIN_DATA_ARGS,
+  TRAIN_DATA_USAGE,
+  type TrainDataOptions,
+} from "./train_data_options.ts";
 
 /**
  * Default Adam learning rates, chosen once on a validation split carved out of each training
@@ -31,26 +38,12 @@ const DEFAULT_LEARNING_RATE: Readonly<Record<DatasetName, number>> = Object.free
 /** Activations the head can be trained with: a power-of-two fit, or the CryptoNets square. */
 export type HeadActivation = ActivationName | "square";
 
-/** Everything `deno task train` needs. */
-export interface TrainOptions {
+/** Everything `deno task train` needs (the `--data` options: see `train_data_options.ts`). */
+export interface TrainOptions extends TrainDataOptions {
   /** `--dataset`. */
   dataset: DatasetName;
   /** `--features`. */
   features: FeatureSource;
-  /** `--data`: the user's folder of class sub-folders or CSV file (then `dataset` is unused). */
-  data?: string;
-  /** `--label` (CSV). */
-  label?: string;
-  /** `--ignore` (CSV): columns to leave out. */
-  ignore: string[];
-  /** `--test-data`: held-out data in the same form as `--data`. */
-  testData?: string;
-  /** `--test-fraction`: share of `--data` held out (stratified, seeded). */
-  testFraction: number;
-  /** `--split-seed`. */
-  splitSeed: string;
-  /** `--upper-bounds` (CSV): public upper bound of every column, or per column. */
-  upperBounds?: number | Record<string, number>;
   /** The extractor's `model.json` or folder (undefined: the committed one). */
   extractor?: string;
   /** Target epsilon; null for a non-private run (`--no-dp` or `--target-epsilon inf`). */
@@ -98,16 +91,7 @@ export interface TrainOptions {
 /** The usage text. */
 export const TRAIN_USAGE = `usage: deno task train [options]
   --dataset uci-digits|breast-cancer   private data set (default uci-digits)
-  --data DIR|FILE.csv                  your own data instead: a folder with one sub-folder of
-                                       PNG/JPEG/PGM images per class, or a CSV file (docs/own_data.md)
-  --label COLUMN                       CSV: the label column (string or numeric labels)
-  --ignore COLUMN[,COLUMN...]          CSV: columns to leave out (e.g. an id)
-  --upper-bounds N|FILE.json           CSV: PUBLIC upper bound of every column, or a JSON object
-                                       {column: bound} (never computed from the private rows)
-  --test-data DIR|FILE.csv             held-out data in the same form (default: a split of --data)
-  --test-fraction F                    share of --data held out, stratified and seeded, in [0, 1)
-                                       (default 0.2)
-  --split-seed S                       seed of that split (default ${OWN_DATA_SPLIT_SEED})
+${TRAIN_DATA_USAGE}
   --features extractor|raw             head inputs: public extractor features (default; for
                                        breast-cancer the public standardizer) or raw pixels
   --extractor PATH                     extractor model.json or folder (default models/extractor)
@@ -137,50 +121,12 @@ export const TRAIN_USAGE = `usage: deno task train [options]
   --json                               print the model card as the last stdout line
   --quiet                              no progress bar`;
 
-function num(name: string, v: string, check: (x: number) => boolean, expected: string): number {
-  const x = Number(v);
-  if (v.trim() === "" || Number.isNaN(x) || !check(x)) {
-    throw new UsageError(`--${name}: expected ${expected}, received ${JSON.stringify(v)}`);
-  }
-  return x;
-}
-
-const int = (name: string, v: string, min: number, max: number) =>
-  num(
-    name,
-    v,
-    (x) => Number.isInteger(x) && x >= min && x <= max,
-    `an integer in [${min}, ${max}]`,
-  );
-
-const positive = (name: string, v: string) =>
-  num(name, v, (x) => x > 0 && Number.isFinite(x), "a number > 0");
-
-/** `value` when it is one of `allowed`, else a UsageError "--name: expected <expected>, ...". */
-function choice<T extends string>(
-  name: string,
-  value: string,
-  allowed: readonly T[],
-  expected = `one of ${allowed.join(", ")}`,
-): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new UsageError(`--${name}: expected ${expected}, received ${JSON.stringify(value)}`);
-  }
-  return value as T;
-}
-
 /** The options table of `parseArgs` (all values as strings, checked afterwards). */
 const TRAIN_ARGS = {
   dataset: { type: "string" },
   features: { type: "string", default: "extractor" },
   extractor: { type: "string" },
-  data: { type: "string" },
-  label: { type: "string" },
-  ignore: { type: "string" },
-  "upper-bounds": { type: "string" },
-  "test-data": { type: "string" },
-  "test-fraction": { type: "string", default: "0.2" },
-  "split-seed": { type: "string", default: OWN_DATA_SPLIT_SEED },
+  ...TRAIN_DATA_ARGS,
   "target-epsilon": { type: "string" },
   "no-dp": { type: "boolean", default: false },
   delta: { type: "string", default: "1e-5" },
@@ -202,76 +148,6 @@ const TRAIN_ARGS = {
   quiet: { type: "boolean", default: false },
   help: { type: "boolean", default: false },
 } as const;
-
-/** A model file name from the `--data` path: its base name without `.csv`, in `[a-z0-9_]`. */
-function ownName(data: string): string {
-  const base = data.replace(/\/+$/, "").split("/").pop()!.replace(/\.csv$/i, "");
-  return base.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "") || "own_data";
-}
-
-/** `--upper-bounds N|FILE.json`: one bound for all columns, or a JSON object {column: bound}. */
-function upperBoundsOf(arg: string): number | Record<string, number> {
-  if (/^\s*[0-9.eE+]+\s*$/.test(arg)) return positive("upper-bounds", arg);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(Deno.readTextFileSync(arg));
-  } catch (e) {
-    throw new UsageError(
-      `--upper-bounds: expected a number or a JSON file {column: bound}, received ${
-        JSON.stringify(arg)
-      } (${(e as Error).message})`,
-    );
-  }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    throw new UsageError(`--upper-bounds: expected a JSON object {column: bound} in ${arg}`);
-  }
-  return doc as Record<string, number>;
-}
-
-/** The `--data` options (empty when `--data` is absent; then the CSV options are refused). */
-function ownDataOf(
-  v: Record<string, string | boolean | undefined>,
-): Pick<
-  TrainOptions,
-  "data" | "label" | "ignore" | "testData" | "testFraction" | "splitSeed" | "upperBounds"
-> {
-  const s = (k: string) => v[k] as string | undefined;
-  const testFraction = num(
-    "test-fraction",
-    s("test-fraction")!,
-    (x) => x >= 0 && x < 1,
-    "a number in [0, 1)",
-  );
-  const common = { ignore: [] as string[], testFraction, splitSeed: s("split-seed")! };
-  const data = s("data");
-  if (data === undefined) {
-    for (const k of ["label", "ignore", "upper-bounds", "test-data"]) {
-      if (s(k) !== undefined) throw new UsageError(`--${k}: expected only with --data`);
-    }
-    return common;
-  }
-  if (s("dataset") !== undefined) {
-    throw new UsageError(`--data: expected either --dataset or --data, received both`);
-  }
-  const csv = /\.csv$/i.test(data);
-  if (!csv) {
-    for (const k of ["label", "ignore", "upper-bounds"]) {
-      if (s(k) !== undefined) {
-        throw new UsageError(`--${k}: expected only with a CSV file as --data, received a folder`);
-      }
-    }
-  } else if (s("label") === undefined) {
-    throw new UsageError("--label: expected the label column of the CSV file, received none");
-  }
-  return {
-    ...common,
-    data,
-    ignore: s("ignore")?.split(",").map((c) => c.trim()).filter(Boolean) ?? [],
-    ...(s("label") === undefined ? {} : { label: s("label") }),
-    ...(s("test-data") === undefined ? {} : { testData: s("test-data") }),
-    ...(s("upper-bounds") === undefined ? {} : { upperBounds: upperBoundsOf(s("upper-bounds")!) }),
-  };
-}
 
 /** `--target-epsilon` and `--no-dp`: the target epsilon, or null for a non-private run. */
 function targetEpsilonOf(epsArg: string | undefined, noDp: boolean): number | null {
@@ -318,7 +194,7 @@ export function parseTrainArgs(args: string[]): TrainOptions {
   const { values: v } = parseOrThrow({ args: joinNegativeValues(args), options: TRAIN_ARGS });
   if (v.help) throw new UsageError(TRAIN_USAGE);
   const dataset = choice("dataset", v.dataset ?? "uci-digits", DATASETS);
-  const own = ownDataOf(v);
+  const own = parseTrainDataArgs(v);
   const features = choice<FeatureSource>(
     "features",
     v.features,
@@ -360,7 +236,9 @@ export function parseTrainArgs(args: string[]): TrainOptions {
     seed: v.seed,
     seededNoise: v["seeded-noise"],
     out: v.out ??
-      `models/head/${own.data === undefined ? dataset.replace("-", "_") : ownName(own.data)}.json`,
+      `models/head/${
+        own.data === undefined ? dataset.replace("-", "_") : ownModelName(own.data)
+      }.json`,
     json: v.json,
     quiet: v.quiet,
   };
