@@ -35,3 +35,4 @@ export * from "./reduction.ts";
 export * from "./public_quantization.ts";
 export * from "./pipeline.ts";
 export * from "./scatternet.ts";
+export * from "./training_pipeline.ts";
