@@ -102,6 +102,20 @@ export const OPENAPI = {
                         note: { type: "string" },
                       },
                     },
+                    plans: {
+                      type: "array",
+                      description:
+                        "Offered plans; exact is true when answers equal the integer head bit for bit (poly, simd, bfv-packed), false for the approximate CKKS packed plan",
+                      items: {
+                        type: "object",
+                        required: ["name", "encoding", "exact"],
+                        properties: {
+                          name: { type: "string" },
+                          encoding: { enum: ["poly", "simd", "packed", "bfv-packed"] },
+                          exact: { type: "boolean" },
+                        },
+                      },
+                    },
                   },
                 },
               },
@@ -166,6 +180,20 @@ export const OPENAPI = {
           404: { ...error, description: "No keys with this id registered by this token" },
           422: error,
           ...guarded,
+        },
+      },
+    },
+    [PATHS.plan]: {
+      get: {
+        summary:
+          "The planner: the fastest usable plan for ?queries=N (and ?registered=a,b), or an exact plan within 1.5x of a faster approximate one",
+        responses: {
+          200: {
+            description:
+              "plan, estimated_ms, exact, and every candidate with its estimate and exact",
+          },
+          400: { description: "queries is not an integer in [1, 1000000]" },
+          409: { description: "no usable plan (no registered keys)" },
         },
       },
     },

@@ -26,8 +26,10 @@ Deno.test("GET /v1/model describes the head without weights; /healthz and /opena
     assert.deepEqual(d.classes, ["a", "b", "c", "d"]);
     assert.equal(d.extractor?.id, "sha256:test-extractor");
     assert.equal(d.privacy?.epsilon, 3);
-    assert.deepEqual(d.plans.map((p) => p.encoding), ["poly", "simd", "packed"]);
-    assert.deepEqual(d.plans.map((p) => p.exact), [true, true, false]);
+    const encodings = d.plans.map((p) => p.encoding);
+    assert.deepEqual(encodings.slice(0, 4), ["poly", "simd", "packed", "bfv-packed"]);
+    // Every plan but CKKS packed is exact, and says so.
+    assert.deepEqual(d.plans.map((p) => p.exact), encodings.map((e) => e !== "packed"));
     assert.equal(d.architecture.length, t.model.layers.length);
     const text = JSON.stringify(d);
     for (const secret of ["sign", "exponent", "values", "coefficients"]) {
