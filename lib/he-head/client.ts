@@ -24,6 +24,7 @@ import { BFV_SIMD_CLIENT } from "./plans/bfv_simd/client.ts";
 import { CKKS_PACKED_CLIENT } from "./plans/ckks_packed/client.ts";
 import { CKKS_NETWORK_CLIENT } from "./plans/ckks_network/client.ts";
 import { BFV_PACKED_CLIENT } from "./plans/bfv_packed/client.ts";
+import { BFV_WIDE_CLIENT } from "./plans/bfv_wide/client.ts";
 
 export type {
   ClientHalf,
@@ -45,6 +46,7 @@ export const CLIENT_HALVES: { readonly [K in PlanKind]: ClientHalf<SpecOf<K>> } 
   ckks_packed: CKKS_PACKED_CLIENT,
   ckks_network: CKKS_NETWORK_CLIENT,
   bfv_packed: BFV_PACKED_CLIENT,
+  bfv_wide: BFV_WIDE_CLIENT,
 };
 
 /**

@@ -30,6 +30,7 @@ import { BFV_SIMD_SERVER } from "./plans/bfv_simd/server.ts";
 import { CKKS_PACKED_SERVER } from "./plans/ckks_packed/server.ts";
 import { CKKS_NETWORK_SERVER } from "./plans/ckks_network/server.ts";
 import { BFV_PACKED_SERVER } from "./plans/bfv_packed/server.ts";
+import { BFV_WIDE_SERVER } from "./plans/bfv_wide/server.ts";
 
 export type {
   EvaluateOptions,
@@ -53,6 +54,7 @@ export const SERVER_HALVES: { readonly [K in PlanKind]: ServerHalf<SpecOf<K>> } 
   ckks_packed: CKKS_PACKED_SERVER,
   ckks_network: CKKS_NETWORK_SERVER,
   bfv_packed: BFV_PACKED_SERVER,
+  bfv_wide: BFV_WIDE_SERVER,
 };
 
 /** Builds a plan instance's server half (contexts and plaintexts). Free with `close()`. */

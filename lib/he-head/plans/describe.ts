@@ -10,6 +10,7 @@ import { batchingPrimes } from "../engine/primes.ts";
 import type { HeParams } from "../schemes/bfv/bfv_params.ts";
 import type { CkksParams } from "../schemes/ckks/ckks_params.ts";
 import type { BfvPackedParams } from "../schemes/bfv/packed_params.ts";
+import type { WideOpCounts } from "../schemes/bfv/wide_budget.ts";
 import type { PlanSpec } from "./plan.ts";
 
 /** The flooding noise of a flooded plan `[-2^flood_log2, 2^flood_log2)` and what it guarantees. */
@@ -32,9 +33,10 @@ export interface PlanDescriptionJson {
   name: string;
   /**
    * `poly` and `simd` are exact BFV plans; `packed` is one CKKS ciphertext per query;
-   * `bfv-packed` one BFV ciphertext per query (exact).
+   * `bfv-packed` one BFV ciphertext per query (exact); `bfv-wide` one BFV ciphertext per query
+   * for wide heads (exact, answers are additive shares of the logits).
    */
-  encoding: "poly" | "simd" | "packed" | "bfv-packed";
+  encoding: "poly" | "simd" | "packed" | "bfv-packed" | "bfv-wide";
   /** Whether results equal the integer head bit for bit (BFV) or approximate it (CKKS). */
   exact: boolean;
   /** The scheme's parameter set. */
@@ -62,6 +64,8 @@ export interface PlanDescriptionJson {
   output_factor?: number;
   /** packed: bound on the absolute error of every decrypted logit. */
   error_bound?: number;
+  /** bfv-wide: rows per class (the client adds them), squared rows, SEAL operations per query. */
+  wide?: { rows_per_class: number; squared: boolean; ops: WideOpCounts };
   /** Whether the client must register its public key with its keys (flooded plans). */
   needs_public_key: boolean;
   /** Whether answers reveal the logits and nothing else (statistical distance <= 2^-40). */

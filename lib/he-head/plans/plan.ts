@@ -94,7 +94,7 @@ export interface PlanSpec<P extends SchemeParams = SchemeParams, X = unknown> {
   /** Self-describing preset name, e.g. `bfv_n4096_t2x17_poly`. */
   readonly name: string;
   /** Its `encoding` in GET /v1/model. */
-  readonly encoding: "poly" | "simd" | "packed" | "bfv-packed";
+  readonly encoding: "poly" | "simd" | "packed" | "bfv-packed" | "bfv-wide";
   /** The scheme's parameters. */
   readonly params: P;
   /** Hex SHA-256 of the canonical parameters: the identity every envelope carries. */
@@ -124,7 +124,7 @@ export interface PlanDefinition<P extends SchemeParams = SchemeParams, X = unkno
   /** The SEAL scheme. */
   readonly scheme: P["scheme"];
   /** Its `encoding` in GET /v1/model. */
-  readonly encoding: "poly" | "simd" | "packed" | "bfv-packed";
+  readonly encoding: "poly" | "simd" | "packed" | "bfv-packed" | "bfv-wide";
   /** Whether its answers equal the integer head bit for bit. */
   readonly exact: boolean;
   /** Whether a request is charged its declared queries (else 1 per request). */

@@ -12,6 +12,7 @@ import { BFV_SIMD } from "./bfv_simd/plan.ts";
 import { CKKS_PACKED } from "./ckks_packed/plan.ts";
 import { CKKS_NETWORK } from "./ckks_network/plan.ts";
 import { BFV_PACKED } from "./bfv_packed/plan.ts";
+import { BFV_WIDE } from "./bfv_wide/plan.ts";
 import type { PlanDescriptionJson } from "./describe.ts";
 import type { HeadShape, PlanDefinition, PlanOptions, PlanSpec } from "./plan.ts";
 
@@ -22,6 +23,7 @@ export const PLANS = {
   ckks_packed: CKKS_PACKED,
   ckks_network: CKKS_NETWORK,
   bfv_packed: BFV_PACKED,
+  bfv_wide: BFV_WIDE,
 } as const;
 
 /** A registered plan kind. */
@@ -50,6 +52,7 @@ export const SERVED: readonly PlanOffer[] = [
   { kind: "bfv_simd" },
   { kind: "ckks_packed" },
   { kind: "bfv_packed" },
+  { kind: "bfv_wide" },
   { kind: "bfv_poly", options: { flooded: true } },
   { kind: "bfv_simd", options: { flooded: true } },
 ];
