@@ -5,12 +5,19 @@
  * @module
  */
 import type { DecodedImage } from "../datasets/mod.ts";
+import type { Extractor } from "../feature-extractor/mod.ts";
 import type { PrivateFeatures } from "./private_features.ts";
 import { imageFolderFeatures } from "./own_images.ts";
 import { csvTableFeatures } from "./own_table.ts";
 
 /** Seed of the split of a user's data unless `--split-seed` says otherwise. */
 export const OWN_DATA_SPLIT_SEED = "faster-cryptonets/own-data/v1";
+
+/** An extractor that also turns a decoded image into its raw input. */
+export interface ImagePipeline extends Extractor {
+  /** The extractor's raw input for one image (`prod(inputShape)` values). */
+  toInput(image: DecodedImage): Float32Array;
+}
 
 /** Where the user's data is and how to read it. */
 export interface OwnDataOptions {
@@ -30,8 +37,12 @@ export interface OwnDataOptions {
   upperBounds?: number | Record<string, number>;
   /** Images: the extractor's `model.json` or folder (default: the committed one). */
   extractor?: string | URL;
-  /** Images: decoded image to the extractor's raw input (default: UCI 8x8 block counts). */
-  toInput?: (image: DecodedImage) => Float32Array;
+  /**
+   * Images: an extractor with its own image preprocessing (a `FeaturePipeline` of
+   * `lib/feature-extractor`, e.g. from `trainingPipeline`), used instead of `extractor` with
+   * the UCI 8x8 reduction; the caller keeps it (and disposes of it).
+   */
+  pipeline?: ImagePipeline;
   /** Progress of the feature extraction: images done, total, phase. */
   onProgress?: (done: number, total: number, phase: string) => void;
 }

@@ -93,7 +93,7 @@ export async function imageFolderFeatures(
     train = split.train.map((i) => folder.files[i]);
     test = split.test.map((i) => folder.files[i]);
   }
-  const extractor = await loadExtractor(o.extractor);
+  const extractor = o.pipeline ?? await loadExtractor(o.extractor);
   try {
     const q = extractor.quantization;
     if (!q) {
@@ -102,7 +102,7 @@ export async function imageFolderFeatures(
           "without one",
       );
     }
-    const toInput = o.toInput ?? uciBlocksFromImage;
+    const toInput = o.pipeline ? o.pipeline.toInput : uciBlocksFromImage;
     const total = train.length + test.length;
     let done = 0;
     const progress = (n: number) => o.onProgress?.(done += n, total, "extract");
@@ -116,14 +116,15 @@ export async function imageFolderFeatures(
       input: q,
       classes: folder.classes,
       extractor: { id: extractor.id, name: extractor.name, feature_layer: extractor.featureLayer },
-      preprocessing:
-        `image folder: grey by luma, ink high, ${
-          o.toInput ? "the extractor's preprocessing" : "reduced to UCI 8x8 block counts 0..16"
-        }; public extractor ${extractor.name} (${extractor.id.slice(0, 19)}...), layer ` +
+      preprocessing: `image folder ${
+        o.pipeline
+          ? "through the extractor's stated preprocessing"
+          : "as grey by luma, ink high, reduced to UCI 8x8 block counts 0..16"
+      }; public extractor ${extractor.name} (${extractor.id.slice(0, 19)}...), layer ` +
         `${extractor.featureLayer}, quantized to [${q.min}, ${q.max}] at scale 2^-${q.scale_log2}`,
       ignored,
     };
   } finally {
-    extractor.dispose();
+    if (!o.pipeline) extractor.dispose();
   }
 }

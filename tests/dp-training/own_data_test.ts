@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DataError, loadUciDigits, writeImageFolder } from "../../lib/datasets/mod.ts";
 import { loadOwnData, OWN_DATA_SPLIT_SEED, UsageError } from "../../lib/dp-training/mod.ts";
+import { loadExtractor } from "../../lib/feature-extractor/mod.ts";
 
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 
@@ -54,18 +55,22 @@ Deno.test("loadOwnData: an image folder with --test-data keeps both sets and the
           e.message,
         ),
     );
+    const extractor = await loadExtractor();
     await assert.rejects(
       loadOwnData({
         data: `${dir}/train`,
         testFraction: 0.2,
         splitSeed: "s",
-        toInput: () => new Float32Array(10),
+        pipeline: Object.assign(extractor, { toInput: () => new Float32Array(10) }),
       }),
       (e: unknown) =>
         e instanceof UsageError &&
         /the image preprocessing gives 10 values, expected the extractor's input \[8,8,1\] \(64 values\)/
           .test(e.message),
     );
+    // A given pipeline is the caller's: still usable after loadOwnData.
+    assert.equal(extractor.extract(new Float32Array(64), 1).length, extractor.featureDim);
+    extractor.dispose();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
