@@ -113,9 +113,13 @@ export async function readVector(plan: string): Promise<VectorMeta> {
   return JSON.parse(await Deno.readTextFile(vectorFile(plan, "vector.json"))) as VectorMeta;
 }
 
-/** Reads a vector's secret keys (one per plaintext modulus). */
-export async function readSecretKeys(plan: string, moduli: number): Promise<Uint8Array[]> {
+/** Reads a vector's secret keys (one per plaintext modulus, as its `files` list them). */
+export async function readSecretKeys(meta: VectorMeta): Promise<Uint8Array[]> {
+  const moduli = Object.keys(meta.files).filter((n) => n.startsWith("secret_key.")).length;
   return await Promise.all(
-    Array.from({ length: moduli }, (_, m) => Deno.readFile(vectorFile(plan, secretKeyFile(m)))),
+    Array.from(
+      { length: moduli },
+      (_, m) => Deno.readFile(vectorFile(meta.plan, secretKeyFile(m))),
+    ),
   );
 }

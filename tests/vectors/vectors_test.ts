@@ -58,9 +58,7 @@ async function vectorOf(spec: PlanSpec): Promise<VectorMeta> {
 
 /** Decrypts an answer with the vector's committed secret keys; asserts the expected logits. */
 async function assertDecrypts(spec: PlanSpec, meta: VectorMeta, response: Uint8Array) {
-  const moduli = Object.keys(meta.files).filter((n) => n.startsWith("secret_key.")).length;
-  const secretKeys = await readSecretKeys(spec.name, moduli);
-  using client = await openPlanClient(spec, { secretKeys });
+  using client = await openPlanClient(spec, { secretKeys: await readSecretKeys(meta) });
   const got = await client.decrypt(response, meta.queries);
   assert.equal(got.exact, meta.exact);
   const want = meta.logits.map((l) => l.map(BigInt));
