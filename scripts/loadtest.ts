@@ -1,44 +1,54 @@
 /**
- * `deno task loadtest [--clients 8] [--seconds 30] [--plan auto|poly|simd|packed] [--batch 16]
- *  [--model models/head/uci_digits.json] [--json]`
+ * `deno task loadtest [--clients 8] [--seconds 30] [--plan auto|poly|simd|packed|<name>]
+ *  [--batch 16] [--workers 1] [--pool 4] [--model models/head/uci_digits.json] [--json]`
  *
- * Starts the edge function on loopback (with its own bearer token) and runs concurrent real
- * clients against it for a bounded
- * time, checking every answer against the exact integer head. Reports requests served, errors,
- * latency percentiles and the server's WebAssembly heap before and after (it must stay flat).
+ * Starts the edge function on loopback (its own KV and bearer token) and runs concurrent real
+ * clients against it for a bounded time, checking every answer against the exact integer head:
+ * requests, errors, mismatches (answers that differ from the integer head: exact plans bit for
+ * bit, approximate ones beyond their error bound), arg-max differences, latency percentiles,
+ * throughput and each worker's WebAssembly heap before and after (it must stay flat). The plan is
+ * the planner's choice for one query (`auto`) unless named.
+ *
+ * `--workers N` (N > 1) runs the function under `deno serve --parallel` with N workers and, in the
+ * same run, first with one worker: it reports both and `throughput_ratio` (N workers over one).
+ * Requests are encrypted before the timed window (`--pool` per client, sent in turn), so the
+ * figure is the server's. `--plan simd --batch 4096` measures full SIMD batches
+ * (`queries_per_s_per_core`, beside `server_bound_queries_per_s_per_core`, the floor set by the
+ * server's own evaluation time).
  *
  * @module
  */
 import { parseCli, usageExit } from "./cli/usage.ts";
-import { issueToken, startServer } from "../lib/server/mod.ts";
-import { HeadClient } from "../lib/client/mod.ts";
-import { argmax, evaluatePlain } from "../lib/he-head/mod.ts";
 import { compileModel, readModel } from "../lib/model/mod.ts";
-import { formatTable, quantile } from "../lib/report/mod.ts";
+import { formatTable } from "../lib/report/mod.ts";
+import { type PhaseResult, runPhase } from "./bench/load_phase.ts";
 
 const USAGE =
-  "usage: deno task loadtest [--clients 8] [--seconds 30] [--plan auto|poly|simd|packed] " +
-  "[--batch 16] [--model models/head/uci_digits.json] [--json]";
+  "usage: deno task loadtest [--clients 8] [--seconds 30] [--plan auto|poly|simd|packed|<name>] " +
+  "[--batch 16] [--workers 1] [--pool 4] [--model models/head/uci_digits.json] [--json]";
 const { values: a } = parseCli(USAGE, {
   options: {
     clients: { type: "string", default: "8" },
     seconds: { type: "string", default: "30" },
     plan: { type: "string", default: "auto" },
     batch: { type: "string", default: "16" },
+    workers: { type: "string", default: "1" },
+    pool: { type: "string", default: "4" },
     model: { type: "string", default: "models/head/uci_digits.json" },
     json: { type: "boolean", default: false },
   },
 });
-const clients = Number(a.clients), seconds = Number(a.seconds), batch = Number(a.batch);
-for (
-  const [name, v, max] of [["--clients", clients, 64], ["--seconds", seconds, 3600], [
-    "--batch",
-    batch,
-    8192,
-  ]] as const
-) {
-  if (!Number.isInteger(v) || v < 1 || v > max) {
-    usageExit(USAGE, `${name}: expected an integer in [1, ${max}], received ${v}`);
+const n = {
+  clients: Number(a.clients),
+  seconds: Number(a.seconds),
+  batch: Number(a.batch),
+  workers: Number(a.workers),
+  pool: Number(a.pool),
+};
+const MAX = { clients: 64, seconds: 3600, batch: 8192, workers: 16, pool: 64 };
+for (const [name, v] of Object.entries(n) as [keyof typeof MAX, number][]) {
+  if (!Number.isInteger(v) || v < 1 || v > MAX[name]) {
+    usageExit(USAGE, `--${name}: expected an integer in [1, ${MAX[name]}], received ${a[name]}`);
   }
 }
 const model = await readModel(a.model).catch((e) => {
@@ -47,96 +57,56 @@ const model = await readModel(a.model).catch((e) => {
   );
 });
 const net = compileModel(model);
-const dir = await Deno.makeTempDir();
-// The load test's own token: a quota that does not bind (the load is what is measured).
-const token = await issueToken(`${dir}/keys.kv`, "loadtest", {
-  requests_per_minute: 1_000_000,
-  queries_per_day: 1_000_000_000,
-  key_sets: clients + 8,
-  key_bytes: 1e12,
-});
-const server = await startServer({
-  FCN_MODEL: a.model,
-  FCN_KV: `${dir}/keys.kv`,
-  FCN_MAX_QUEUE: String(Math.max(8, clients)),
-});
-const health = async () =>
-  (await (await fetch(`${server.base}/healthz`)).json()) as { heap_bytes: number };
 
-let seed = 1;
-function randomFeatures(count: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < count * net.inputSize; i++) {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    out.push(net.inputMin + (seed % (net.inputMax - net.inputMin + 1)));
-  }
-  return out;
+const phases: PhaseResult[] = [];
+for (const workers of n.workers > 1 ? [1, n.workers] : [1]) {
+  phases.push(await runPhase({ ...n, workers, model: a.model, plan: a.plan }, net));
 }
-
-try {
-  const client = await HeadClient.connect(server.base, { token });
-  const planName = a.plan === "auto" ? client.choosePlan(1).plan : client.plan(a.plan!).name;
-  const per = client.plan(planName).encoding === "simd" ? batch : 1;
-  const sessions = [];
-  for (let c = 0; c < clients; c++) sessions.push(await client.session(planName));
-  for (const s of sessions) await s.classify(randomFeatures(per), per); // warm-up (keys loaded)
-  const heapBefore = (await health()).heap_bytes;
-  const latencies: number[] = [];
-  let errors = 0, mismatches = 0, flips = 0;
-  const deadline = performance.now() + seconds * 1000;
+const last = phases[phases.length - 1];
+const first = phases[0];
+const result = {
+  plan: last.plan,
+  clients: n.clients,
+  seconds: n.seconds,
+  workers: last.workers,
+  cpus: navigator.hardwareConcurrency,
+  load_average: Deno.loadavg(),
+  queries_per_request: last.queries_per_request,
+  requests: last.requests,
+  // Over every phase: each answer of the run was checked.
+  errors: phases.reduce((s, p) => s + p.errors + p.mismatches, 0),
+  mismatches: phases.reduce((s, p) => s + p.mismatches, 0),
+  argmax_differences: phases.reduce((s, p) => s + p.argmax_differences, 0),
+  p50_ms: last.p50_ms,
+  p99_ms: last.p99_ms,
+  server_p50_ms: last.server_p50_ms,
+  requests_per_s: last.requests_per_s,
+  queries_per_s: last.queries_per_s,
+  queries_per_s_per_core: last.queries_per_s_per_core,
+  server_bound_queries_per_s_per_core: last.server_bound_queries_per_s_per_core,
+  ...(phases.length > 1 ? { throughput_ratio: last.queries_per_s / first.queries_per_s } : {}),
+  heap_bytes_before: last.heap_bytes_before,
+  heap_bytes_after: last.heap_bytes_after,
+  phases,
+};
+const cell = (v: unknown) =>
+  typeof v === "number" ? (Number.isInteger(v) ? v : Number(v.toFixed(2))) : JSON.stringify(v);
+console.error(
+  formatTable([
+    ["metric", ...phases.map((p) => `${p.workers} worker${p.workers > 1 ? "s" : ""}`)],
+    ...(Object.keys(first) as (keyof PhaseResult)[]).map((
+      k,
+    ) => [k, ...phases.map((p) => cell(p[k]))]),
+  ]),
+);
+if (phases.length > 1) {
   console.error(
-    `load: ${clients} clients, plan ${planName}, ${per} queries per request, ${seconds} s`,
+    `throughput_ratio (${last.workers} workers / 1, same run): ${
+      result.throughput_ratio!.toFixed(2)
+    }` +
+      ` on ${result.cpus} CPUs, load average ${
+        result.load_average.map((x) => x.toFixed(1)).join(" ")
+      }`,
   );
-  await Promise.all(sessions.map(async (s) => {
-    for (let i = 0; i < 100_000 && performance.now() < deadline; i++) {
-      const x = randomFeatures(per);
-      const t0 = performance.now();
-      try {
-        const r = await s.classify(x, per);
-        latencies.push(performance.now() - t0);
-        const want = evaluatePlain(net, x, per);
-        const text = (x: bigint[][]) => JSON.stringify(x.map((l) => l.map(String)));
-        // Exact plans must match bit for bit; the packed plan must stay within its error bound
-        // (an arg-max may then differ on a near tie, which is counted apart).
-        const bound = client.plan(planName).error_bound ?? 0;
-        const off = r.logits
-          ? text(r.logits) !== text(want)
-          : r.scores.some((s, q) =>
-            s.some((v, k) => Math.abs(v - Number(want[q][k]) * 2 ** -net.outputScale) > bound)
-          );
-        if (off) mismatches++;
-        flips += r.predictions.filter((p, q) => p !== argmax(want[q])).length;
-      } catch (e) {
-        errors++;
-        console.error(`request failed: ${(e as Error).message}`);
-      }
-    }
-  }));
-  const heapAfter = (await health()).heap_bytes;
-  sessions.forEach((s) => s.close());
-  const result = {
-    plan: planName,
-    clients,
-    seconds,
-    queries_per_request: per,
-    requests: latencies.length,
-    errors: errors + mismatches,
-    mismatches,
-    argmax_differences: flips,
-    p50_ms: quantile(latencies, 0.5),
-    p99_ms: quantile(latencies, 0.99),
-    requests_per_s: latencies.length / seconds,
-    heap_bytes_before: heapBefore,
-    heap_bytes_after: heapAfter,
-  };
-  console.error(
-    formatTable([
-      ["metric", "value"],
-      ...Object.entries(result).map(([k, v]) => [k, typeof v === "number" ? v : String(v)]),
-    ]),
-  );
-  if (a.json) console.log(JSON.stringify(result));
-} finally {
-  await server.stop();
-  await Deno.remove(dir, { recursive: true });
 }
+if (a.json) console.log(JSON.stringify(result));

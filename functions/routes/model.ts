@@ -16,6 +16,7 @@ export function modelRoutes(service: HeadService): Hono {
     return c.json({
       status: probe.ok ? "ok" : "unhealthy",
       model: service.model.name,
+      instance: service.instance,
       plans: service.plans.map((p) => p.name),
       auth: service.auth ? "bearer" : "off",
       ...(service.auth ? {} : { warning: AUTH_OFF_WARNING }),

@@ -69,15 +69,11 @@ async function leaseKeys(
       }`,
     );
   }
-  // Keys are used only by the tokens that registered them.
-  const stored = await s.quotas.owns(p, keyId) ? await s.keyStore.get(keyId) : null;
-  if (!stored) {
-    throw new ApiError(
-      404,
-      "unknown-key-id",
-      `no keys with id ${keyId.slice(0, 64)} registered by this token (expired, or never)`,
-    );
-  }
+  // Keys are used only by the tokens that registered them. Every request asks the shared KV
+  // (one small read: another worker may have registered the keys, and keys expire); the key
+  // bytes are read from KV only when this worker has not loaded them yet.
+  const stored = await s.quotas.owns(p, keyId) ? await s.keyStore.info(keyId) : null;
+  if (!stored) throw unknownKeyId(keyId);
   if (stored.planHash !== plan.spec.hash) {
     throw new ApiError(
       422,
@@ -86,14 +82,24 @@ async function leaseKeys(
     );
   }
   return await s.keyCache.acquire(keyId, async () => {
+    const keys = await s.keyStore.get(keyId);
+    if (!keys || keys.planHash !== plan.spec.hash) throw unknownKeyId(keyId);
     const release = s.reserveHeap(plan.keysHeapBytes(), "caching keys");
     try {
-      return { keys: await plan.unpackKeys(stored.bytes, { check: false }), free: release };
+      return { keys: await plan.unpackKeys(keys.bytes, { check: false }), free: release };
     } catch (e) {
       release();
       throw e;
     }
   });
+}
+
+function unknownKeyId(keyId: string): ApiError {
+  return new ApiError(
+    404,
+    "unknown-key-id",
+    `no keys with id ${keyId.slice(0, 64)} registered by this token (expired, or never)`,
+  );
 }
 
 /** Queries a request is charged: what it asks the server to answer. */

@@ -75,8 +75,19 @@ export class KvKeyStore {
 
   /** When the keys with this id expire (ms since the epoch), or null if they are not stored. */
   async expires(id: string): Promise<number | null> {
+    return (await this.info(id))?.expires ?? null;
+  }
+
+  /**
+   * The plan and expiry of the keys with this id (one small read, no chunks), or null if they
+   * are not stored (or expired): what a request checks before it uses keys it has cached.
+   */
+  async info(id: string): Promise<{ planHash: string; expires: number } | null> {
+    if (!/^[0-9a-f]{64}$/.test(id)) return null;
     const meta = (await this.kv.get<Meta>(["keys", id, "meta"])).value;
-    return meta && meta.expires > Date.now() ? meta.expires : null;
+    return meta && meta.expires > Date.now()
+      ? { planHash: meta.planHash, expires: meta.expires }
+      : null;
   }
 
   /**

@@ -64,6 +64,15 @@ export class HeadService {
   readonly heap: HeapBudget;
   /** Admission of request bodies: bytes received at once, uploads per token. */
   readonly uploads: UploadGate;
+  /**
+   * A random id of this instance (each `deno serve --parallel` worker and each process has its
+   * own SEAL instance, limiter, heap budget and key cache; tokens, quotas and keys are shared
+   * through KV). `GET /healthz` shows it.
+   */
+  readonly instance: string = Array.from(
+    crypto.getRandomValues(new Uint8Array(4)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
   private readonly bodies: BodyLimits;
   private readonly anonymous: Principal;
   private readonly quotas: QuotaStore;
