@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { compileModel, readModel } from "../../../../lib/model/mod.ts";
+import { evaluatePlain } from "../../../../lib/he-head/engine/plain.ts";
+import { outputMagnitudeBound } from "../../../../lib/he-head/engine/output_bound.ts";
+import { zeroHops } from "../../../../lib/he-head/engine/hops.ts";
+import { BfvPackedContext } from "../../../../lib/he-head/schemes/bfv/packed_context.ts";
+import { packedNoiseBound } from "../../../../lib/he-head/schemes/bfv/packed_noise.ts";
+import { smallestBatchingPrime } from "../../../../lib/he-head/schemes/bfv/packed_params.ts";
+import {
+  arrangeSlots,
+  interleavedLayout,
+  slotLayoutRotations,
+  slotMatVecPlaintexts,
+} from "../../../../lib/he-head/schemes/bfv/slot_layout.ts";
+import { BfvSlotMatVec } from "../../../../lib/he-head/schemes/bfv/server/slot_matvec.ts";
+import {
+  packFeatures,
+  quadraticForm,
+} from "../../../../lib/he-head/schemes/ckks/quadratic_form.ts";
+
+Deno.test("interleaved layout of the demo head: 1225 columns, 10 outputs, 5 groups, 12 rotations, 9 keys", () => {
+  const l = interleavedLayout(1225, 10, 4096);
+  assert.equal(l.stride, 16);
+  assert.equal(l.groups, 5);
+  assert.equal(slotLayoutRotations(l), 12);
+  assert.deepEqual(l.galoisSteps, [0, 1, 16, 32, 64, 128, 256, 512, 1024]);
+  assert.throws(() => interleavedLayout(5000, 10, 4096), RangeError);
+});
+
+Deno.test("the group plaintexts use each nonzero matrix entry once, and refuse an arrangement that misses one", () => {
+  const l = interleavedLayout(300, 3, 4096);
+  const rows = [0, 1, 2].map((k) =>
+    Array.from({ length: 300 }, (_, c) => BigInt(k * 1000 + c + 1))
+  );
+  const groups = slotMatVecPlaintexts(rows, l, 65537n);
+  const nonzero = groups.reduce((a, g) => a + (g?.filter((v) => v !== 0n).length ?? 0), 0);
+  assert.equal(nonzero, 900);
+  assert.throws(
+    () => slotMatVecPlaintexts(rows, l, 65537n, (r, p) => (r === 0 && p === 0 ? -1 : 0)),
+    /does not reach entry/,
+  );
+});
+
+Deno.test("the demo head's slot product is exact at the extreme inputs, spare slots hold copies or 0, and SEAL's budget is above the worst-case bound", async () => {
+  const net = compileModel(await readModel("models/head/uci_digits.json"));
+  const form = quadraticForm(net)!;
+  const rows = form.coefficients.map((r, k) => [...r, form.constants[k]]);
+  const n = 4096;
+  const t = smallestBatchingPrime(n, 2n * outputMagnitudeBound(net) + 1n);
+  using ctx = await BfvPackedContext.create({
+    scheme: "bfv",
+    encoding: "packed",
+    polyModulusDegree: n,
+    coeffModulusBits: [45, 45, 19],
+    plainModulus: t.toString(),
+    securityLevel: 128,
+  });
+  const layout = interleavedLayout(rows[0].length, rows.length, n);
+  const bound = packedNoiseBound(layout, n, ctx.dataModulus.primes, ctx.specialPrime, t);
+  assert.ok(bound.marginBits > 0 && bound.responseMarginBits > 0, JSON.stringify(bound));
+  assert.equal(bound.responsePrimesDropped, 1);
+  const product = BfvSlotMatVec.create(ctx, rows, layout);
+  const { seal } = ctx;
+  const keygen = new seal.KeyGenerator(ctx.context);
+  const secret = keygen.secretKey();
+  const encryptor = new seal.Encryptor(ctx.context, keygen.createPublicKey(), secret);
+  const decryptor = new seal.Decryptor(ctx.context, secret);
+  const keys = keygen.createGaloisKeysWithSteps(Int32Array.from(layout.galoisSteps));
+  const pt = new seal.Plaintext(), ct = new seal.Ciphertext();
+  try {
+    const { inputMin: lo, inputMax: hi } = net;
+    const inputs = [
+      new Array(48).fill(hi),
+      new Array(48).fill(lo),
+      Array.from({ length: 48 }, (_, i) => (i % 2 ? hi : lo)),
+      Array.from({ length: 48 }, (_, i) => (i * 7919) % (hi - lo + 1) + lo),
+    ];
+    for (const x of inputs) {
+      const want = evaluatePlain(net, x, 1)[0];
+      ctx.encoder.encode(arrangeSlots([...packFeatures(x), 1], layout, t), pt);
+      encryptor.encryptSymmetric(pt, ct);
+      const hops = zeroHops();
+      const out = product.apply(ct, keys, hops);
+      try {
+        assert.equal(hops.rotate, 12);
+        assert.equal(hops.plain_mul_dense, 5);
+        const top = decryptor.invariantNoiseBudget(out);
+        assert.ok(top + 1 >= bound.marginBits, `budget ${top} under the bound ${bound.marginBits}`);
+        ctx.evaluator.cipherModSwitchToNextInplace(out);
+        const answer = decryptor.invariantNoiseBudget(out);
+        assert.ok(answer + 1 >= bound.responseMarginBits && answer > 0, `answer budget ${answer}`);
+        decryptor.decrypt(out, pt);
+        const slots = ctx.encoder.decodeBigInt64(pt) as BigInt64Array;
+        for (let s = 0; s < n; s++) {
+          const k = s % layout.stride;
+          assert.equal(slots[s], k < 10 ? want[k] : 0n, `slot ${s} (x = ${x.slice(0, 4)}...)`);
+        }
+      } finally {
+        out.delete();
+      }
+    }
+  } finally {
+    [pt, ct, keys, decryptor, encryptor, secret, keygen].forEach((o) => o.delete());
+    product.delete();
+  }
+});
