@@ -124,7 +124,8 @@ export async function loadPipeline(
     if (options.expectedId !== undefined && options.expectedId !== ex.id) {
       throw new ExtractorMismatchError(options.expectedId, ex.id, ex.url);
     }
-    return assemble(ex, imageSpec(ex, options.image), options);
+    const where = typeof source === "string" ? source : source.href;
+    return assemble(ex, imageSpec(ex, options.image), options, where);
   } catch (e) {
     ex.dispose();
     throw e;
@@ -135,6 +136,7 @@ function assemble(
   ex: Extractor,
   image: ImagePreprocessing,
   options: PipelineOptions,
+  source: string,
 ): FeaturePipeline {
   const r = options.reduction;
   if (r && r.input_dim !== ex.featureDim) {
@@ -173,7 +175,7 @@ function assemble(
       return extract(x, images.length);
     },
     block: (): PreprocessingBlock => ({
-      extractor: { id: ex.id, name: ex.name, feature_layer: ex.featureLayer, source: ex.url },
+      extractor: { id: ex.id, name: ex.name, feature_layer: ex.featureLayer, source },
       image,
       ...(r ? { reduction: r } : {}),
     }),

@@ -22,7 +22,10 @@ export interface ExtractorRef {
   name?: string;
   /** Layer (layers model) or node (graph model) whose output is the feature vector. */
   feature_layer: string;
-  /** Where the model was loaded from when the head was trained (a hint, not an identity). */
+  /**
+   * Where the model was loaded from when the head was trained, as given (a path relative to the
+   * working directory, or a URL): a hint for clients, not an identity (the id is).
+   */
   source?: string;
 }
 

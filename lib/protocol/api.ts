@@ -5,6 +5,7 @@
  * @module
  */
 import type { InputSpec } from "../model/format.ts";
+import type { PreprocessingBlock } from "../model/preprocessing.ts";
 import type { PrivacyStatement } from "../model/privacy.ts";
 import type { PlanDescriptionJson } from "../he-head/plans/describe.ts";
 
@@ -75,6 +76,11 @@ export interface ModelDescription {
   architecture: LayerDescription[];
   /** The public feature extractor the head expects, or null. */
   extractor: { id: string; name?: string; feature_layer?: string } | null;
+  /**
+   * The model file's preprocessing block (extractor id, image preprocessing, public reduction)
+   * that every client applies, or null for heads trained on the committed UCI extractor.
+   */
+  preprocessing: PreprocessingBlock | null;
   /**
    * The DP claim and what it is worth: `private` is false for seeded noise or no claim (then
    * `note` says why); `not_covered` lists what the guarantee does not cover.

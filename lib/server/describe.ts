@@ -31,7 +31,8 @@ export function describeModel(
         ...(layer.type === "activation" ? { activation: layer.kind } : {}),
       };
     }),
-    extractor: meta.extractor ?? null,
+    extractor: meta.extractor ?? model.preprocessing?.extractor ?? null,
+    preprocessing: model.preprocessing ?? null,
     privacy: privacyStatement(model),
     accuracy: meta.accuracy ?? {},
     plans,
