@@ -6,7 +6,7 @@
  *   (with and without grouping by exponent) against the same layer with 8-bit fixed-point
  *   weights, which need dense plaintexts; same ring degree, same inputs.
  * - ops: median milliseconds per SEAL operation at each ring degree (the planner's cost table).
- * - plans: the function's plans (poly, simd, packed) on the demo head (`--model`, default
+ * - plans: the function's plans (poly, simd, packed, exact packed) on the demo head (`--model`, default
  *   `models/head/uci_digits.json`; a synthetic 32 -> 32 -> 10 head when that file is absent,
  *   labelled as such), each through the real server path.
  *
@@ -19,14 +19,18 @@ import { micro, rng } from "./bench/micro.ts";
 import { measureOpCosts } from "./bench/op_costs.ts";
 import { parseCli, usageExit } from "./cli/usage.ts";
 import { benchPlans } from "./bench/plans.ts";
+import { benchWide } from "./bench/wide.ts";
 
 const USAGE = `usage: deno task bench [--json] [--repeats N] [--skip-ops] [--model PATH] [--batch N]
+                        [--skip-wide | --only-wide]
 
   --json         one JSON object as the last line of stdout (a table goes to stderr either way)
   --repeats N    runs per measurement; medians are reported (default 5)
   --skip-ops     skip the per-operation cost table
   --model PATH   the head to benchmark the plans on (default models/head/uci_digits.json)
-  --batch N      queries in the simd batch (default 500)`;
+  --batch N      queries in the simd batch (default 500)
+  --skip-wide    skip the wide-head grid (bfv_wide, d up to 1,024 x hidden up to 128)
+  --only-wide    run only the wide-head grid (key "wide"; table and chart in results/wide/)`;
 
 const { values: args } = parseCli(USAGE, {
   options: {
@@ -35,6 +39,8 @@ const { values: args } = parseCli(USAGE, {
     "skip-ops": { type: "boolean", default: false },
     model: { type: "string", default: "models/head/uci_digits.json" },
     batch: { type: "string", default: "500" },
+    "skip-wide": { type: "boolean", default: false },
+    "only-wide": { type: "boolean", default: false },
   },
 });
 const repeats = Number(args.repeats);
@@ -78,6 +84,11 @@ async function headNetwork(path: string): Promise<he.Network> {
 }
 
 log("faster-cryptonets benchmark");
+if (args["only-wide"]) {
+  const wide = await benchWide({ repeats, log });
+  if (args.json) console.log(JSON.stringify({ wide: wide.rows, wide_unit_costs: wide.unit_costs }));
+  Deno.exit(0);
+}
 const result: Record<string, unknown> = { micro: await micro(repeats, log) };
 if (!args["skip-ops"]) result.op_costs = await measureOpCosts({ repeats, log });
 result.plans = await benchPlans(await headNetwork(args.model!), {
@@ -85,6 +96,10 @@ result.plans = await benchPlans(await headNetwork(args.model!), {
   batch: Number(args.batch),
   log,
 });
+if (!args["skip-wide"]) {
+  const wide = await benchWide({ repeats, log });
+  [result.wide, result.wide_unit_costs] = [wide.rows, wide.unit_costs];
+}
 const m = result.micro as Record<string, unknown>;
 const p = result.plans as Record<string, unknown>;
 const summary = {
@@ -97,6 +112,13 @@ const summary = {
   packed_query_bytes: p.packed_query_bytes,
   packed_response_bytes: p.packed_response_bytes,
   packed_key_bytes: p.packed_key_bytes,
+  exact_packed_single_query_ms: p.exact_packed_single_query_ms,
+  ckks_packed_single_query_ms: p.ckks_packed_single_query_ms,
+  exact_packed_query_bytes: p.exact_packed_query_bytes,
+  exact_packed_response_bytes: p.exact_packed_response_bytes,
+  exact_packed_key_bytes: p.exact_packed_key_bytes,
+  exact_packed_floor_ms: p.exact_packed_floor_ms,
+  exact_packed_vs_ckks_packed: p.exact_packed_vs_ckks_packed,
   ...result,
 };
 if (args.json) console.log(JSON.stringify(summary));

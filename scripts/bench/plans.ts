@@ -17,6 +17,8 @@ import {
 } from "../../lib/he-head/server.ts";
 import { median } from "../../lib/report/mod.ts";
 import { logPlanTable, type PlanBench } from "./plan_table.ts";
+import { packedFloor } from "./packed_floor.ts";
+import type { BfvPackedSpec } from "../../lib/he-head/plans/bfv_packed/plan.ts";
 
 export type { PlanBench };
 
@@ -165,8 +167,8 @@ export async function benchPlans(
           p,
           net,
           queries,
-          // One query per evaluation of an exact plan (poly): the slow one, fewer repeats.
-          p.spec.cost.exact && p.spec.cost.queriesPerEvaluation === 1
+          // One query per evaluation of the poly plan: the slow one, fewer repeats.
+          p.spec.encoding === "poly"
             ? Math.max(3, Math.ceil(options.repeats / 2))
             : options.repeats,
         ),
@@ -174,6 +176,11 @@ export async function benchPlans(
     }
     const by = (e: string) => rows.find((r) => r.encoding === e);
     const poly = by("poly")!, simd = by("simd")!, packed = by("packed");
+    const exactPacked = by("bfv-packed");
+    const exactPlan = plans.find((p) => p.spec.encoding === "bfv-packed");
+    const floor = exactPlan
+      ? await packedFloor(exactPlan.spec as BfvPackedSpec, 5 * options.repeats)
+      : null;
     logPlanTable(net, rows, options.log);
     const costs = plans.map((p) => p.spec);
     const planner = Object.fromEntries(
@@ -183,6 +190,15 @@ export async function benchPlans(
     if (packed) {
       options.log(
         `packed vs poly single query: ${(poly.server_ms / packed.server_ms).toFixed(1)}x faster`,
+      );
+    }
+    if (exactPacked && floor) {
+      options.log(
+        `exact packed: ${exactPacked.server_ms.toFixed(1)} ms server, floor ${
+          floor.floor_ms.toFixed(1)
+        } ms (SEAL ops ${JSON.stringify(floor.counts)})${
+          packed ? `, ${(exactPacked.server_ms / packed.server_ms).toFixed(2)}x ckks packed` : ""
+        }`,
       );
     }
     return {
@@ -199,6 +215,20 @@ export async function benchPlans(
           packed_key_bytes: packed.key_bytes,
           packed_max_error: packed.max_error,
           speedup_packed_vs_poly: poly.server_ms / packed.server_ms,
+          ckks_packed_single_query_ms: packed.server_ms,
+        }
+        : {}),
+      ...(exactPacked && floor
+        ? {
+          exact_packed_single_query_ms: exactPacked.server_ms,
+          exact_packed_query_bytes: exactPacked.query_bytes,
+          exact_packed_response_bytes: exactPacked.response_bytes,
+          exact_packed_key_bytes: exactPacked.key_bytes,
+          exact_packed_floor_ms: floor.floor_ms,
+          exact_packed_unit_ms: floor.unit_ms,
+          ...(packed
+            ? { exact_packed_vs_ckks_packed: exactPacked.server_ms / packed.server_ms }
+            : {}),
         }
         : {}),
     };
