@@ -37,9 +37,15 @@ export interface WideLayout {
 
 const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
 
+/**
+ * Smallest output period: rotations number about `2 H / sqrt(n) + log2(n / 2H) + 1`, least
+ * near H = 64 at n = 8192, so small heads are padded to it.
+ */
+const MIN_HEIGHT = 64;
+
 /** The layout for `rows` rows over `inputs` inputs in ring degree `n`, or null if too wide. */
 export function wideLayout(inputs: number, rows: number, n: number): WideLayout | null {
-  const height = pow2(rows);
+  const height = Math.max(pow2(rows), MIN_HEIGHT);
   const period = Math.max(pow2(inputs), height);
   if (period > n / 2) return null;
   const blocks = n / period;
