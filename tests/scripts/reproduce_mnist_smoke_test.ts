@@ -35,7 +35,47 @@ Deno.test("reproduce:mnist --quick --images 3: encrypted predictions equal the i
   );
   assert.equal(result.packed.encrypted_images, 3, "the packed CKKS row ran too");
   assert.ok(result.packed.hops.ct_ct_mul === 2, "one square per activation layer");
+  assert.equal(result.packed_key_bytes, result.packed.key_bytes);
+  assert.ok(result.packed_key_bytes <= 24e6, `${result.packed_key_bytes} B of keys`);
+  assert.equal(result.packed_latency_s, result.packed.latency_s);
   for (const f of ["table.md", "results.json", "hops_per_layer.svg", "latency.svg"]) {
+    await Deno.stat(`${out}/${f}`);
+  }
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("reproduce:mnist --packed-only: before and after the key budget on the same images", async () => {
+  const out = await Deno.makeTempDir();
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      "scripts/reproduce_mnist.ts",
+      "--packed-only",
+      "--quick",
+      "--images",
+      "2",
+      "--out",
+      out,
+      "--json",
+    ],
+    cwd: new URL("../../", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(stderr);
+  assert.equal(code, 0, err.slice(-2000));
+  const lines = new TextDecoder().decode(stdout).trim().split("\n");
+  const r = JSON.parse(lines[lines.length - 1]);
+  assert.equal(r.before.encrypted_images, 2);
+  assert.equal(r.after.encrypted_images, 2);
+  assert.ok(r.before.galois_steps > r.after.galois_steps);
+  assert.ok(r.packed_key_bytes <= 24e6 && r.keys_met, `${r.packed_key_bytes} B of keys`);
+  assert.ok(r.before.key_bytes > 4 * r.after.key_bytes);
+  assert.equal(r.packed_latency_s, r.after.latency_s);
+  assert.equal(r.latency_ratio, r.after.latency_s / r.before.latency_s);
+  assert.match(err, /keys .*x smaller \(met\)/);
+  for (const f of ["packed_keys.md", "packed_keys.json", "packed_keys.svg"]) {
     await Deno.stat(`${out}/${f}`);
   }
   await Deno.remove(out, { recursive: true });

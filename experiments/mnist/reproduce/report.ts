@@ -15,6 +15,10 @@ export interface ReproductionResult {
   variants: VariantReport[];
   /** The packed CKKS row, when a Faster variant ran and has a packed plan. */
   packed: PackedRow | null;
+  /** The packed row's evaluation keys (SEAL's seeded blobs), bytes (null without the row). */
+  packed_key_bytes: number | null;
+  /** The packed row's median seconds per image (null without the row). */
+  packed_latency_s: number | null;
   /** CryptoNets latency over the fastest Faster variant's (null without both). */
   speedup_latency: number | null;
   /** The same for dense-equivalent HOPs. */
@@ -59,6 +63,8 @@ export function reproductionResult(
   return {
     variants,
     packed,
+    packed_key_bytes: packed?.key_bytes ?? null,
+    packed_latency_s: packed?.latency_s ?? null,
     speedup_latency: baseline && best ? baseline.latency_s / best.latency_s : null,
     speedup_hops: baseline && best
       ? baseline.dense_equivalent_hops / best.dense_equivalent_hops
@@ -196,9 +202,11 @@ function packedParagraph(packed: PackedRow | null): string {
   if (!packed) return "";
   return `Packed row: one CKKS ciphertext per image (${packed.params}), every layer a packed matrix-vector product and one square per activation for all units; ${packed.hops.rotate} rotations (${packed.galois_steps} Galois keys, ${
     formatBytes(packed.key_bytes)
-  } of evaluation keys, generated in ${packed.keygen_s.toFixed(1)} s), query ${
-    formatBytes(packed.query_bytes)
-  }, response ${formatBytes(packed.response_bytes)}; approximate: max |logit error| ${
+  } of evaluation keys, ${formatBytes(packed.key_envelope_bytes)} as uploaded, generated in ${
+    packed.keygen_s.toFixed(1)
+  } s), query ${formatBytes(packed.query_bytes)}, response ${
+    formatBytes(packed.response_bytes)
+  }; approximate: max |logit error| ${
     packed.max_abs_error.toExponential(2)
   }, ${packed.argmax_mismatches} arg-max differences from the integer reference on ${packed.encrypted_images} images. LoLa: 2.2 s on 8 vCPUs.`;
 }

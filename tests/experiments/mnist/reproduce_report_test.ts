@@ -53,6 +53,8 @@ Deno.test("reproduction result: speed-ups against the fastest Faster variant, ke
   assert.deepEqual(Object.keys(r), [
     "variants",
     "packed",
+    "packed_key_bytes",
+    "packed_latency_s",
     "speedup_latency",
     "speedup_hops",
     "speedup_latency_vs_simd_batch",

@@ -54,3 +54,18 @@ Deno.test("ckks_network: no plan for a cubic activation; not among the served pl
   assert.ok(SERVED.every((o) => o.kind !== "ckks_network"));
   assert.equal(definitionOf({ name: "p", encoding: "packed" }).kind, "ckks_packed");
 });
+
+Deno.test("ckks_network: the key budget's schedule, or one key per amount; the server checks which", async () => {
+  const net = compileModel(randomConvNet(61));
+  const budget = (await PLANS.ckks_network.plan(net))!;
+  const direct = (await PLANS.ckks_network.plan(net, { rotationKeys: "direct" }))!;
+  assert.deepEqual(direct.options, { rotationKeys: "direct" });
+  assert.ok(budget.keys.galoisSteps.length < direct.keys.galoisSteps.length);
+  assert.equal(budget.hash, direct.hash, "same parameters, other keys");
+  // A server prepared for other keys than the spec's refuses before building anything.
+  const forged = { ...budget, keys: { ...budget.keys, galoisSteps: direct.keys.galoisSteps } };
+  await assert.rejects(
+    preparePlanServer(forged, net),
+    /expected the rotation steps 1,2,3,.* the network compiles to 1,2,4/,
+  );
+});

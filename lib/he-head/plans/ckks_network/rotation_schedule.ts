@@ -59,26 +59,40 @@ interface ProductPlan {
   amounts: number[];
 }
 
-/** Rotations of one product at baby step `baby`, each amount costing `c(amount)` rotations. */
-function planProduct(p: ProductShape, baby: number, c: (a: number) => number): ProductPlan {
-  const G = p.stride / baby;
+/** A product at one baby-step size: its giant groups with a nonzero diagonal, ascending. */
+interface ProductCase {
+  readonly product: ProductShape;
+  readonly baby: number;
+  readonly groups: readonly number[];
+  readonly maxBaby: number;
+}
+
+function productCase(p: ProductShape, baby: number): ProductCase {
   const groups = [...new Set(p.diagonals.map((i) => Math.floor(i / baby)))].sort((a, b) => a - b);
-  const maxBaby = Math.max(0, ...p.diagonals.map((i) => i % baby));
+  let maxBaby = 0;
+  for (const i of p.diagonals) maxBaby = Math.max(maxBaby, i % baby);
+  return { product: p, baby, groups, maxBaby };
+}
+
+/** Rotations of one product case, each amount costing `c(amount)` rotations. */
+function planProduct(pc: ProductCase, c: (a: number) => number): ProductPlan {
+  const { product: p, baby, groups, maxBaby } = pc;
+  const G = p.stride / baby;
   let rotations = maxBaby > 0 ? p.inputs * maxBaby * c(1) : 0;
   const amounts = maxBaby > 0 ? [1] : [];
   let split = G;
-  if (G > 1) {
-    let best = Infinity;
-    const splits = p.stride === p.period ? groups.filter((g) => g > 0).concat(G) : [G];
-    for (const t of splits) {
-      const low = groups.filter((g) => g < t), high = groups.filter((g) => g >= t);
-      const up = Math.max(0, ...low), down = high.length ? G - high[0] : 0;
+  if (G > 1 && groups.length) {
+    // Groups before index k go up by B (Horner), the others down by N - B: k = length is all up.
+    let best = Infinity, bestK = groups.length;
+    const first = p.stride === p.period ? (groups[0] === 0 ? 1 : 0) : groups.length;
+    for (let k = first; k <= groups.length; k++) {
+      const up = k > 0 ? groups[k - 1] : 0, down = k < groups.length ? G - groups[k] : 0;
       const cost = (up ? up * c(baby) : 0) + (down ? down * c(p.period - baby) : 0);
-      if (cost < best) [best, split] = [cost, t];
+      if (cost < best) [best, bestK] = [cost, k];
     }
     rotations += best;
-    const low = groups.filter((g) => g < split);
-    if (Math.max(0, ...low) > 0) amounts.push(baby);
+    split = bestK < groups.length ? groups[bestK] : G;
+    if (bestK > 0 && groups[bestK - 1] > 0) amounts.push(baby);
     if (split < G) amounts.push(p.period - baby);
   }
   for (let s = p.stride; s < p.period; s *= 2) {
@@ -89,20 +103,20 @@ function planProduct(p: ProductShape, baby: number, c: (a: number) => number): P
 }
 
 /** Every combination of one power-of-two baby step per product. */
-function babyCombinations(products: readonly ProductShape[]): number[][] {
-  let combos: number[][] = [[]];
+function babyCombinations(products: readonly ProductShape[]): ProductCase[][] {
+  let combos: ProductCase[][] = [[]];
   for (const p of products) {
-    const next: number[][] = [];
-    for (const c of combos) for (let b = 1; b <= p.stride; b *= 2) next.push([...c, b]);
-    combos = next;
+    const cases: ProductCase[] = [];
+    for (let b = 1; b <= p.stride; b *= 2) cases.push(productCase(p, b));
+    combos = combos.flatMap((c) => cases.map((pc) => [...c, pc]));
   }
   return combos;
 }
 
-function evaluate(products: readonly ProductShape[], babies: number[], keys: number[]) {
-  const max = Math.max(1, ...products.map((p) => p.period));
+function evaluate(cases: readonly ProductCase[], keys: readonly number[]) {
+  const max = Math.max(1, ...cases.map((pc) => pc.product.period));
   const { count } = fewest(keys, max);
-  const plans = products.map((p, i) => planProduct(p, babies[i], (a) => count[a]));
+  const plans = cases.map((pc) => planProduct(pc, (a) => count[a]));
   return { plans, weighted: plans.reduce((s, p) => s + p.weighted, 0) };
 }
 
@@ -115,33 +129,36 @@ export function scheduleRotations(
   products: readonly ProductShape[],
   maxKeys: number,
 ): NetworkRotations {
+  if (maxKeys < 1) {
+    throw new RangeError(`expected a rotation schedule within ${maxKeys} Galois keys`);
+  }
   // Lower bound of each combination: every amount its own key.
-  const combos = babyCombinations(products).map((babies) => {
-    const plans = products.map((p, i) => planProduct(p, babies[i], () => 1));
+  const combos = babyCombinations(products).map((cases) => {
+    const plans = cases.map((pc) => planProduct(pc, () => 1));
     return {
-      babies,
+      cases,
       bound: plans.reduce((s, p) => s + p.weighted, 0),
       wanted: [...new Set(plans.flatMap((p) => p.amounts))],
     };
   }).sort((a, b) => a.bound - b.bound);
-  let best: { babies: number[]; keys: number[]; weighted: number } | null = null;
-  for (const { babies, bound, wanted } of combos) {
+  let best: { cases: ProductCase[]; keys: number[]; weighted: number } | null = null;
+  for (const { cases, bound, wanted } of combos) {
     if (best && bound >= best.weighted) break;
     let keys = wanted;
-    let weighted = evaluate(products, babies, keys).weighted;
+    let weighted = evaluate(cases, keys).weighted;
     while (keys.length > maxKeys && Number.isFinite(weighted)) {
       const drops = keys.map((k) => keys.filter((x) => x !== k));
-      const costs = drops.map((d) => evaluate(products, babies, d).weighted);
+      const costs = drops.map((d) => evaluate(cases, d).weighted);
       const i = costs.indexOf(Math.min(...costs));
       [keys, weighted] = [drops[i], costs[i]];
     }
     if (Number.isFinite(weighted) && (!best || weighted < best.weighted)) {
-      best = { babies, keys, weighted };
+      best = { cases, keys, weighted };
     }
   }
   if (!best) throw new RangeError(`expected a rotation schedule within ${maxKeys} Galois keys`);
   const keys = best.keys.sort((a, b) => a - b);
-  const { plans } = evaluate(products, best.babies, keys);
+  const { plans } = evaluate(best.cases, keys);
   const { last } = fewest(keys, Math.max(1, ...products.map((p) => p.period)));
   const path = (a: number) => {
     const steps: number[] = [];
@@ -150,7 +167,7 @@ export function scheduleRotations(
   };
   return {
     schedules: plans.map((p, i) => ({
-      baby: best.babies[i],
+      baby: best.cases[i].baby,
       split: p.split,
       paths: new Map(p.amounts.map((a) => [a, path(a)])),
     })),

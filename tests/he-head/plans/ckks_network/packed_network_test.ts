@@ -11,21 +11,29 @@ import { ClientKeys, decryptPacked, encryptPackedImage } from "../../../../lib/h
 import { EvaluationKeys } from "../../../../lib/he-head/server.ts";
 import { randomConvNet, randomHead, randomInputs } from "../../../fixtures/random_model.ts";
 
+// One key per rotation amount (undefined), the plan's 24 MB budget, and one so small that
+// rotations are composed of several keys and the conv layer's giant steps go both ways.
+const BUDGETS = [undefined, 24e6, 9e6];
+
 Deno.test("packed networks: conv nets as chained packed products, within a relative error bound", async () => {
   for (
-    const [seed, o] of [[61, {}], [62, {
+    const [seed, o, budget] of [[61, {}], [62, {
       average: true,
       strides: [2, 1] as [number, number],
-    }]] as const
+    }]].flatMap(([seed, o]) => BUDGETS.map((b) => [seed, o, b] as const))
   ) {
-    const net = compileModel(randomConvNet(seed, o));
-    const plan = packedNetworkPlan(net, 4096, 12)!;
+    const net = compileModel(randomConvNet(seed as number, o as Record<string, never>));
+    const plan = packedNetworkPlan(net, 4096, 12, budget)!;
     assert.ok(plan, "a conv -> square -> pool -> dense network has a packed plan");
     using ctx = await CkksContext.create(packedNetworkParams(plan.levels));
     const pn = new PackedNetwork(ctx, plan);
     using keys = ClientKeys.generate(ctx, { relin: true, galoisSteps: plan.galoisSteps });
+    const blobs = keys.evaluationKeys[0];
+    if (budget) {
+      assert.ok(blobs.relin!.length + blobs.galois!.length <= budget, `keys within ${budget} B`);
+    }
     using ek = EvaluationKeys.load(ctx, keys.evaluationKeys);
-    const x = randomInputs(seed, 4, net.inputSize, net.inputMin, net.inputMax);
+    const x = randomInputs(seed as number, 4, net.inputSize, net.inputMin, net.inputMax);
     const want = evaluatePlain(net, x, 4);
     try {
       for (let q = 0; q < 4; q++) {
