@@ -105,13 +105,13 @@ export const OPENAPI = {
                     plans: {
                       type: "array",
                       description:
-                        "Offered plans; exact is true when answers equal the integer head bit for bit (poly, simd, bfv-packed), false for the approximate CKKS packed plan",
+                        "Offered plans; exact is true when answers equal the integer head bit for bit (poly, simd, bfv-packed, bfv-wide), false for the approximate CKKS packed plan",
                       items: {
                         type: "object",
                         required: ["name", "encoding", "exact"],
                         properties: {
                           name: { type: "string" },
-                          encoding: { enum: ["poly", "simd", "packed", "bfv-packed"] },
+                          encoding: { enum: ["poly", "simd", "packed", "bfv-packed", "bfv-wide"] },
                           exact: { type: "boolean" },
                         },
                       },

@@ -14,8 +14,10 @@ Deno.test("GET /v1/model's plans name the exact coefficient-modulus primes SEAL 
   assert.ok(all.length >= 3);
   for (const d of all) {
     const n = d.params.polyModulusDegree, bits = d.params.coeffModulusBits;
-    // CKKS and bfv-packed build their modulus with CoeffModulus.Create, poly and simd use BFVDefault.
-    const vector = d.params.scheme === "ckks" || d.encoding === "bfv-packed"
+    // CKKS, bfv-packed and bfv-wide build their modulus with CoeffModulus.Create, poly and simd
+    // use BFVDefault.
+    const vector = d.params.scheme === "ckks" || d.encoding === "bfv-packed" ||
+        d.encoding === "bfv-wide"
       ? seal.CoeffModulus.Create(n, Int32Array.from(bits))
       : seal.CoeffModulus.BFVDefault(n, seal.SecLevelType.tc128);
     const primes: string[] = [];
