@@ -13,9 +13,9 @@ import { type PackedRow, PackedSession } from "./packed_row.ts";
 import type { ReproduceSetup } from "./variant_row.ts";
 
 /** The evaluation-key budget of the packed row (bytes). */
-export const PACKED_KEY_BUDGET_BYTES = 24_000_000;
+const PACKED_KEY_BUDGET_BYTES = 24_000_000;
 /** The latency the smaller keys may cost: at most this times the latency before. */
-export const PACKED_LATENCY_BUDGET = 1.25;
+const PACKED_LATENCY_BUDGET = 1.25;
 
 /** Before and after, measured in one run (JSON keys of `packed_keys.json`). */
 export interface PackedKeysResult {
@@ -86,7 +86,7 @@ export async function measurePackedKeys(
 }
 
 /** The before / after table (rows of strings). */
-export function packedKeysTable(r: PackedKeysResult): string[][] {
+function packedKeysTable(r: PackedKeysResult): string[][] {
   const line = (label: string, p: PackedRow) => [
     label,
     String(p.galois_steps),
