@@ -3,8 +3,10 @@
  *  --count N) [--plan auto|poly|simd|packed] [--json]`
  *
  * The client as a command: runs the public extractor on the images (PNG, JPEG, PGM or JSON; any
- * size, grey or colour, reduced to the 8 x 8 UCI format as `deno task train --data` does) or on the first N private test digits, checks that the server's
- * head expects this extractor, quantizes the features with the server's spec, encrypts them under
+ * size, grey or colour; for a head trained with `--extractor`, the extractor, preprocessing and
+ * public reduction its model states, by `imageFeaturesFor`; otherwise reduced to the 8 x 8 UCI
+ * format as `deno task train --data` does) or on the first N private test digits, checks that
+ * the server's head expects this extractor (by content id), quantizes the features with the server's spec, encrypts them under
  * the chosen plan (auto: the planner's fastest for this many queries), and decrypts the answer.
  * Prints the top classes per query; `--json` ends with one JSON object. The bearer token comes
  * from `--token` or the environment variable `FCN_TOKEN` (see `deno task token create`).
@@ -12,18 +14,16 @@
  * @module
  */
 import { parseCli, usageExit } from "./cli/usage.ts";
-import { HeadClient, readDigitImage } from "../lib/client/mod.ts";
+import { HeadClient, imageFeaturesFor, readDigitImage } from "../lib/client/mod.ts";
 import { TOKEN_ENV } from "../lib/protocol/mod.ts";
 import { decodeImage, loadUciDigits } from "../lib/datasets/mod.ts";
-import {
-  loadExtractor,
-  quantizeFeatures,
-  uciBlocksFromImage,
-} from "../lib/feature-extractor/mod.ts";
+import { loadExtractor, quantizeFeatures } from "../lib/feature-extractor/mod.ts";
 import { formatBytes, formatTable } from "../lib/report/mod.ts";
 
 const usage = "usage: deno task classify --server URL [--token fcn_...] " +
   "(--image FILE... | --dataset uci-digits --count N) [--plan auto|poly|simd|packed] [--json]\n" +
+  "  [--extractor PATH|URL]  where the model's extractor is (default: the path the model names;\n" +
+  "                          refused unless its content id is the model's)\n" +
   `the token defaults to ${TOKEN_ENV}`;
 const { values: a, positionals } = parseCli(usage, {
   allowPositionals: true,
@@ -34,6 +34,7 @@ const { values: a, positionals } = parseCli(usage, {
     dataset: { type: "string" },
     count: { type: "string", default: "10" },
     plan: { type: "string", default: "auto" },
+    extractor: { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
@@ -56,19 +57,27 @@ if (a.dataset && (!Number.isInteger(count) || count < 1 || count > 500)) {
   usageExit(usage, `--count: expected an integer in [1, 500], received ${a.count}`);
 }
 
-let raw: Float32Array, labels: (number | null)[], names: string[];
-if (imageFiles.length) {
-  // PNG, JPEG and PGM go through the same decoding and preprocessing as `deno task train --data`.
-  const readImage = async (path: string) =>
-    /\.json$/i.test(path)
-      ? await readDigitImage(path)
-      : uciBlocksFromImage(decodeImage(path, await Deno.readFile(path)));
-  const images = await Promise.all(imageFiles.map(readImage)).catch((e: Error) => {
-    console.error(`error: ${e.message}`);
-    Deno.exit(1);
-  });
+const token = a.token ?? (Deno.env.get(TOKEN_ENV) || undefined);
+const client = await HeadClient.connect(a.server, { token });
+let raw: Float32Array | null = null, labels: (number | null)[], names: string[];
+let features: Int32Array | null = null;
+const fail = (e: Error): never => {
+  console.error(`error: ${e.message}`);
+  Deno.exit(1);
+};
+if (imageFiles.length && !imageFiles.some((f) => /\.json$/i.test(f))) {
+  // PNG, JPEG and PGM: the model's own preprocessing (lib/client imageFeaturesFor), the same
+  // function `deno task train --data` trained with.
+  const images = await Promise.all(
+    imageFiles.map(async (path) => decodeImage(path, await Deno.readFile(path))),
+  ).catch(fail);
+  features = await imageFeaturesFor(client.description, images, a.extractor).catch(fail);
+  labels = images.map(() => null);
+  names = imageFiles;
+} else if (imageFiles.length) {
+  const images = await Promise.all(imageFiles.map(readDigitImage)).catch(fail);
   raw = new Float32Array(64 * images.length);
-  images.forEach((im, i) => raw.set(im, 64 * i));
+  images.forEach((im, i) => raw!.set(im, 64 * i));
   labels = images.map(() => null);
   names = imageFiles;
 } else {
@@ -79,12 +88,12 @@ if (imageFiles.length) {
 }
 const n = names.length;
 
-const token = a.token ?? (Deno.env.get(TOKEN_ENV) || undefined);
-const client = await HeadClient.connect(a.server, { token });
-const extractor = await loadExtractor();
-client.checkExtractor(extractor.id);
-const features = quantizeFeatures(extractor.extract(raw, n), client.description.input);
-extractor.dispose();
+if (features === null) {
+  const extractor = await loadExtractor();
+  client.checkExtractor(extractor.id);
+  features = quantizeFeatures(extractor.extract(raw!, n), client.description.input);
+  extractor.dispose();
+}
 
 const planName = a.plan === "auto" ? client.choosePlan(n).plan : client.plan(a.plan).name;
 console.error(

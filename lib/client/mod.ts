@@ -17,3 +17,4 @@
  */
 export * from "./head_client.ts";
 export * from "./digit_image.ts";
+export * from "./image_features.ts";
