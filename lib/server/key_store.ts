@@ -7,6 +7,8 @@
  * @module
  */
 
+import { kvWrite } from "./kv_retry.ts";
+
 /** Stored keys: the plan they belong to and the envelope bytes. */
 export interface StoredKeys {
   id: string;
@@ -112,7 +114,7 @@ export class KvKeyStore {
       for (let i = start; i < Math.min(chunks, start + PER_COMMIT); i++) {
         op.set(["keys", id, "chunk", i], bytes.subarray(i * CHUNK, (i + 1) * CHUNK), { expireIn });
       }
-      const r = await op.commit();
+      const r = await kvWrite(() => op.commit());
       if (!r.ok) throw new Error("KV commit of key chunks failed");
     }
     const meta: Meta = {
@@ -123,7 +125,7 @@ export class KvKeyStore {
       expires: created + expireIn,
       sha256: await sha256Hex(bytes),
     };
-    await this.kv.set(["keys", id, "meta"], meta, { expireIn });
+    await kvWrite(() => this.kv.set(["keys", id, "meta"], meta, { expireIn }));
     return { created: true, expires: meta.expires };
   }
 

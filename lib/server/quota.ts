@@ -7,6 +7,7 @@
  * @module
  */
 import { ApiError } from "../protocol/errors.ts";
+import { kvWrite } from "./kv_retry.ts";
 import type { Principal } from "./tokens.ts";
 
 /** A key set a token stores, as its quota counts it. */
@@ -49,9 +50,11 @@ export class QuotaStore {
       const entry = await this.kv.get<number>(key);
       const used = entry.value ?? 0;
       if (used + by > limit) throw refuse(used);
-      const res = await this.kv.atomic().check(entry).set(key, used + by, {
-        expireIn: Math.max(1000, windowEnd - this.now()) + MINUTE,
-      }).commit();
+      const res = await kvWrite(() =>
+        this.kv.atomic().check(entry).set(key, used + by, {
+          expireIn: Math.max(1000, windowEnd - this.now()) + MINUTE,
+        }).commit()
+      );
       if (res.ok) return used + by;
     }
     throw new ApiError(503, "busy", "the quota ledger is contended; retry", { "Retry-After": "1" });
@@ -147,13 +150,15 @@ export class QuotaStore {
           soonest - this.now(),
         );
       }
-      const res = await this.kv.atomic()
-        .check(v)
-        .set(version, (v.value ?? 0) + 1)
-        .set(["fcn", "owned", p.id, keyId], { bytes, expires } satisfies Owned, {
-          expireIn: Math.max(1000, expires - this.now()),
-        })
-        .commit();
+      const res = await kvWrite(() =>
+        this.kv.atomic()
+          .check(v)
+          .set(version, (v.value ?? 0) + 1)
+          .set(["fcn", "owned", p.id, keyId], { bytes, expires } satisfies Owned, {
+            expireIn: Math.max(1000, expires - this.now()),
+          })
+          .commit()
+      );
       if (res.ok) return;
     }
     throw new ApiError(503, "busy", "the quota ledger is contended; retry", { "Retry-After": "1" });

@@ -7,6 +7,7 @@
  */
 import { type Quota, TOKEN_PREFIX } from "../protocol/api.ts";
 import { sha256Hex } from "./key_store.ts";
+import { kvWrite } from "./kv_retry.ts";
 
 /** The quota of a token created without options. */
 export const DEFAULT_QUOTA: Readonly<Quota> = Object.freeze({
@@ -84,11 +85,13 @@ export class TokenStore {
     };
     const token = TOKEN_PREFIX + base64url(crypto.getRandomValues(new Uint8Array(32)));
     const hash = await sha256Hex(new TextEncoder().encode(token));
-    const res = await this.kv.atomic()
-      .check({ key: ["fcn", "token-names", name], versionstamp: null })
-      .set(["fcn", "token-names", name], hash)
-      .set(["fcn", "tokens", hash], record)
-      .commit();
+    const res = await kvWrite(() =>
+      this.kv.atomic()
+        .check({ key: ["fcn", "token-names", name], versionstamp: null })
+        .set(["fcn", "token-names", name], hash)
+        .set(["fcn", "tokens", hash], record)
+        .commit()
+    );
     if (!res.ok) throw new RangeError(`token name: ${JSON.stringify(name)} is already in use`);
     return { token, record };
   }
@@ -97,11 +100,13 @@ export class TokenStore {
   async revoke(name: string): Promise<boolean> {
     const entry = await this.kv.get<string>(["fcn", "token-names", name]);
     if (entry.value === null) return false;
-    await this.kv.atomic()
-      .check(entry)
-      .delete(["fcn", "token-names", name])
-      .delete(["fcn", "tokens", entry.value])
-      .commit();
+    await kvWrite(() =>
+      this.kv.atomic()
+        .check(entry)
+        .delete(["fcn", "token-names", name])
+        .delete(["fcn", "tokens", entry.value])
+        .commit()
+    );
     return true;
   }
 

@@ -88,6 +88,12 @@ Deno.test("two deno serve processes over one KV: keys registered on one are used
     const again = await post(b.base, PATHS.keys, token, keys);
     assert.equal(again.status, 200);
     assert.equal((await again.json()).created, false);
+    // Both write the same KV at once (request counters, key ownership): SQLite's lock is waited
+    // for, never a failed request.
+    const burst = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => post([a, b][i % 2].base, PATHS.keys, token, keys)),
+    );
+    for (const r of burst) assert.equal(r.status, 200, await r.text());
     // Quotas are counted in KV: one query was charged on B, one more fits on A, then none.
     await assertPolyAnswer(await post(a.base, PATHS.classify, token, request, { keyId }));
     const over = await post(b.base, PATHS.classify, token, request, { keyId });
