@@ -35,6 +35,7 @@ export * from "./errors.ts";
 export * from "./log_math.ts";
 export { checkDelta, checkEpsilon } from "../check/mod.ts";
 export type { HopCounts } from "../he-head/engine/hops.ts";
+export type { DecodedImage } from "../datasets/mod.ts";
 export * from "./accounting/mod.ts";
 export * from "./activations/mod.ts";
 export * from "./mechanisms/mod.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { DecodedImage } from "../datasets/mod.ts";
-import type { Extractor } from "../feature-extractor/mod.ts";
+import type { InputSpec } from "../model/mod.ts";
 import type { PrivateFeatures } from "./private_features.ts";
 import { imageFolderFeatures } from "./own_images.ts";
 import { csvTableFeatures } from "./own_table.ts";
@@ -13,10 +13,27 @@ import { csvTableFeatures } from "./own_table.ts";
 /** Seed of the split of a user's data unless `--split-seed` says otherwise. */
 export const OWN_DATA_SPLIT_SEED = "faster-cryptonets/own-data/v1";
 
-/** An extractor that also turns a decoded image into its raw input. */
-export interface ImagePipeline extends Extractor {
+/**
+ * What the image loader needs of an extractor that brings its own image preprocessing (the
+ * `FeaturePipeline` of `lib/feature-extractor` has all of it).
+ */
+export interface ImagePipeline {
+  /** Content id of the extractor. */
+  readonly id: string;
+  /** Name for people. */
+  readonly name: string;
+  /** The feature layer or node. */
+  readonly featureLayer: string;
+  /** Shape of one raw input. */
+  readonly inputShape: number[];
+  /** Features per example. */
+  readonly featureDim: number;
+  /** How features become the head's integers (required to train). */
+  readonly quantization: InputSpec | undefined;
   /** The extractor's raw input for one image (`prod(inputShape)` values). */
   toInput(image: DecodedImage): Float32Array;
+  /** Integer features of `count` raw inputs. */
+  extractQuantized(x: Float32Array, count: number): Int32Array;
 }
 
 /** Where the user's data is and how to read it. */

@@ -18,7 +18,7 @@ import { type Extractor, loadExtractor, uciBlocksFromImage } from "../feature-ex
 import type { PrivateFeatures } from "./private_features.ts";
 import { UsageError } from "./errors.ts";
 import type { IntegerExamples } from "./train_private_head.ts";
-import type { OwnDataOptions } from "./own_data.ts";
+import type { ImagePipeline, OwnDataOptions } from "./own_data.ts";
 
 /** Images decoded, preprocessed and extracted at once (the only decoded images in memory). */
 const IMAGE_BATCH = 256;
@@ -41,7 +41,7 @@ function testFilesOf(train: ImageFolder, test: ImageFolder): LabelledFile[] {
 /** Integer features of `files`, extracted batch by batch. */
 async function extractFiles(
   files: readonly LabelledFile[],
-  extractor: Extractor,
+  extractor: Omit<ImagePipeline, "toInput">,
   toInput: (image: DecodedImage) => Float32Array,
   progress: (n: number) => void,
 ): Promise<IntegerExamples> {
@@ -93,7 +93,8 @@ export async function imageFolderFeatures(
     train = split.train.map((i) => folder.files[i]);
     test = split.test.map((i) => folder.files[i]);
   }
-  const extractor = o.pipeline ?? await loadExtractor(o.extractor);
+  const loaded: Extractor | null = o.pipeline ? null : await loadExtractor(o.extractor);
+  const extractor = o.pipeline ?? loaded!;
   try {
     const q = extractor.quantization;
     if (!q) {
@@ -125,6 +126,6 @@ export async function imageFolderFeatures(
       ignored,
     };
   } finally {
-    if (!o.pipeline) extractor.dispose();
+    loaded?.dispose();
   }
 }

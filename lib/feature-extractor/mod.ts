@@ -27,6 +27,7 @@ export * from "./model_files.ts";
 export * from "../model/input_spec.ts";
 export * from "./uci_reduction.ts";
 export * from "./image_input.ts";
+export type { DecodedImage } from "../datasets/mod.ts";
 export * from "./extractor.ts";
 export * from "./tabular_standardizer.ts";
 export * from "./pretrain.ts";
