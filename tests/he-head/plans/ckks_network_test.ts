@@ -3,6 +3,7 @@ import {
   compileModel,
   definitionOf,
   evaluatePlain,
+  loadSeal,
   MissingKeysError,
   packKeys,
   PLANS,
@@ -68,4 +69,23 @@ Deno.test("ckks_network: the key budget's schedule, or one key per amount; the s
     preparePlanServer(forged, net),
     /expected the rotation steps 1,2,3,.* the network compiles to 1,2,4/,
   );
+});
+
+Deno.test("ckks_network: SEAL's heap stays flat over rounds (composed rotations free their temporaries)", async () => {
+  const net = compileModel(randomConvNet(62));
+  const spec = (await PLANS.ckks_network.plan(net))!;
+  using client = await openPlanClient(spec);
+  using server = await preparePlanServer(spec, net);
+  using keys = await server.unpackKeys((await client.evaluationKeys())!, { check: true });
+  const { heapBytes } = await loadSeal();
+  const x = randomInputs(5, 1, net.inputSize, net.inputMin, net.inputMax);
+  const round = async () => {
+    const opts = { signal: AbortSignal.timeout(600_000), maxBytes: 1 << 30 };
+    const out = await server.evaluate(await client.encrypt(x, 1), keys, opts);
+    await client.decrypt(out.body, 1);
+  };
+  for (let i = 0; i < 2; i++) await round();
+  const before = heapBytes();
+  for (let i = 0; i < 3; i++) await round();
+  assert.equal(heapBytes(), before, "SEAL's heap grew");
 });
