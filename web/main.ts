@@ -50,6 +50,7 @@ function fillPlans(c: BrowserClassifier): void {
 }
 
 async function classify(): Promise<void> {
+  document.body.dataset.state = "busy";
   button.disabled = true;
   clearFailure();
   try {
@@ -92,6 +93,7 @@ $("clear").addEventListener("click", () => {
   fileInput.value = "";
 });
 $("forget").addEventListener("click", async () => {
+  status("Forgetting keys…");
   classifier?.close();
   classifier = null;
   await clearSessions().catch(fail);

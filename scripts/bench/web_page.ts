@@ -134,6 +134,23 @@ export class WebPage {
     }, Array.from(blocks));
   }
 
+  /**
+   * Draws strokes on the pad with the mouse, as a user does: each stroke a list of points in
+   * `[0, 1]` pad coordinates.
+   */
+  async stroke(strokes: readonly (readonly [number, number])[][]): Promise<void> {
+    await this.page.click("#clear");
+    const box = (await (await this.page.$("#pad"))!.boundingBox())!;
+    const at = ([x, y]: readonly [number, number]) =>
+      [box.x + x * box.width, box.y + y * box.height] as const;
+    for (const points of strokes) {
+      await this.page.mouse.move(...at(points[0]));
+      await this.page.mouse.down();
+      for (const p of points.slice(1)) await this.page.mouse.move(...at(p), { steps: 4 });
+      await this.page.mouse.up();
+    }
+  }
+
   /** Clicks Classify and returns the result, or the failure the page shows. */
   async classify(): Promise<PageResult | PageFailure> {
     await this.page.click("#classify");

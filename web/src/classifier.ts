@@ -15,6 +15,7 @@ import { initTf } from "../../lib/tfjs/runtime.ts";
 import { loadSession, storeSession } from "./key_db.ts";
 import type { DecodedImage } from "./pixels.ts";
 import { recordingFetch, type Traffic } from "./traffic.ts";
+import { type SeenQuery, seenQuery } from "./server_view.ts";
 
 /** Milliseconds of each stage of one classification. */
 export interface StageTimes {
@@ -49,7 +50,8 @@ export interface Result {
   /** Key generation and registration of this plan's session (ms), whenever they happened. */
   keygenMs: number;
   registerMs: number;
-  firstBytes: Uint8Array;
+  /** What the server saw: the query envelope, summarised, and its first ciphertext bytes. */
+  seen: SeenQuery;
   errorBound: number | null;
 }
 
@@ -174,7 +176,7 @@ export class BrowserClassifier {
       keys: stored ? "from IndexedDB" : now ? "generated now" : "generated earlier",
       keygenMs,
       registerMs,
-      firstBytes: this.#traffic.lastQuery ?? new Uint8Array(),
+      seen: await seenQuery(this.#traffic.lastQuery!, s.plan.params_hash),
       errorBound: (s.plan as { error_bound?: number }).error_bound ?? null,
     };
   }

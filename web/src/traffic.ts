@@ -37,7 +37,7 @@ export function recordingFetch(traffic: Traffic, deadlineMs: () => number): type
     const body: Uint8Array | null = init.body instanceof Uint8Array ? init.body : null;
     if (body) {
       traffic.sent += body.length;
-      if (url.endsWith("/v1/classify")) traffic.lastQuery = body.slice(0, 256);
+      if (url.endsWith("/v1/classify")) traffic.lastQuery = body;
     }
     const ms = deadlineMs();
     let res: Response;

@@ -132,8 +132,9 @@ export function showResult(r: Result, classes: string[]): void {
       "plan",
     ),
     table,
-    el("h3", "What the server saw (first bytes of your encrypted query)"),
-    el("pre", hex(r.firstBytes), "cipher"),
+    el("h3", "What the server saw"),
+    el("p", r.seen.summary, "small"),
+    el("pre", hex(r.seen.cipherBytes), "cipher"),
   );
   Object.assign(out.dataset, {
     prediction: String(r.prediction),

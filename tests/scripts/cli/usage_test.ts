@@ -39,6 +39,7 @@ const SCRIPTS = [
   "build_scatternet.ts",
   "fashion_mnist.ts",
   "build_web.ts",
+  "bench_web.ts",
 ];
 
 for (const script of SCRIPTS) {
