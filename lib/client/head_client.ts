@@ -415,6 +415,7 @@ export class ClientSession {
     };
   }
 
+  /** POSTs a query envelope to /v1/classify with the session's key id. */
   private post(body: Uint8Array<ArrayBuffer>): Promise<Response> {
     const headers: Record<string, string> = { "content-type": ENVELOPE_TYPE };
     if (this.#keyId) headers[KEY_ID_HEADER] = this.#keyId;
