@@ -88,8 +88,9 @@ async function benchPoint(
     const keyBytes = (await client.evaluationKeys())!;
     const keys = await server.unpackKeys(keyBytes, { check: true });
     try {
-      const ring = spec.params.coeffModulusBits.join("x");
-      if (!costs.has(ring)) costs.set(ring, measureWideUnitCosts(client, keys, repeats));
+      // Unit costs right before this point's queries: the machine's load drifts between points.
+      const unit = measureWideUnitCosts(client, keys, repeats);
+      costs.set(`d=${d} hidden=${hidden} (${spec.params.coeffModulusBits.join("x")})`, unit);
       const server_ms: number[] = [], eval_ms: number[] = [];
       let exact = true, query = 0, response = 0, budget = Infinity;
       for (let i = 0; i < repeats; i++) {
@@ -116,7 +117,7 @@ async function benchPoint(
         response_bytes: response,
         key_bytes: keyBytes.length,
         exact,
-        floor_ms: floorMs(spec.extra.ops, costs.get(ring)!),
+        floor_ms: floorMs(spec.extra.ops, unit),
         estimated_ms: spec.cost.estimatedMs,
         budget_bits: budget,
       };
@@ -215,7 +216,7 @@ export async function benchWide(
   if (outDir) {
     await Deno.mkdir(outDir, { recursive: true });
     const costLines = Object.entries(unit_costs).map(([ring, c]) =>
-      `unit costs (ms, ring ${ring}): ` +
+      `unit costs (ms, ${ring}): ` +
       Object.entries(c).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ")
     );
     await Deno.writeTextFile(

@@ -82,8 +82,7 @@ class WidePlanClient extends SealPlanClient<WideSpec, WideSealContext> {
 /** The `bfv_wide` plan's client half. */
 export const BFV_WIDE_CLIENT: ClientHalf<WideSpec> = {
   async open(spec: WideSpec, options?: OpenOptions) {
-    const l = spec.extra.layout;
-    const ctx = await WideSealContext.create(spec.params, { ...l, groups: spec.extra.groups });
+    const ctx = await WideSealContext.create(spec.params);
     return new WidePlanClient(spec, ctx, options);
   },
 };

@@ -16,7 +16,6 @@ import {
   type BfvPackedParams,
   packedPresetName,
   smallestBatchingPrime,
-  validatePackedParams,
 } from "../../schemes/bfv/packed_params.ts";
 import {
   wideBudgetBits,
@@ -34,7 +33,11 @@ import {
   wideLayout,
 } from "../../schemes/bfv/wide_layout.ts";
 import { wideRows } from "../../schemes/bfv/wide_rows.ts";
-import { wideWireParams } from "../../schemes/bfv/wide_context.ts";
+import {
+  validateWideParams,
+  type WideWireParams,
+  wideWireParams,
+} from "../../schemes/bfv/wide_context.ts";
 import { paramsHashHex } from "../../wire/params_hash.ts";
 import type { EnvelopeHeader } from "../../wire/envelope.ts";
 import { coeffModulusPrimes, describeSpec, type PlanDescriptionJson } from "../describe.ts";
@@ -80,7 +83,7 @@ export interface WideExtra {
 }
 
 /** A `bfv_wide` plan instance. */
-export type WideSpec = PlanSpec<BfvPackedParams, WideExtra>;
+export type WideSpec = PlanSpec<WideWireParams, WideExtra>;
 
 const PRIVACY_NOTE =
   "Not circuit-private: the answer holds additive shares of the logits (each class's rows sum to its logit, every other slot is uniform), but its noise depends on the weights and is not flooded; the layout reveals the largest number of nonzero weights into one logit.";
@@ -110,14 +113,14 @@ function fit(net: Network, ring: (typeof RINGS)[number]) {
   }
   const drop = widePrimesToDrop(data, logT, budget, form.square ? 3 : 2);
   const ops = wideOpCounts(layout, diagonals, giants, form.square, drop);
-  const params: BfvPackedParams = {
+  const params = wideWireParams({
     scheme: "bfv",
     encoding: "packed",
     polyModulusDegree: n,
     coeffModulusBits: [...ring.coeffModulusBits],
     plainModulus: t.toString(),
     securityLevel: 128,
-  };
+  }, { inputs: form.inputs, rows: layout.rows, groups: form.groups });
   return { form, layout, params, budget, drop, ops };
 }
 
@@ -142,7 +145,7 @@ async function planWide(net: Network, options: { flooded?: boolean } = {}) {
     name: wideName(f.params),
     encoding: "bfv-wide",
     params: f.params,
-    hash: await paramsHashHex(wideWireParams(f.params, { ...f.layout, groups: f.form.groups })),
+    hash: await paramsHashHex(f.params),
     options: {},
     variantOf: null,
     shape: headShape(net),
@@ -179,11 +182,22 @@ function describeWide(spec: WideSpec): PlanDescriptionJson {
 }
 
 function fromWideDescription(d: PlanDescriptionJson, shape: HeadShape): WideSpec {
-  const params = validatePackedParams(d.params);
+  const params = validateWideParams(d.params);
   const w = d.wide;
   if (!w || !Number.isInteger(w.rows_per_class) || w.rows_per_class < 1) {
     throw new TypeError(
       `plan ${d.name}: expected wide.rows_per_class >= 1, received ${JSON.stringify(w)}`,
+    );
+  }
+  const id = params.wide;
+  if (
+    id.groups !== w.rows_per_class || id.inputs !== shape.inputs ||
+    id.rows !== shape.outputs * w.rows_per_class
+  ) {
+    throw new TypeError(
+      `plan ${d.name}: expected params.wide ${
+        JSON.stringify(id)
+      } to match ${shape.inputs} inputs, ${shape.outputs} classes and ${w.rows_per_class} rows per class`,
     );
   }
   const layout = wideLayout(
@@ -234,14 +248,14 @@ function fromWideDescription(d: PlanDescriptionJson, shape: HeadShape): WideSpec
 }
 
 /** The `bfv_wide` plan's shared definition. */
-export const BFV_WIDE: PlanDefinition<BfvPackedParams, WideExtra> = {
+export const BFV_WIDE: PlanDefinition<WideWireParams, WideExtra> = {
   kind: "bfv_wide",
   scheme: "bfv",
   encoding: "bfv-wide",
   exact: true,
   chargedPerQuery: true,
   plan: planWide,
-  validateParams: validatePackedParams,
+  validateParams: validateWideParams,
   describe: describeWide,
   fromDescription: fromWideDescription,
   chargedQueries(spec: WideSpec, header: EnvelopeHeader): number {

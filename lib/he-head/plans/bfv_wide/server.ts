@@ -85,7 +85,7 @@ export const BFV_WIDE_SERVER: ServerHalf<WideSpec> = {
       throw new RangeError(`plan ${spec.name}: expected a head that has a wide form modulo ${t}`);
     }
     const l = spec.extra.layout;
-    const ctx = await WideSealContext.create(spec.params, { ...l, groups: spec.extra.groups });
+    const ctx = await WideSealContext.create(spec.params);
     try {
       const head = WideEvaluator.create(ctx, l, rows, {
         square: form.square,

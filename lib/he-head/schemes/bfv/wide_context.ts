@@ -9,7 +9,7 @@ import type { BatchEncoder, Evaluator, SEALContext } from "node-seal/dist/seal_t
 import type { SealContexts } from "../../seal/context.ts";
 import type { Seal } from "../../seal/runtime.ts";
 import { BfvPackedContext } from "./packed_context.ts";
-import type { BfvPackedParams } from "./packed_params.ts";
+import { type BfvPackedParams, validatePackedParams } from "./packed_params.ts";
 
 /** What of the layout is hashed with the parameters. */
 export interface WideIdentity {
@@ -29,6 +29,25 @@ export function wideWireParams(p: BfvPackedParams, wide: WideIdentity): WideWire
   return { ...p, wide: { inputs: wide.inputs, rows: wide.rows, groups: wide.groups } };
 }
 
+/**
+ * Checks wire parameters received from elsewhere (a description).
+ *
+ * @throws {TypeError} naming the field.
+ */
+export function validateWideParams(v: unknown): WideWireParams {
+  const p = validatePackedParams(v);
+  const w = (v as { wide?: Partial<WideIdentity> }).wide;
+  const ok = (x: unknown) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 1 << 16;
+  if (!w || !ok(w.inputs) || !ok(w.rows) || !ok(w.groups) || w.rows! % w.groups! !== 0) {
+    throw new TypeError(
+      `wide BFV parameters: wide: expected {inputs, rows, groups} (positive integers, rows a multiple of groups), received ${
+        JSON.stringify(w)
+      }`,
+    );
+  }
+  return wideWireParams(p, w as WideIdentity);
+}
+
 /** A packed BFV context seen through the wide plan's wire parameters. Free with `delete()`. */
 export class WideSealContext implements SealContexts {
   private constructor(
@@ -38,8 +57,9 @@ export class WideSealContext implements SealContexts {
   ) {}
 
   /** Builds the context (SEAL validates the parameters). */
-  static async create(p: BfvPackedParams, wide: WideIdentity): Promise<WideSealContext> {
-    return new WideSealContext(await BfvPackedContext.create(p), wideWireParams(p, wide));
+  static async create(p: WideWireParams): Promise<WideSealContext> {
+    const params = validateWideParams(p);
+    return new WideSealContext(await BfvPackedContext.create(params), params);
   }
 
   /** The SEAL module. */
