@@ -34,6 +34,7 @@ export * from "./schemes/bfv/coefficient_backend.ts";
 export * from "./schemes/bfv/flooding.ts";
 export * from "./schemes/bfv/modulus_switch.ts";
 export * from "./schemes/bfv/plaintexts.ts";
+export type { BfvPackedParams } from "./schemes/bfv/packed_params.ts";
 export * from "./schemes/ckks/ckks_params.ts";
 export * from "./schemes/ckks/ckks_context.ts";
 export * from "./schemes/ckks/packed_matvec.ts";

@@ -17,7 +17,7 @@
 import { type SlotLayout, slotLayoutRotations } from "./slot_layout.ts";
 
 /** SEAL's bound on a fresh error coefficient (centred binomial, 21 coin pairs). */
-export const SEAL_ERROR_BOUND = 21;
+const SEAL_ERROR_BOUND = 21;
 
 /** The bound at each level, in bits. */
 export interface PackedNoiseBound {
