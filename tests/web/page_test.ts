@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The web page in a real Chromium (Debian's, headless): the function on loopback serves it, 20
  * private UCI test digits are uploaded as PNG files and classified under the planner's plan, a
@@ -93,6 +94,14 @@ Deno.test({
       assert.equal(refused.code, "token-rejected", refused.text);
       await page.setToken(token);
 
+      // A file that is not an image is said on the page.
+      await Deno.writeFile(`${dir}/broken.png`, new Uint8Array([137, 80, 78, 71, 1, 2, 3]));
+      await page.upload(`${dir}/broken.png`);
+      assert.equal(
+        await page.page.$eval("#error", (e) => (e as HTMLElement).dataset.code),
+        "undecodable-image",
+      );
+
       // 20 private test digits as PNG files, under the planner's choice.
       let correct = 0;
       for (let i = 0; i < DIGITS; i++) {
@@ -135,6 +144,19 @@ Deno.test({
       if (isFailure(again)) assert.fail(`after reload: ${again.code}: ${again.text}`);
       assert.equal(again.keys, "from IndexedDB");
       checkAgainstHead(again, net, d, "after reload");
+
+      // A browser without WebAssembly exceptions is told so, before anything loads.
+      const old = await chromium.browser.newPage();
+      await old.evaluateOnNewDocument(() => {
+        delete (WebAssembly as unknown as { Exception?: unknown }).Exception;
+      });
+      await old.goto(server.base);
+      await old.waitForFunction(() => document.body.dataset.state === "error");
+      assert.equal(
+        await old.$eval("#error", (e) => (e as HTMLElement).dataset.code),
+        "wasm-unsupported",
+      );
+      await old.close();
 
       // The server stopped: a clear message, not a hang.
       await server.stop();

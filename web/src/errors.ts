@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * What to tell the user when something fails: the server down, the token rejected, keys expired,
  * the server busy (with its Retry-After), an image that does not decode, a browser without the

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The page's keys in IndexedDB: one saved session (plan, parameter hash, key id, secret keys) per
  * plan, so keys are generated once per browser and reused on the next visit. The secret keys stay

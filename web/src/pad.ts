@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The drawing pad: dark ink on a white canvas, drawn with a mouse, a pen or a finger.
  *

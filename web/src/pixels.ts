@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Pixels from the page's two sources, a drawing on the canvas and a PNG or JPEG file decoded by
  * the browser, turned into the decoded-image form the extractor's image preprocessing takes.

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Rendering: the prediction and its probability bars, the time of each stage, the bytes, the plan,
  * what the server saw, the model's privacy statement, and failures. The result element carries the
