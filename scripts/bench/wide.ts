@@ -133,7 +133,7 @@ async function benchPoint(
 const KB = (n: number) => (n / 1024).toFixed(0);
 
 /** The table (one row per point). */
-export function wideTable(rows: readonly WideBench[]): string {
+function wideTable(rows: readonly WideBench[]): string {
   return formatTable([
     [
       "d",
@@ -165,7 +165,7 @@ export function wideTable(rows: readonly WideBench[]): string {
 }
 
 /** Server time and floor against d, one line per hidden width. */
-export function wideChart(rows: readonly WideBench[]): string {
+function wideChart(rows: readonly WideBench[]): string {
   const colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
   const hiddens = [...new Set(rows.map((r) => r.hidden))];
   const series = hiddens.flatMap((h, i) => {

@@ -27,7 +27,7 @@ function pow2Weights(r: () => number, inputs: number, units: number) {
 }
 
 /** The model document of a random `d -> hidden -> 10` head. */
-export function wideModel(seed: number, d: number, hidden: number, classes = 10): QuantizedModel {
+function wideModel(seed: number, d: number, hidden: number, classes = 10): QuantizedModel {
   const r = rng(seed);
   const bias = (k: number, mag: number) =>
     Array.from({ length: k }, () => Math.floor(r() * (2 * mag + 1)) - mag);

@@ -16,7 +16,7 @@ import { SealPlanClient } from "../client/seal_plan_client.ts";
 import type { WideSpec } from "./plan.ts";
 
 /** Adds each class's shares modulo t and centres the sums. */
-export function addShares(slots: readonly bigint[], classes: number, groups: number, t: bigint) {
+function addShares(slots: readonly bigint[], classes: number, groups: number, t: bigint) {
   return Array.from({ length: classes }, (_, c) => {
     let s = 0n;
     for (let g = 0; g < groups; g++) s += slots[c * groups + g];

@@ -59,7 +59,7 @@ export function wideOpCounts(
  * `deno task bench -- --only wide` on the 2-core machine, n = 8192: NTT-form product 0.8 ms, NTT
  * 7.3 ms, encode 0.8 ms, modulus switch 2.5 ms against 28 ms per rotation).
  */
-export const WIDE_RELATIVE_COSTS = {
+const WIDE_RELATIVE_COSTS = {
   multiply_plain_ntt: 0.03,
   ntt: 0.26,
   encode: 0.03,

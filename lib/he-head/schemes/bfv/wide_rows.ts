@@ -20,7 +20,7 @@ function powMod(b: bigint, e: bigint, m: bigint): bigint {
 }
 
 /** `1 / x` modulo the prime `t`. */
-export function invMod(x: bigint, t: bigint): bigint {
+function invMod(x: bigint, t: bigint): bigint {
   const v = mod(x, t);
   if (v === 0n) throw new RangeError(`expected a value invertible modulo ${t}, received ${x}`);
   return powMod(v, t - 2n, t);

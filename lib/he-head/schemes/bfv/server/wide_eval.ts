@@ -43,7 +43,7 @@ interface Prepared {
 }
 
 /** Uniform values in `[0, t)` from the crypto RNG (rejection sampling). */
-export function uniformMod(t: bigint, count: number): bigint[] {
+function uniformMod(t: bigint, count: number): bigint[] {
   const bits = t.toString(2).length;
   const out: bigint[] = [];
   const words = new Uint32Array(Math.min(16384, 2 * count + 64));
