@@ -12,3 +12,21 @@ export class ExtractorError extends Error {
     this.name = "ExtractorError";
   }
 }
+
+/** The model expects another extractor than the one loaded. */
+export class ExtractorMismatchError extends ExtractorError {
+  /** The id the model names. */
+  readonly expected: string;
+  /** The id of the files that were loaded. */
+  readonly received: string;
+  /** Builds the error from both ids and where the files came from. */
+  constructor(expected: string, received: string, source: string) {
+    super(
+      `expected the extractor the head was trained on (${expected}), received ${received} ` +
+        `from ${source}`,
+    );
+    this.name = "ExtractorMismatchError";
+    this.expected = expected;
+    this.received = received;
+  }
+}

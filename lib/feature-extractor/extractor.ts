@@ -6,7 +6,7 @@
  */
 import { initTf, tf } from "../tfjs/runtime.ts";
 import { type InputSpec, quantizeFeatures } from "../model/mod.ts";
-import { ExtractorError } from "./errors.ts";
+import { ExtractorError, ExtractorMismatchError } from "./errors.ts";
 import { type ExtractorMetadata, parseExtractorMetadata } from "./metadata.ts";
 import { filesLoadHandler, readModelFiles } from "./model_files.ts";
 
@@ -37,6 +37,8 @@ export interface LoadExtractorOptions {
    * taking `[-1, -1, -1, 3]`, say); checked against the model's defined dimensions.
    */
   inputShape?: number[];
+  /** Refuse the model (before running anything) unless its content id is this one. */
+  expectedId?: string;
 }
 
 /** A loaded feature extractor. Call {@linkcode Extractor.dispose} when done. */
@@ -132,6 +134,9 @@ export async function loadExtractor(
 ): Promise<Extractor> {
   await initTf();
   const files = await readModelFiles(source);
+  if (options.expectedId !== undefined && options.expectedId !== files.id) {
+    throw new ExtractorMismatchError(options.expectedId, files.id, files.url.href);
+  }
   const metadata = parseExtractorMetadata(files.json.userDefinedMetadata);
   const featureLayer = options.featureLayer ?? metadata?.feature_layer;
   if (featureLayer === undefined) {

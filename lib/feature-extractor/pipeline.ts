@@ -16,21 +16,10 @@ import type {
 } from "../model/mod.ts";
 import { quantizeFeatures } from "../model/mod.ts";
 import { ExtractorError } from "./errors.ts";
+
 import { type Extractor, loadExtractor } from "./extractor.ts";
 import { type PixelImage, preprocess } from "./preprocess.ts";
 import { applyReduction } from "./reduction.ts";
-
-/** The model expects another extractor than the one loaded. */
-export class ExtractorMismatchError extends ExtractorError {
-  /** Builds the error from both ids. */
-  constructor(readonly expected: string, readonly received: string, source: string) {
-    super(
-      `expected the extractor the head was trained on (${expected}), received ${received} ` +
-        `from ${source}`,
-    );
-    this.name = "ExtractorMismatchError";
-  }
-}
 
 /** Options of {@linkcode loadPipeline}: each overrides the extractor's own metadata. */
 export interface PipelineOptions {
@@ -118,12 +107,10 @@ export async function loadPipeline(
     featureLayer: options.featureLayer,
     batchSize: options.batchSize,
     inputScale: 1,
+    expectedId: options.expectedId,
     ...(size ? { inputShape: size } : {}),
   });
   try {
-    if (options.expectedId !== undefined && options.expectedId !== ex.id) {
-      throw new ExtractorMismatchError(options.expectedId, ex.id, ex.url);
-    }
     const where = typeof source === "string" ? source : source.href;
     return assemble(ex, imageSpec(ex, options.image), options, where);
   } catch (e) {

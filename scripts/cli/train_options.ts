@@ -25,6 +25,12 @@ import {
   TRAIN_DATA_USAGE,
   type TrainDataOptions,
 } from "./train_data_options.ts";
+import {
+  parseTrainExtractorArgs,
+  TRAIN_EXTRACTOR_ARGS,
+  TRAIN_EXTRACTOR_USAGE,
+  type TrainExtractorOptions,
+} from "./train_extractor_options.ts";
 
 /**
  * Default Adam learning rates, chosen once on a validation split carved out of each training
@@ -39,7 +45,7 @@ const DEFAULT_LEARNING_RATE: Readonly<Record<DatasetName, number>> = Object.free
 export type HeadActivation = ActivationName | "square";
 
 /** Everything `deno task train` needs (the `--data` options: see `train_data_options.ts`). */
-export interface TrainOptions extends TrainDataOptions {
+export interface TrainOptions extends TrainDataOptions, TrainExtractorOptions {
   /** `--dataset`. */
   dataset: DatasetName;
   /** `--features`. */
@@ -94,7 +100,9 @@ export const TRAIN_USAGE = `usage: deno task train [options]
 ${TRAIN_DATA_USAGE}
   --features extractor|raw             head inputs: public extractor features (default; for
                                        breast-cancer the public standardizer) or raw pixels
-  --extractor PATH                     extractor model.json or folder (default models/extractor)
+  --extractor PATH|URL                 extractor model.json or folder, any tfjs layers or graph
+                                       model (default models/extractor)
+${TRAIN_EXTRACTOR_USAGE}
   --target-epsilon E                   total epsilon over all phases (default 3; inf = no DP)
   --no-dp                              non-private baseline (reported as such)
   --delta D                            delta in (0, 1) (default 1e-5)
@@ -127,6 +135,7 @@ const TRAIN_ARGS = {
   features: { type: "string", default: "extractor" },
   extractor: { type: "string" },
   ...TRAIN_DATA_ARGS,
+  ...TRAIN_EXTRACTOR_ARGS,
   "target-epsilon": { type: "string" },
   "no-dp": { type: "boolean", default: false },
   delta: { type: "string", default: "1e-5" },
@@ -209,6 +218,7 @@ export function parseTrainArgs(args: string[]): TrainOptions {
     dataset,
     features,
     ...own,
+    ...parseTrainExtractorArgs(v),
     ...(v.extractor === undefined ? {} : { extractor: v.extractor }),
     targetEpsilon: targetEpsilonOf(v["target-epsilon"], v["no-dp"]),
     delta,
