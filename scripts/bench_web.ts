@@ -1,12 +1,13 @@
 /**
- * `deno task bench:web [--queries N] [--keygens K] [--plans a,b] [--out DIR] [--json]`
+ * `deno task bench:web [--queries N] [--keygens K] [--plans a,b] [--backend wasm|cpu] [--out DIR]
+ *  [--json]`
  *
  * Browser-side timings of the web page, measured in Debian's headless Chromium against the
  * function on loopback (auth on, a fresh token): for each plan the server offers, key generation
  * + registration (median of K fresh key sets, IndexedDB cleared each time) and the single-query
  * end to end, draw -> probabilities (median over N drawn private UCI test digits, keys
- * registered), stage by stage: extract, encrypt, upload + server (with the server's own
- * evaluation time, the floor of that stage), decrypt. Writes a screenshot of the page with a
+ * registered), stage by stage: extract (TensorFlow.js's `--backend`, default wasm), encrypt,
+ * upload + server (with the server's own evaluation time, the floor of that stage), decrypt. Writes a screenshot of the page with a
  * result (`page.png`) and a chart of the stages (`stages.svg`) into `--out` (default
  * `results/web`). Table on stderr; `--json` prints one JSON object as the last stdout line.
  *
@@ -19,12 +20,13 @@ import { issueToken, startServer } from "../lib/server/mod.ts";
 import { isFailure, launchChromium, type PageResult, WebPage } from "./bench/web_page.ts";
 
 const USAGE = "usage: deno task bench:web [--queries N] [--keygens K] [--plans a,b] " +
-  "[--out DIR] [--json]";
+  "[--backend wasm|cpu] [--out DIR] [--json]";
 const { values: a } = parseCli(USAGE, {
   options: {
     queries: { type: "string", default: "20" },
     keygens: { type: "string", default: "3" },
     plans: { type: "string" },
+    backend: { type: "string", default: "wasm" },
     out: { type: "string", default: "results/web" },
     json: { type: "boolean", default: false },
   },
@@ -50,6 +52,10 @@ const TWO: [number, number][] = [
   [0.5, 0.8],
   [0.74, 0.8],
 ];
+
+if (a.backend !== "wasm" && a.backend !== "cpu") {
+  usageExit(USAGE, `--backend: expected wasm or cpu, received ${a.backend}`);
+}
 
 const STAGES = ["extract", "encrypt", "upload_server", "server", "decrypt", "total"] as const;
 
@@ -120,7 +126,7 @@ let remaining = 0;
 const results: PlanTimes[] = [];
 const sizes: Record<string, number> = {};
 try {
-  const page = await WebPage.open(chromium.browser, server.base);
+  const page = await WebPage.open(chromium.browser, `${server.base}/?backend=${a.backend}`);
   await page.setToken(token);
   const offered = (await page.plans()).slice(1);
   const auto = (await page.page.$eval("#plan option", (o) => o.textContent ?? ""))
@@ -211,4 +217,8 @@ await Deno.writeTextFile(
     logY: true,
   }),
 );
-if (a.json) console.log(JSON.stringify({ plans: results, bundle_bytes: sizes, queries, keygens }));
+if (a.json) {
+  console.log(
+    JSON.stringify({ plans: results, bundle_bytes: sizes, queries, keygens, backend: a.backend }),
+  );
+}

@@ -19,6 +19,8 @@ const planSelect = $("plan") as HTMLSelectElement;
 const tokenInput = $("token") as HTMLInputElement;
 const button = $("classify") as HTMLButtonElement;
 
+/** TensorFlow.js's backend: `?backend=cpu` for the pure-JS one (comparisons), else wasm. */
+const backend = new URLSearchParams(location.search).get("backend") === "cpu" ? "cpu" : "wasm";
 let source: "pad" | "file" = "pad";
 let fileImage: ImageData | null = null;
 const clearPad = drawingPad(pad, () => (source = "pad"));
@@ -37,7 +39,7 @@ async function current(): Promise<BrowserClassifier> {
   classifier?.close();
   classifier = null;
   status("Loading SEAL and the extractor, fetching the model description…");
-  classifier = await BrowserClassifier.open(location.origin, token);
+  classifier = await BrowserClassifier.open(location.origin, token, backend);
   classifierToken = token;
   return classifier;
 }

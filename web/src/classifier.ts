@@ -11,7 +11,7 @@ import { type Extractor, loadExtractor } from "../../lib/feature-extractor/extra
 import { uciBlocksFromImage } from "../../lib/feature-extractor/image_input.ts";
 import { quantizeFeatures } from "../../lib/model/input_spec.ts";
 import { loadSeal } from "../../lib/he-head/seal/runtime.ts";
-import { initTf } from "../../lib/tfjs/runtime.ts";
+import { initTf, type TfBackendName } from "../../lib/tfjs/runtime.ts";
 import { loadSession, storeSession } from "./key_db.ts";
 import type { DecodedImage } from "./pixels.ts";
 import { recordingFetch, type Traffic } from "./traffic.ts";
@@ -77,15 +77,22 @@ export class BrowserClassifier {
     this.#traffic = traffic;
   }
 
-  /** Loads SEAL and TensorFlow.js from `origin`, connects, loads and checks the extractor. */
-  static async open(origin: string, token: string | undefined): Promise<BrowserClassifier> {
+  /**
+   * Loads SEAL and TensorFlow.js from `origin` (the tfjs backend: `wasm`, the CLI's, or `cpu`),
+   * connects, loads and checks the extractor.
+   */
+  static async open(
+    origin: string,
+    token: string | undefined,
+    backend: TfBackendName = "wasm",
+  ): Promise<BrowserClassifier> {
     const traffic: Traffic = { sent: 0, received: 0, lastQuery: null };
     let timeout = 60_000;
     const fetcher = recordingFetch(traffic, () => timeout);
     const client = await HeadClient.connect(origin, { fetch: fetcher, token });
     timeout = client.description.limits.timeout_ms + 30_000;
     await loadSeal();
-    await initTf("wasm", new URL("/web/", origin).href);
+    await initTf(backend, new URL("/web/", origin).href);
     const extractor = await loadExtractor(new URL("/models/extractor/model.json", origin));
     try {
       client.checkExtractor(extractor.id);
