@@ -28,7 +28,6 @@ import {
   trainPrivateHead,
 } from "../lib/dp-training/mod.ts";
 import { ProgressBar } from "../lib/report/mod.ts";
-import { trainingPipeline } from "../lib/feature-extractor/mod.ts";
 import { parseTrainArgs, TRAIN_USAGE } from "./cli/train_options.ts";
 import { runCli } from "./cli/usage.ts";
 
@@ -37,19 +36,21 @@ const log = (s: string) => console.error(s);
 /** The private features: the user's `--data` (with a progress bar), or a built-in data set. */
 async function loadData(o: ReturnType<typeof parseTrainArgs>) {
   if (o.data === undefined) {
-    return await loadPrivateFeatures(o.dataset, o.features, { extractor: o.extractor });
+    return await loadPrivateFeatures(o.dataset, o.features, {
+      extractor: o.extractor,
+      // The noise of DP column bounds (tabular data): secret unless --seeded-noise.
+      noiseRandom: dpNoiseRandom({ seededNoise: o.seededNoise, seed: `${o.seed}/bounds` }),
+    });
   }
   const bar = new ProgressBar(1, `extract ${o.data}`, !o.quiet);
-  const onProgress = (done: number, total: number) => {
-    bar.total = total;
-    bar.update(done);
-  };
-  // The generic extractor path: preprocessing, public reduction and scale into the model file.
-  const pipeline = o.extractorPipeline &&
-    await trainingPipeline({ ...o.extractorPipeline, extractor: o.extractor!, onProgress });
-  const data = await loadOwnData({ ...o, data: o.data, pipeline, onProgress }).finally(() =>
-    pipeline?.dispose()
-  );
+  const data = await loadOwnData({
+    ...o,
+    data: o.data,
+    onProgress: (done, total) => {
+      bar.total = total;
+      bar.update(done);
+    },
+  });
   bar.done();
   if (data.ignored.length) {
     log(
@@ -63,7 +64,7 @@ async function loadData(o: ReturnType<typeof parseTrainArgs>) {
     `${o.data}: ${data.classes.length} classes ${JSON.stringify(data.classes)}, ` +
       `${data.train.count} training and ${data.test.count} test examples`,
   );
-  return { ...data, block: pipeline?.block() };
+  return data;
 }
 
 async function main(args: string[]): Promise<number> {
@@ -124,11 +125,7 @@ async function main(args: string[]): Promise<number> {
     seed: o.seed,
     command: ["deno task train", ...Deno.args].join(" "),
   });
-  const model = {
-    ...result.model,
-    ...("block" in data && data.block ? { preprocessing: data.block } : {}),
-    metadata: cardMetadata(card),
-  };
+  const model = { ...result.model, metadata: cardMetadata(card) };
   await Deno.mkdir(dirname(o.out), { recursive: true });
   parseModel(model);
   const stem = o.out.replace(/\.json$/, "");

@@ -101,6 +101,11 @@ export interface ModelCard {
     classes: number;
     features: string;
     input: { shape: number[]; min: number; max: number; scale_log2: number };
+    /**
+     * A tabular standardiser's per-column bounds and where they came from (`dp`: estimated by
+     * a DP mechanism charged to the ledger; `public` or `user`: given, not from the data).
+     */
+    bounds?: PrivateFeatures["bounds"];
   };
   /** The public feature extractor (or standardiser) the head expects. */
   extractor?: { id: string; name: string; feature_layer: string };
@@ -261,6 +266,7 @@ export function buildModelCard(r: PrivateHeadResult, c: CardContext): ModelCard 
       classes: c.data.classes.length,
       features: c.data.preprocessing,
       input: { ...c.data.input, shape: [...c.data.input.shape] },
+      ...(c.data.bounds ? { bounds: c.data.bounds } : {}),
     },
     ...(c.data.extractor ? { extractor: c.data.extractor } : {}),
     architecture: {

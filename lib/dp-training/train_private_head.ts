@@ -26,9 +26,8 @@ import {
 } from "../model/mod.ts";
 import { predictPlain } from "../he-head/engine/plain.ts";
 import { BudgetAccountant, type LedgerEntry } from "./accounting/budget_accountant.ts";
-import { calibrateNoiseMultiplier } from "./accounting/calibrate.ts";
+import { calibrateNoiseMultiplier, trainingPldInterval } from "./accounting/calibrate.ts";
 import type { Accountant } from "./accounting/compose_costs.ts";
-import { defaultPldInterval } from "./accounting/pld.ts";
 import { checkDelta, checkPositive } from "../check/mod.ts";
 import type { Conversion } from "./accounting/conversion.ts";
 import { type DpSgdParams, type TrainingSet, trainSteps } from "./training/dp_sgd.ts";
@@ -58,6 +57,12 @@ export interface IntegerExamples {
   y: Int32Array;
   /** Number of examples. */
   count: number;
+  /**
+   * Releases already made on these examples (e.g. the DP bounds of a table's columns): every
+   * private training on them spends these first, composed with its DP-SGD phases, so they are
+   * in its calibration, ledger and epsilon.
+   */
+  spent?: readonly PrivacyCost[];
 }
 
 /** The privacy target of a run. */
@@ -71,10 +76,16 @@ export interface PrivacyTarget {
   /** The accountant the target is met under: `pld` (default, tighter) or `rdp`. */
   accountant?: Accountant;
   /**
-   * Releases already made on the training split (e.g. DP bounds of its columns): spent first,
-   * composed with every DP-SGD phase, and included in the calibration and the total.
+   * Further releases already made on the training split: spent first (after
+   * `train.spent`), composed with every DP-SGD phase, and included in the calibration and the
+   * total.
    */
   prior?: readonly PrivacyCost[];
+}
+
+/** Everything released on the training split before DP-SGD: `train.spent`, then `prior`. */
+function priorOf(o: PrivateHeadOptions): PrivacyCost[] {
+  return [...(o.train.spent ?? []), ...(o.privacy?.prior ?? [])];
 }
 
 /** Options of {@linkcode trainPrivateHead}. */
@@ -270,7 +281,7 @@ function setUpPrivacy(
     sampleRate,
     steps: phaseSteps.reduce((a, b) => a + b, 0),
     phaseSteps,
-    prior: o.privacy.prior,
+    prior: priorOf(o),
     accountant,
     conversion,
   });
@@ -281,7 +292,7 @@ function setUpPrivacy(
     accountant,
     pldInterval: cal.pldInterval,
   });
-  for (const cost of o.privacy.prior ?? []) budget.spend(cost);
+  for (const cost of priorOf(o)) budget.spend(cost);
   return { dp: { clipNorm: o.clipNorm, noiseMultiplier: cal.noiseMultiplier }, budget };
 }
 
@@ -296,7 +307,7 @@ function bothTotals(
   plans: PhasePlan[],
 ): { rdp: number; pld: number; classic: number; pldInterval: number } {
   const steps = plans.reduce((s, p) => s + p.steps, 0);
-  const pldInterval = defaultPldInterval({ noiseMultiplier: sigma, sampleRate, steps });
+  const pldInterval = trainingPldInterval({ noiseMultiplier: sigma, sampleRate, steps });
   const total = (accountant: Accountant, conversion = o.privacy!.conversion) => {
     const b = new BudgetAccountant({
       epsilon: Infinity,
@@ -305,7 +316,7 @@ function bothTotals(
       accountant,
       pldInterval,
     });
-    for (const cost of o.privacy!.prior ?? []) b.spend(cost);
+    for (const cost of priorOf(o)) b.spend(cost);
     for (const p of plans) {
       if (p.steps > 0) {
         b.spend(

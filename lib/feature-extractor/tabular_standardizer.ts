@@ -13,7 +13,10 @@
  * - Would leak, and is never used: the mean, standard deviation, exact minimum or maximum, or
  *   quantiles of the private training split (a z-score fitted on the training data ships those
  *   numbers to every client inside the model). An exact maximum is the value of one patient.
- *   Such statistics would need their own DP mechanism and privacy budget.
+ * - DP bounds: lower and upper bounds estimated from the private training split by a DP
+ *   mechanism whose cost is spent in the training's privacy budget (`dpTabularBounds` of
+ *   `lib/dp-training/`, a noisy histogram over a public grid): the default of the breast cancer
+ *   head and of CSV files without user-given bounds.
  *
  * @module
  */
@@ -22,9 +25,9 @@ import { BREAST_CANCER_FEATURES } from "../datasets/mod.ts";
 import { extractorId } from "./content_hash.ts";
 
 /**
- * A data-independent transform of tabular rows into bounded features: for column `j`,
- * `f = sqrt(clamp(x / upper[j], 0, 1))` (the square root spreads the many small values of the
- * skewed measurements such as areas), then quantization.
+ * A transform of tabular rows into bounded features, fixed by public or DP bounds: for column
+ * `j`, `f = sqrt(clamp((x - lower[j]) / (upper[j] - lower[j]), 0, 1))` (the square root spreads
+ * the many small values of the skewed measurements such as areas), then quantization.
  */
 export interface TabularStandardizer {
   /** Content hash of the definition (bounds, transform, quantization), like an extractor id. */
@@ -33,8 +36,10 @@ export interface TabularStandardizer {
   readonly name: string;
   /** Column names. */
   readonly columns: readonly string[];
-  /** Public upper bound of each column. */
+  /** Upper bound of each column (public, or DP). */
   readonly upper: readonly number[];
+  /** Lower bound of each column (public, or DP; 0 unless given). */
+  readonly lower: readonly number[];
   /** Number of features (the number of columns). */
   readonly featureDim: number;
   /** How the `[0, 1]` features become HE input integers. */
@@ -119,35 +124,41 @@ export function breastCancerStandardizer(): Promise<TabularStandardizer> {
 }
 
 /**
- * A {@linkcode TabularStandardizer} from explicit public bounds.
+ * A {@linkcode TabularStandardizer} from explicit bounds (public ones, or DP ones whose cost was
+ * spent); without `lower` every lower bound is 0.
  *
- * @throws {RangeError} when the columns, bounds and quantization shape disagree in length or a
- *   bound is not positive.
+ * @throws {RangeError} when the columns, bounds and quantization shape disagree in length, or
+ *   an upper bound is not above its lower bound (not positive, without `lower`).
  */
 export async function tabularStandardizer(
   name: string,
   columns: readonly string[],
   upper: readonly number[],
   quantization: InputSpec,
+  lower?: readonly number[],
 ): Promise<TabularStandardizer> {
-  const dim = columns.length;
-  if (upper.length !== dim || quantization.shape.reduce((a, b) => a * b, 1) !== dim) {
+  const dim = columns.length, lo = lower ?? upper.map(() => 0);
+  if (
+    upper.length !== dim || lo.length !== dim ||
+    quantization.shape.reduce((a, b) => a * b, 1) !== dim
+  ) {
     throw new RangeError(
-      `expected ${dim} upper bounds and a quantization of shape [${dim}], received ` +
-        `${upper.length} bounds and shape [${quantization.shape}]`,
+      `expected ${dim} lower and upper bounds and a quantization of shape [${dim}], received ` +
+        `${lo.length} and ${upper.length} bounds and shape [${quantization.shape}]`,
     );
   }
   upper.forEach((u, j) => {
-    if (!(u > 0)) {
-      throw new RangeError(`expected a positive bound for ${columns[j]}, received ${u}`);
+    if (!(u > lo[j]) || !Number.isFinite(u) || !Number.isFinite(lo[j])) {
+      throw new RangeError(
+        `expected a finite bound above ${lo[j]} for ${columns[j]}, received ${u}`,
+      );
     }
   });
-  const definition = JSON.stringify({
-    name,
-    transform: "sqrt(clamp(x/upper,0,1))",
-    upper,
-    quantization,
-  });
+  const definition = JSON.stringify(
+    lower === undefined
+      ? { name, transform: "sqrt(clamp(x/upper,0,1))", upper, quantization }
+      : { name, transform: "sqrt(clamp((x-lower)/(upper-lower),0,1))", lower, upper, quantization },
+  );
   const id = await extractorId([new TextEncoder().encode(definition)]);
   const transform = (x: Float32Array, count: number): Float32Array => {
     if (x.length !== count * dim) {
@@ -157,7 +168,7 @@ export async function tabularStandardizer(
     }
     const out = new Float32Array(x.length);
     for (let i = 0; i < x.length; i++) {
-      const r = x[i] / upper[i % dim];
+      const j = i % dim, r = (x[i] - lo[j]) / (upper[j] - lo[j]);
       out[i] = Math.sqrt(r > 0 ? (r < 1 ? r : 1) : 0);
     }
     return out;
@@ -167,6 +178,7 @@ export async function tabularStandardizer(
     name,
     columns,
     upper,
+    lower: lo,
     featureDim: dim,
     quantization: { ...quantization, shape: [...quantization.shape] },
     transform,

@@ -29,5 +29,18 @@ Deno.test("a standardizer's id follows its bounds, and bad inputs are refused", 
   assert.notEqual(a.id, b.id);
   assert.deepEqual(Array.from(a.transform(new Float32Array([0.25, 8]), 1)), [0.5, 1]);
   assert.throws(() => a.transform(new Float32Array(3), 1), /expected 1 rows of 2 values/);
-  await assert.rejects(() => tabularStandardizer("t", ["a"], [1, 2], spec), /expected 1 upper/);
+  await assert.rejects(
+    () => tabularStandardizer("t", ["a"], [1, 2], spec),
+    /expected 1 lower and upper bounds/,
+  );
+  // With lower bounds (DP ones, for example): (x - lower) / (upper - lower), and another id.
+  const c = await tabularStandardizer("t", ["a", "b"], [1, 3], spec, [0.5, -1]);
+  assert.notEqual(c.id, b.id);
+  assert.deepEqual(Array.from(c.transform(new Float32Array([0.625, -2]), 1)), [0.5, 0]);
+  assert.deepEqual(c.lower, [0.5, -1]);
+  assert.deepEqual(b.lower, [0, 0]);
+  await assert.rejects(
+    () => tabularStandardizer("t", ["a", "b"], [1, 3], spec, [1, 0]),
+    /expected a finite bound above 1 for a, received 1/,
+  );
 });

@@ -9,7 +9,7 @@
  * @module
  */
 import { type Conversion, rdpToEpsilon } from "./conversion.ts";
-import { composePairs, pairEpsilon, type PldPair } from "./pld_pair.ts";
+import { composePairs, pairEpsilon, type PldPair, subsampledGaussianPair } from "./pld_pair.ts";
 import type { PrivacyCost } from "./privacy_cost.ts";
 
 /** The accountants: PLD (the default, tighter) and RDP. */
@@ -38,8 +38,10 @@ export interface EvaluatedCost {
   label: string;
   /** Its RDP curve at the options' orders. */
   rdp?: Float64Array;
-  /** Its PLD pair on the options' grid. */
+  /** Its PLD pair on the options' grid (built lazily for DP-SGD steps, see `steps`). */
   pld?: PldPair;
+  /** DP-SGD steps: the parameters, composed with like steps as one self-composition. */
+  steps?: { sampleRate: number; noiseMultiplier: number; steps: number };
   /** Its epsilon, when known. */
   epsilon?: number;
   /** Its delta (0 when only epsilon is given). */
@@ -56,7 +58,8 @@ export interface EvaluatedCost {
 export function evaluateCost(cost: PrivacyCost, o: CompositionOptions): EvaluatedCost {
   const c: EvaluatedCost = { label: cost.label };
   if (o.accountant === "rdp" && cost.rdp) c.rdp = cost.rdp(o.orders);
-  if (o.accountant === "pld" && cost.pld) c.pld = cost.pld(o.pldInterval);
+  if (o.accountant === "pld" && cost.subsampledGaussian) c.steps = cost.subsampledGaussian;
+  else if (o.accountant === "pld" && cost.pld) c.pld = cost.pld(o.pldInterval);
   if (cost.epsilon !== undefined) {
     if (!(cost.epsilon >= 0)) {
       throw new RangeError(`expected a cost epsilon >= 0, received ${cost.epsilon}`);
@@ -66,7 +69,7 @@ export function evaluateCost(cost: PrivacyCost, o: CompositionOptions): Evaluate
     c.epsilon = cost.epsilon;
     c.delta = d;
   }
-  if (!c.rdp && !c.pld && c.epsilon === undefined) {
+  if (!c.rdp && !c.pld && !c.steps && c.epsilon === undefined) {
     throw new TypeError(
       `expected the cost "${cost.label}" to give ${
         o.accountant === "pld" ? "a PLD" : "an RDP curve"
@@ -84,11 +87,20 @@ export function evaluateCost(cost: PrivacyCost, o: CompositionOptions): Evaluate
 export function composeCosts(costs: readonly EvaluatedCost[], o: CompositionOptions): number {
   if (costs.length === 0) return 0;
   const bound = (useAccountant: boolean): number => {
-    const rdp = new Float64Array(o.orders.length), pairs: PldPair[] = [];
+    const rdp = new Float64Array(o.orders.length), pairs: (PldPair | string)[] = [];
+    const runs = new Map<string, { sampleRate: number; noiseMultiplier: number; steps: number }>();
     let eps = 0, delta = 0;
     for (const c of costs) {
       const preferred = c.epsilon === undefined || useAccountant;
-      if (preferred && c.pld) pairs.push(c.pld);
+      if (preferred && c.steps) {
+        // Steps with the same rate and noise: one self-composition, at the first one's place.
+        const key = `${c.steps.sampleRate}/${c.steps.noiseMultiplier}`, run = runs.get(key);
+        if (run) run.steps += c.steps.steps;
+        else {
+          runs.set(key, { ...c.steps });
+          pairs.push(key);
+        }
+      } else if (preferred && c.pld) pairs.push(c.pld);
       else if (preferred && c.rdp) { for (let k = 0; k < rdp.length; k++) rdp[k] += c.rdp[k]; }
       else if (c.epsilon !== undefined) {
         eps += c.epsilon;
@@ -97,7 +109,14 @@ export function composeCosts(costs: readonly EvaluatedCost[], o: CompositionOpti
     }
     const composite = pairs.length > 0 || rdp.some((r) => r > 0);
     if (delta > o.delta || (composite && delta >= o.delta)) return Infinity;
-    if (pairs.length > 0) eps += pairEpsilon(composePairs(pairs), o.delta - delta).epsilon;
+    if (pairs.length > 0) {
+      const built = pairs.map((p) =>
+        typeof p === "string"
+          ? subsampledGaussianPair({ ...runs.get(p)!, interval: o.pldInterval })
+          : p
+      );
+      eps += pairEpsilon(composePairs(built), o.delta - delta).epsilon;
+    }
     if (rdp.some((r) => r > 0)) {
       eps += rdpToEpsilon(o.orders, rdp, o.delta - delta, o.conversion).epsilon;
     }

@@ -20,6 +20,11 @@ export interface PrivacyCost {
   rdp?(orders: readonly number[]): Float64Array;
   /** The (pessimistic) privacy loss distributions of the release on the grid `interval`. */
   pld?(interval: number): PldPair;
+  /**
+   * When the release is DP-SGD steps: their parameters, so that the PLD accountant composes
+   * runs of steps with the same sampling rate and noise as one self-composition.
+   */
+  readonly subsampledGaussian?: { sampleRate: number; noiseMultiplier: number; steps: number };
 }
 
 /**
@@ -44,5 +49,10 @@ export function subsampledGaussianCost(
     label: p.label,
     rdp: (orders) => subsampledGaussianRdp(p.sampleRate, p.noiseMultiplier, p.steps, orders),
     pld: (interval) => subsampledGaussianPair({ ...p, interval }),
+    subsampledGaussian: {
+      sampleRate: p.sampleRate,
+      noiseMultiplier: p.noiseMultiplier,
+      steps: p.steps,
+    },
   };
 }

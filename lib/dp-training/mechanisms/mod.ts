@@ -19,3 +19,4 @@ export * from "./random.ts";
 export * from "./secure_gaussian.ts";
 export * from "./gaussian_mechanism.ts";
 export * from "./laplace_mechanism.ts";
+export * from "./dp_bounds.ts";
