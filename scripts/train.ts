@@ -28,6 +28,7 @@ import {
   trainPrivateHead,
 } from "../lib/dp-training/mod.ts";
 import { ProgressBar } from "../lib/report/mod.ts";
+import { trainingPipeline } from "../lib/feature-extractor/mod.ts";
 import { parseTrainArgs, TRAIN_USAGE } from "./cli/train_options.ts";
 import { runCli } from "./cli/usage.ts";
 
@@ -43,14 +44,16 @@ async function loadData(o: ReturnType<typeof parseTrainArgs>) {
     });
   }
   const bar = new ProgressBar(1, `extract ${o.data}`, !o.quiet);
-  const data = await loadOwnData({
-    ...o,
-    data: o.data,
-    onProgress: (done, total) => {
-      bar.total = total;
-      bar.update(done);
-    },
-  });
+  const onProgress = (done: number, total: number) => {
+    bar.total = total;
+    bar.update(done);
+  };
+  // The generic extractor path: preprocessing, public reduction and scale into the model file.
+  const pipeline = o.extractorPipeline &&
+    await trainingPipeline({ ...o.extractorPipeline, extractor: o.extractor!, onProgress });
+  const data = await loadOwnData({ ...o, data: o.data, pipeline, onProgress }).finally(() =>
+    pipeline?.dispose()
+  );
   bar.done();
   if (data.ignored.length) {
     log(
@@ -64,7 +67,7 @@ async function loadData(o: ReturnType<typeof parseTrainArgs>) {
     `${o.data}: ${data.classes.length} classes ${JSON.stringify(data.classes)}, ` +
       `${data.train.count} training and ${data.test.count} test examples`,
   );
-  return data;
+  return { ...data, block: pipeline?.block() };
 }
 
 async function main(args: string[]): Promise<number> {
@@ -125,7 +128,11 @@ async function main(args: string[]): Promise<number> {
     seed: o.seed,
     command: ["deno task train", ...Deno.args].join(" "),
   });
-  const model = { ...result.model, metadata: cardMetadata(card) };
+  const model = {
+    ...result.model,
+    ...("block" in data && data.block ? { preprocessing: data.block } : {}),
+    metadata: cardMetadata(card),
+  };
   await Deno.mkdir(dirname(o.out), { recursive: true });
   parseModel(model);
   const stem = o.out.replace(/\.json$/, "");
