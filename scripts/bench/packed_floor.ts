@@ -10,7 +10,7 @@
  */
 import { BfvPackedContext } from "../../lib/he-head/schemes/bfv/packed_context.ts";
 import { loadSeal } from "../../lib/he-head/seal/runtime.ts";
-import { median } from "../../lib/report/mod.ts";
+import { barChartSvg, median } from "../../lib/report/mod.ts";
 import type { BfvPackedSpec } from "../../lib/he-head/plans/bfv_packed/plan.ts";
 
 /** Unit costs (ms, medians) and the floor of one evaluation. */
@@ -83,4 +83,14 @@ export async function packedFloor(spec: BfvPackedSpec, repeats: number): Promise
       o.delete()
     );
   }
+}
+
+/** Bar chart of one run: CKKS packed and exact packed server times, and the exact plan's floor. */
+export function packedChartSvg(ckksMs: number, exactMs: number, floorMs: number): string {
+  return barChartSvg({
+    title: "Single query on the demo head: server time (same run)",
+    yLabel: "ms",
+    groups: ["ckks_packed (approximate)", "bfv_packed (exact)", "bfv_packed floor (SEAL ops)"],
+    series: [{ label: "ms (median)", values: [ckksMs, exactMs, floorMs], color: "#4878a8" }],
+  });
 }

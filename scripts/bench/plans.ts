@@ -17,7 +17,7 @@ import {
 } from "../../lib/he-head/server.ts";
 import { median } from "../../lib/report/mod.ts";
 import { logPlanTable, type PlanBench } from "./plan_table.ts";
-import { packedFloor } from "./packed_floor.ts";
+import { packedChartSvg, packedFloor } from "./packed_floor.ts";
 import type { BfvPackedSpec } from "../../lib/he-head/plans/bfv_packed/plan.ts";
 
 export type { PlanBench };
@@ -191,6 +191,11 @@ export async function benchPlans(
       options.log(
         `packed vs poly single query: ${(poly.server_ms / packed.server_ms).toFixed(1)}x faster`,
       );
+    }
+    if (exactPacked && floor && packed) {
+      await Deno.mkdir("results/exact_packed", { recursive: true });
+      const svg = packedChartSvg(packed.server_ms, exactPacked.server_ms, floor.floor_ms);
+      await Deno.writeTextFile("results/exact_packed/packed.svg", svg);
     }
     if (exactPacked && floor) {
       options.log(
