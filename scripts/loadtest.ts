@@ -1,6 +1,6 @@
 /**
  * `deno task loadtest [--clients 8] [--seconds 30] [--plan auto|poly|simd|packed|<name>]
- *  [--batch 16] [--workers 1] [--pool 4] [--model models/head/uci_digits.json] [--json]`
+ *  [--batch 16] [--workers 1] [--pool 4] [--model models/head/uci_digits.json] [--out DIR] [--json]`
  *
  * Starts the edge function on loopback (its own KV and bearer token) and runs concurrent real
  * clients against it for a bounded time, checking every answer against the exact integer head:
@@ -14,7 +14,8 @@
  * Requests are encrypted before the timed window (`--pool` per client, sent in turn), so the
  * figure is the server's. `--plan simd --batch 4096` measures full SIMD batches
  * (`queries_per_s_per_core`, beside `server_bound_queries_per_s_per_core`, the floor set by the
- * server's own evaluation time).
+ * server's own evaluation time). `--out DIR` also writes the result as JSON and an SVG chart there
+ * (e.g. `results/loadtest/`).
  *
  * @module
  */
@@ -22,10 +23,11 @@ import { parseCli, usageExit } from "./cli/usage.ts";
 import { compileModel, readModel } from "../lib/model/mod.ts";
 import { formatTable } from "../lib/report/mod.ts";
 import { type PhaseResult, runPhase } from "./bench/load_phase.ts";
+import { writeLoadReport } from "./bench/load_report.ts";
 
 const USAGE =
   "usage: deno task loadtest [--clients 8] [--seconds 30] [--plan auto|poly|simd|packed|<name>] " +
-  "[--batch 16] [--workers 1] [--pool 4] [--model models/head/uci_digits.json] [--json]";
+  "[--batch 16] [--workers 1] [--pool 4] [--model models/head/uci_digits.json] [--out DIR] [--json]";
 const { values: a } = parseCli(USAGE, {
   options: {
     clients: { type: "string", default: "8" },
@@ -35,6 +37,7 @@ const { values: a } = parseCli(USAGE, {
     workers: { type: "string", default: "1" },
     pool: { type: "string", default: "4" },
     model: { type: "string", default: "models/head/uci_digits.json" },
+    out: { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
@@ -108,5 +111,9 @@ if (phases.length > 1) {
         result.load_average.map((x) => x.toFixed(1)).join(" ")
       }`,
   );
+}
+if (a.out) {
+  const name = `${result.plan}_b${result.queries_per_request}_w${result.workers}`;
+  console.error(`wrote ${(await writeLoadReport(a.out, name, result)).join(", ")}`);
 }
 if (a.json) console.log(JSON.stringify(result));
