@@ -51,9 +51,9 @@ async function loadData(o: ReturnType<typeof parseTrainArgs>) {
   // The generic extractor path: preprocessing, public reduction and scale into the model file.
   const pipeline = o.extractorPipeline &&
     await trainingPipeline({ ...o.extractorPipeline, extractor: o.extractor!, onProgress });
-  const data = await loadOwnData({ ...o, data: o.data, pipeline, onProgress }).finally(() =>
-    pipeline?.dispose()
-  );
+  const boundsRandom = dpNoiseRandom({ seededNoise: o.seededNoise, seed: `${o.seed}/bounds` });
+  const data = await loadOwnData({ ...o, data: o.data, pipeline, onProgress, boundsRandom })
+    .finally(() => pipeline?.dispose());
   bar.done();
   if (data.ignored.length) {
     log(

@@ -7,6 +7,7 @@
 import type { DecodedImage } from "../datasets/mod.ts";
 import type { InputSpec } from "../model/mod.ts";
 import type { PrivateFeatures } from "./private_features.ts";
+import type { RandomSource } from "./mechanisms/random.ts";
 import { imageFolderFeatures } from "./own_images.ts";
 import { csvTableFeatures } from "./own_table.ts";
 
@@ -50,8 +51,14 @@ export interface OwnDataOptions {
   label?: string;
   /** CSV: columns to leave out. */
   ignore?: string[];
-  /** CSV: public upper bound of every column, or per column name. */
-  upperBounds?: number | Record<string, number>;
+  /**
+   * CSV: public upper bound of every column, or per column name; or `"dp"`: lower and upper
+   * bounds estimated by `dpTabularBounds`, whose cost the training split carries into the
+   * ledger (`IntegerExamples.spent`).
+   */
+  upperBounds?: number | Record<string, number> | "dp";
+  /** CSV with `upperBounds: "dp"`: the noise source of the bounds (default: secret). */
+  boundsRandom?: RandomSource;
   /** Images: the extractor's `model.json` or folder (default: the committed one). */
   extractor?: string | URL;
   /**

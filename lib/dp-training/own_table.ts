@@ -8,16 +8,17 @@
  */
 import { type CsvTable, DataError, fractionSplit, readCsvTable, subset } from "../datasets/mod.ts";
 import { type InputSpec, tabularStandardizer } from "../feature-extractor/mod.ts";
-import type { PrivateFeatures } from "./private_features.ts";
+import { DP_BOUNDS_NOISE_MULTIPLIER, type PrivateFeatures } from "./private_features.ts";
+import { dpTabularBounds } from "./mechanisms/dp_bounds.ts";
 import { UsageError } from "./errors.ts";
 import type { OwnDataOptions } from "./own_data.ts";
 
 /** Integers of the standardised columns: `[0, 31]` at scale 2^-5, as the breast cancer head. */
 const BITS = 5;
 
-/** The public upper bound of each column, from `o.upperBounds`. */
+/** The public upper bound of each column, from `o.upperBounds` (not `"dp"`). */
 function upperOf(columns: readonly string[], o: OwnDataOptions): number[] {
-  const given = o.upperBounds;
+  const given = o.upperBounds as number | Record<string, number> | undefined;
   if (given === undefined) {
     throw new UsageError(
       `--upper-bounds: expected public upper bounds of the columns ${JSON.stringify(columns)} ` +
@@ -78,12 +79,9 @@ export async function csvTableFeatures(o: OwnDataOptions): Promise<PrivateFeatur
   const dim = train.columns.length;
   const quantization: InputSpec = { shape: [dim], min: 0, max: 2 ** BITS - 1, scale_log2: BITS };
   const name = (o.data.split("/").pop() ?? o.data).replace(/\.csv$/i, "");
-  const std = await tabularStandardizer(
-    `${name}-public-sqrt`,
-    train.columns,
-    upperOf(train.columns, o),
-    quantization,
-  );
+  if (o.upperBounds === "dp") return await dpBoundsFeatures(name, train, test, quantization, o);
+  const upper = upperOf(train.columns, o);
+  const std = await tabularStandardizer(`${name}-public-sqrt`, train.columns, upper, quantization);
   return {
     dataset: name,
     features: "extractor",
@@ -96,5 +94,50 @@ export async function csvTableFeatures(o: OwnDataOptions): Promise<PrivateFeatur
       `bound, 0, 1)) (bounds given by the user), quantized to [0, ${
         2 ** BITS - 1
       }] at scale 2^-${BITS}`,
+    bounds: {
+      source: "user",
+      lower: upper.map(() => 0),
+      upper,
+      method: "public upper bounds given by the user (--upper-bounds), lower bounds 0",
+    },
+  };
+}
+
+/**
+ * `--upper-bounds dp`: lower and upper bounds of every column from `dpTabularBounds` on the
+ * training rows; its cost travels with the training examples (`spent`) into the ledger.
+ */
+async function dpBoundsFeatures(
+  name: string,
+  train: CsvTable,
+  test: CsvTable,
+  quantization: InputSpec,
+  o: OwnDataOptions,
+): Promise<PrivateFeatures> {
+  const b = dpTabularBounds(train.x, train.count, train.columns, {
+    noiseMultiplier: DP_BOUNDS_NOISE_MULTIPLIER,
+    ...(o.boundsRandom ? { random: o.boundsRandom } : {}),
+  });
+  const std = await tabularStandardizer(
+    `${name}-dp-bounds-sqrt`,
+    train.columns,
+    b.upper,
+    quantization,
+    b.lower,
+  );
+  const x = (t: CsvTable) => std.transformQuantized(t.x, t.count);
+  return {
+    dataset: name,
+    features: "extractor",
+    train: { x: x(train), y: train.y, count: train.count, spent: [b.cost] },
+    test: { x: x(test), y: test.y, count: test.count },
+    input: std.quantization,
+    classes: train.classes,
+    extractor: { id: std.id, name: std.name, feature_layer: "standardized" },
+    preprocessing: `CSV columns ${JSON.stringify(train.columns)}: sqrt(clamp((x - lower) / ` +
+      `(upper - lower), 0, 1)) with per-column ${b.method}; quantized to [0, ${
+        2 ** BITS - 1
+      }] at scale 2^-${BITS}`,
+    bounds: { source: "dp", lower: b.lower, upper: b.upper, method: b.method },
   };
 }

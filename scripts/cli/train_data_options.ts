@@ -24,7 +24,7 @@ export interface TrainDataOptions {
   /** `--split-seed`. */
   splitSeed: string;
   /** `--upper-bounds` (CSV): public upper bound of every column, or per column. */
-  upperBounds?: number | Record<string, number>;
+  upperBounds?: number | Record<string, number> | "dp";
 }
 
 /** The usage lines of the `--data` options. */
@@ -34,7 +34,9 @@ export const TRAIN_DATA_USAGE =
   --label COLUMN                       CSV: the label column (string or numeric labels)
   --ignore COLUMN[,COLUMN...]          CSV: columns to leave out (e.g. an id)
   --upper-bounds N|FILE.json           CSV: PUBLIC upper bound of every column, or a JSON object
-                                       {column: bound} (never computed from the private rows)
+                                       {column: bound} (never computed from the private rows),
+                                       or dp: lower and upper bounds estimated by a DP noisy
+                                       histogram whose cost is in the privacy ledger
   --test-data DIR|FILE.csv             held-out data in the same form (default: a split of --data)
   --test-fraction F                    share of --data held out, stratified and seeded, in [0, 1)
                                        (default 0.2)
@@ -58,7 +60,8 @@ export function ownModelName(data: string): string {
 }
 
 /** `--upper-bounds N|FILE.json`: one bound for all columns, or a JSON object {column: bound}. */
-function upperBoundsOf(arg: string): number | Record<string, number> {
+function upperBoundsOf(arg: string): number | Record<string, number> | "dp" {
+  if (arg.trim() === "dp") return "dp";
   if (/^\s*[0-9.eE+]+\s*$/.test(arg)) return positive("upper-bounds", arg);
   let doc: unknown;
   try {
