@@ -10,7 +10,6 @@ import { batchingPrimes } from "../engine/primes.ts";
 import type { HeParams } from "../schemes/bfv/bfv_params.ts";
 import type { CkksParams } from "../schemes/ckks/ckks_params.ts";
 import type { BfvPackedParams } from "../schemes/bfv/packed_params.ts";
-import type { WideOpCounts } from "../schemes/bfv/wide_budget.ts";
 import type { PlanSpec } from "./plan.ts";
 
 /** The flooding noise of a flooded plan `[-2^flood_log2, 2^flood_log2)` and what it guarantees. */
@@ -65,7 +64,7 @@ export interface PlanDescriptionJson {
   /** packed: bound on the absolute error of every decrypted logit. */
   error_bound?: number;
   /** bfv-wide: rows per class (the client adds them), squared rows, SEAL operations per query. */
-  wide?: { rows_per_class: number; squared: boolean; ops: WideOpCounts };
+  wide?: { rows_per_class: number; squared: boolean; ops: Record<string, number> };
   /** Whether the client must register its public key with its keys (flooded plans). */
   needs_public_key: boolean;
   /** Whether answers reveal the logits and nothing else (statistical distance <= 2^-40). */

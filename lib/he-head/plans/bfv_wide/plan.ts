@@ -241,10 +241,18 @@ function fromWideDescription(d: PlanDescriptionJson, shape: HeadShape): WideSpec
       groups: w.rows_per_class,
       square: w.squared,
       responsePrimesDropped: d.response_primes_dropped,
-      ops: { ...w.ops },
+      ops: opsOf(w.ops),
       budgetBits: null,
     },
   };
+}
+
+/** Operation counts read back from a description (missing kinds count 0). */
+function opsOf(o: Record<string, number>): WideOpCounts {
+  const zero = wideOpCounts(wideLayout(1, 1, 8192)!, 0, 0, false, 0);
+  const out = { ...zero };
+  for (const k of Object.keys(zero) as (keyof WideOpCounts)[]) out[k] = Number(o[k] ?? 0);
+  return out;
 }
 
 /** The `bfv_wide` plan's shared definition. */
