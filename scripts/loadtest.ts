@@ -24,6 +24,7 @@ import { compileModel, readModel } from "../lib/model/mod.ts";
 import { formatTable } from "../lib/report/mod.ts";
 import { type PhaseResult, runPhase } from "./bench/load_phase.ts";
 import { writeLoadReport } from "./bench/load_report.ts";
+import type { RequestPool } from "./bench/load_requests.ts";
 
 const USAGE =
   "usage: deno task loadtest [--clients 8] [--seconds 30] [--plan auto|poly|simd|packed|<name>] " +
@@ -62,8 +63,11 @@ const model = await readModel(a.model).catch((e) => {
 const net = compileModel(model);
 
 const phases: PhaseResult[] = [];
+let pools: RequestPool[] = []; // the same requests in every phase
 for (const workers of n.workers > 1 ? [1, n.workers] : [1]) {
-  phases.push(await runPhase({ ...n, workers, model: a.model, plan: a.plan }, net));
+  const phase = await runPhase({ ...n, workers, model: a.model, plan: a.plan }, net, pools);
+  phases.push(phase.result);
+  pools = phase.pools;
 }
 const last = phases[phases.length - 1];
 const first = phases[0];

@@ -6,19 +6,25 @@
  *
  * @module
  */
-import type { ClientSession, HeadClient } from "../../lib/client/mod.ts";
+import type { ClientSession, HeadClient, SavedSession } from "../../lib/client/mod.ts";
 import type { Decrypted } from "../../lib/he-head/client.ts";
 import { argmax, evaluatePlain, type Network } from "../../lib/he-head/mod.ts";
 
-/** One client's session and its pool of encrypted requests. */
-export interface Prepared {
-  session: ClientSession;
-  /** The registered keys' id (null when the plan needs none). */
-  keyId: string | null;
+/** One client's pool of encrypted requests, and the secret keys they were made with. */
+export interface RequestPool {
+  /** The keys (secret keys; `key_id` null: registered again with each server). */
+  saved: SavedSession;
   /** Request envelopes, sent in turn. */
   bodies: Uint8Array[];
   /** The integer head's logits for each request `[query][class]`. */
   want: bigint[][][];
+}
+
+/** One client's session on one server, with its pool. */
+export interface Prepared extends RequestPool {
+  session: ClientSession;
+  /** The registered keys' id (null when the plan needs none). */
+  keyId: string | null;
 }
 
 /** Random quantized features (a seeded LCG: the same load every run). */
@@ -32,23 +38,28 @@ export function randomFeatures(net: Network, count: number, seed: number): numbe
   return out;
 }
 
-/** Opens a session (keys registered) and encrypts `pool` requests of `per` queries. */
+/**
+ * Opens a session (keys registered). With `pool`, around its secret keys (no key generation, no
+ * encryption); otherwise with fresh keys, encrypting `size` requests of `per` queries.
+ */
 export async function prepareRequests(
   client: HeadClient,
   plan: string,
-  net: Network,
-  per: number,
-  pool: number,
-  seed: number,
+  o: { net: Network; per: number; size: number; seed: number; pool?: RequestPool },
 ): Promise<Prepared> {
+  if (o.pool) {
+    const session = await client.session(plan, o.pool.saved);
+    return { ...o.pool, session, keyId: session.keyId };
+  }
   const session = await client.session(plan);
   const bodies: Uint8Array[] = [], want: bigint[][][] = [];
-  for (let i = 0; i < pool; i++) {
-    const x = randomFeatures(net, per, seed * 7919 + i);
-    bodies.push(await session.half.encrypt(x, per));
-    want.push(evaluatePlain(net, x, per));
+  for (let i = 0; i < o.size; i++) {
+    const x = randomFeatures(o.net, o.per, o.seed * 7919 + i);
+    bodies.push(await session.half.encrypt(x, o.per));
+    want.push(evaluatePlain(o.net, x, o.per));
   }
-  return { session, keyId: session.keyId, bodies, want };
+  const saved = { ...session.save(), key_id: null };
+  return { saved, bodies, want, session, keyId: session.keyId };
 }
 
 /** Counts answers, errors and differences from the integer head. */
