@@ -15,7 +15,17 @@ import {
   quantizeFeatures,
   uciBlocksFromImage,
 } from "../feature-extractor/mod.ts";
-import type { ModelDescription } from "../protocol/mod.ts";
+import type { InputSpec, PreprocessingBlock } from "../model/mod.ts";
+
+/** What {@linkcode imageFeaturesFor} reads of a model description (`GET /v1/model`). */
+export interface HeadInputs {
+  /** The model's preprocessing block, or null (committed UCI extractor). */
+  readonly preprocessing: PreprocessingBlock | null;
+  /** The head's input quantization. */
+  readonly input: InputSpec;
+  /** The extractor the head expects, or null. */
+  readonly extractor: { readonly id: string } | null;
+}
 
 /**
  * Quantized features of `images` for the head `description` describes (`GET /v1/model`).
@@ -33,7 +43,7 @@ import type { ModelDescription } from "../protocol/mod.ts";
  * ```
  */
 export async function imageFeaturesFor(
-  description: Pick<ModelDescription, "preprocessing" | "input" | "extractor">,
+  description: HeadInputs,
   images: readonly PixelImage[],
   extractorSource?: string | URL,
 ): Promise<Int32Array> {

@@ -18,3 +18,13 @@
 export * from "./head_client.ts";
 export * from "./digit_image.ts";
 export * from "./image_features.ts";
+export type { PixelImage } from "../feature-extractor/mod.ts";
+export type {
+  ExtractorRef,
+  ImagePreprocessing,
+  InputSpec,
+  LinearReduction,
+  PreprocessingBlock,
+  ResizeRule,
+} from "../model/mod.ts";
+export { RESIZE_RULES } from "../model/mod.ts";
