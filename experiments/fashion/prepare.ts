@@ -16,7 +16,7 @@ import type { InputSpec, PreprocessingBlock } from "../../lib/model/mod.ts";
 import { folderFeatures } from "./folder_features.ts";
 
 /** The committed ScatterNet extractor. */
-export const SCATTERNET_URL: URL = new URL("../../models/scatternet/model.json", import.meta.url);
+const SCATTERNET_URL: URL = new URL("../../models/scatternet/model.json", import.meta.url);
 
 /** Options of {@linkcode prepareFashion}. */
 export interface PrepareOptions {
