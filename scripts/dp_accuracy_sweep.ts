@@ -16,6 +16,7 @@
 import { initTf } from "../lib/tfjs/runtime.ts";
 import { lineChartSvg, median, ProgressBar } from "../lib/report/mod.ts";
 import {
+  dpBoundsNoiseMultiplier,
   dpNoiseRandom,
   loadPrivateFeatures,
   quantizedActivation,
@@ -53,9 +54,13 @@ const { epsilons, seeds, resultsDir, base } = parseWith(USAGE, (args) => ({
   base: parseTrainArgs(args),
 }));
 await initTf();
-const data = await loadPrivateFeatures(base.dataset, base.features, {
-  extractor: base.extractor,
-});
+/** The features for a target epsilon (tabular data: DP bounds with that epsilon's noise). */
+const load = (eps: number) =>
+  loadPrivateFeatures(base.dataset, base.features, {
+    extractor: base.extractor,
+    boundsNoiseMultiplier: dpBoundsNoiseMultiplier(eps === Infinity ? null : eps),
+  });
+const tabular = base.dataset === "breast-cancer", images = tabular ? null : await load(3);
 const act = quantizedActivation(base.activation, base.activationDegree);
 
 interface Point {
@@ -68,8 +73,10 @@ interface Point {
 }
 const points: Point[] = [];
 const bar = new ProgressBar(epsilons.length * seeds.length, `sweep ${base.dataset}`, !base.quiet);
-let done = 0;
+let done = 0, testCount = 0;
 for (const eps of epsilons) {
+  const data = images ?? await load(eps);
+  testCount = data.test.count;
   const runs: Point["runs"] = [];
   let sigma = 0;
   for (const seed of seeds) {
@@ -117,8 +124,10 @@ const md = [
   (base.seededNoise
     ? "noise seeded from the same seeds, --seeded-noise, reproducible) "
     : "noise fresh from crypto.getRandomValues, so another run gives other figures) ") +
-  `on the private test split (${data.test.count} examples); ` +
-  `delta ${base.delta}, ${base.accountant.toUpperCase()} accountant (${base.conversion} RDP conversion), ${base.epochs} epochs over all phases, ` +
+  `on the private test split (${testCount} examples); ` +
+  `delta ${base.delta}, ${base.accountant.toUpperCase()} accountant (${base.conversion} RDP ` +
+  `conversion)${tabular ? ", DP column bounds charged to each run's budget" : ""}, ` +
+  `${base.epochs} epochs over all phases, ` +
   `expected batch ${base.batchSize}, C = ${base.clipNorm}, hidden [${base.hidden}], ${act.kind}, ` +
   `sparsity ${base.sparsity}. "quantized" is exact integer inference of the exported model.`,
   "",

@@ -19,6 +19,7 @@ import { parseModel, writeTextFilesAtomic } from "../lib/model/mod.ts";
 import {
   buildModelCard,
   cardMetadata,
+  dpBoundsNoiseMultiplier,
   dpNoiseRandom,
   loadOwnData,
   loadPrivateFeatures,
@@ -41,6 +42,7 @@ async function loadData(o: ReturnType<typeof parseTrainArgs>) {
       extractor: o.extractor,
       // The noise of DP column bounds (tabular data): secret unless --seeded-noise.
       noiseRandom: dpNoiseRandom({ seededNoise: o.seededNoise, seed: `${o.seed}/bounds` }),
+      boundsNoiseMultiplier: dpBoundsNoiseMultiplier(o.targetEpsilon),
     });
   }
   const bar = new ProgressBar(1, `extract ${o.data}`, !o.quiet);
@@ -52,8 +54,15 @@ async function loadData(o: ReturnType<typeof parseTrainArgs>) {
   const pipeline = o.extractorPipeline &&
     await trainingPipeline({ ...o.extractorPipeline, extractor: o.extractor!, onProgress });
   const boundsRandom = dpNoiseRandom({ seededNoise: o.seededNoise, seed: `${o.seed}/bounds` });
-  const data = await loadOwnData({ ...o, data: o.data, pipeline, onProgress, boundsRandom })
-    .finally(() => pipeline?.dispose());
+  const boundsNoiseMultiplier = dpBoundsNoiseMultiplier(o.targetEpsilon);
+  const data = await loadOwnData({
+    ...o,
+    data: o.data,
+    pipeline,
+    onProgress,
+    boundsRandom,
+    boundsNoiseMultiplier,
+  }).finally(() => pipeline?.dispose());
   bar.done();
   if (data.ignored.length) {
     log(

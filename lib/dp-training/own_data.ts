@@ -59,6 +59,8 @@ export interface OwnDataOptions {
   upperBounds?: number | Record<string, number> | "dp";
   /** CSV with `upperBounds: "dp"`: the noise source of the bounds (default: secret). */
   boundsRandom?: RandomSource;
+  /** CSV with `upperBounds: "dp"`: the bounds' noise multiplier (default 4). */
+  boundsNoiseMultiplier?: number;
   /** Images: the extractor's `model.json` or folder (default: the committed one). */
   extractor?: string | URL;
   /**

@@ -115,7 +115,7 @@ async function dpBoundsFeatures(
   o: OwnDataOptions,
 ): Promise<PrivateFeatures> {
   const b = dpTabularBounds(train.x, train.count, train.columns, {
-    noiseMultiplier: DP_BOUNDS_NOISE_MULTIPLIER,
+    noiseMultiplier: o.boundsNoiseMultiplier ?? DP_BOUNDS_NOISE_MULTIPLIER,
     ...(o.boundsRandom ? { random: o.boundsRandom } : {}),
   });
   const std = await tabularStandardizer(

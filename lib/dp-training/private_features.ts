@@ -30,10 +30,27 @@ export type DatasetName = typeof DATASETS[number];
 
 /**
  * Noise multiplier of the DP bounds of tabular columns (Gaussian histogram, see
- * `dpTabularBounds`): on the breast cancer head at epsilon 3 it raises the DP-SGD noise
- * multiplier by about 6% (PLD), and gives bounds within one 1-2-5 step of the data's range.
+ * `dpTabularBounds`) for a training at epsilon 3 or more: on the breast cancer head at epsilon 3
+ * it raises the DP-SGD noise multiplier by about 6% (PLD), and gives bounds within one 1-2-5
+ * step of the data's range.
  */
 export const DP_BOUNDS_NOISE_MULTIPLIER = 4;
+
+/**
+ * The bounds' noise multiplier for a target epsilon: {@linkcode DP_BOUNDS_NOISE_MULTIPLIER}
+ * times `max(1, 3 / epsilon)`, so that the bounds take about the same share of a smaller budget
+ * (their Gaussian's GDP parameter `1 / z` scales with the target); 4 without a target.
+ *
+ * @example
+ * ```ts
+ * import { dpBoundsNoiseMultiplier } from "./private_features.ts";
+ * dpBoundsNoiseMultiplier(1); // 12
+ * ```
+ */
+export function dpBoundsNoiseMultiplier(targetEpsilon: number | null): number {
+  return DP_BOUNDS_NOISE_MULTIPLIER *
+    (targetEpsilon === null ? 1 : Math.max(1, 3 / targetEpsilon));
+}
 
 /** Where the head's inputs come from: the public extractor's features, or the raw values. */
 export type FeatureSource = "extractor" | "raw";
@@ -83,12 +100,18 @@ function examples(d: Dataset, x: Int32Array): IntegerExamples {
  * ```
  * @param options.extractor the extractor's `model.json` or folder (default: the committed one)
  * @param options.noiseRandom noise of the DP bounds of tabular columns (default: secret)
+ * @param options.boundsNoiseMultiplier their noise multiplier (default
+ *   {@linkcode DP_BOUNDS_NOISE_MULTIPLIER}; see {@linkcode dpBoundsNoiseMultiplier})
  * @throws {UsageError} for a combination that does not exist (e.g. raw breast-cancer values).
  */
 export async function loadPrivateFeatures(
   dataset: DatasetName,
   features: FeatureSource,
-  options: { extractor?: string | URL; noiseRandom?: RandomSource } = {},
+  options: {
+    extractor?: string | URL;
+    noiseRandom?: RandomSource;
+    boundsNoiseMultiplier?: number;
+  } = {},
 ): Promise<PrivateFeatures> {
   if (dataset === "uci-digits") {
     const { train, test } = await loadUciDigits();
@@ -140,7 +163,7 @@ export async function loadPrivateFeatures(
     );
   }
   const bounds = dpTabularBounds(train.x, train.count, BREAST_CANCER_FEATURES, {
-    noiseMultiplier: DP_BOUNDS_NOISE_MULTIPLIER,
+    noiseMultiplier: options.boundsNoiseMultiplier ?? DP_BOUNDS_NOISE_MULTIPLIER,
     ...(options.noiseRandom ? { random: options.noiseRandom } : {}),
   });
   const std = await tabularStandardizer(

@@ -4,7 +4,9 @@ import {
   BOUND_EDGES,
   BudgetAccountant,
   buildModelCard,
+  calibrateNoiseMultiplier,
   DP_BOUNDS_NOISE_MULTIPLIER,
+  dpBoundsNoiseMultiplier,
   dpTabularBounds,
   GaussianMechanism,
   loadPrivateFeatures,
@@ -124,4 +126,32 @@ Deno.test("examples without spent releases train as before (synthetic data)", ()
   const r = trainPrivateHead(tinyHeadOptions(3));
   assert.ok(!r.ledger.some((e) => /dp bounds/.test(e.label)));
   assert.equal(SYNTHETIC_INPUT.shape[0], syntheticExamples(1, 3, "x").x.length);
+});
+
+Deno.test("the bounds' noise grows as the target shrinks, so small targets stay reachable", () => {
+  assert.equal(dpBoundsNoiseMultiplier(3), 4);
+  assert.equal(dpBoundsNoiseMultiplier(8), 4);
+  assert.equal(dpBoundsNoiseMultiplier(null), 4);
+  assert.equal(dpBoundsNoiseMultiplier(1), 12);
+  // Breast cancer's DP-SGD (q = 64/455, 429 steps) still meets epsilon 1 and 0.5 beside them.
+  for (const eps of [0.5, 1]) {
+    const prior = [
+      new GaussianMechanism({ sensitivity: 1, noiseMultiplier: dpBoundsNoiseMultiplier(eps) })
+        .cost("bounds"),
+    ];
+    for (const accountant of ["rdp", "pld"] as const) {
+      const c = calibrateNoiseMultiplier({
+        targetEpsilon: eps,
+        delta: 1e-5,
+        sampleRate: 64 / 455,
+        steps: 429,
+        accountant,
+        prior,
+      });
+      assert.ok(
+        c.epsilon <= eps && c.noiseMultiplier < 100,
+        `${accountant} ${eps}: ${c.noiseMultiplier}`,
+      );
+    }
+  }
 });
