@@ -134,7 +134,7 @@ async function badInput(
   await refused(evaluate(counted), envelopeError("malformed"), "wrong count");
   const many = await rewrite(spec, request, (e) => {
     e.queries = spec.cost.maxQueries + 1;
-    if (spec.encoding === "packed") e.count = e.queries;
+    if (spec.encoding === "packed" || spec.encoding === "bfv-packed") e.count = e.queries;
   });
   await refused(evaluate(many), envelopeError("malformed"), "too many queries");
   if (spec.cost.needsKeys) {
