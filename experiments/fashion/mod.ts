@@ -17,3 +17,4 @@ export * from "./runs.ts";
 export * from "./report.ts";
 export * from "./encrypted_check.ts";
 export * from "./cache.ts";
+export * from "./width_cost.ts";

@@ -38,6 +38,7 @@ const SCRIPTS = [
   "export_fashion_mnist.ts",
   "build_scatternet.ts",
   "fashion_mnist.ts",
+  "fashion_width.ts",
   "build_web.ts",
   "bench_web.ts",
 ];
