@@ -63,8 +63,10 @@ async function listImages(dir: string, ignored: string[]): Promise<string[]> {
 /**
  * Lists a folder of class sub-folders.
  *
- * @throws {DataError} when `root` is not a folder, holds fewer than two class folders, or a
- *   class folder holds no image file.
+ * @param minClasses Fewest class folders accepted (2 for training data; 1 for a test folder,
+ *   whose classes need only be among the training ones).
+ * @throws {DataError} when `root` is not a folder, holds fewer than `minClasses` class folders,
+ *   or a class folder holds no image file.
  *
  * @example
  * ```ts
@@ -73,7 +75,7 @@ async function listImages(dir: string, ignored: string[]): Promise<string[]> {
  * console.log(folder.classes, folder.files.length, folder.ignored.length);
  * ```
  */
-export async function scanImageFolder(root: string): Promise<ImageFolder> {
+export async function scanImageFolder(root: string, minClasses = 2): Promise<ImageFolder> {
   root = root.replace(/\/+$/, "") || "/";
   if (!(await isDirectory(root))) {
     throw new DataError({ path: root }, "expected a folder of class sub-folders, received none");
@@ -86,10 +88,12 @@ export async function scanImageFolder(root: string): Promise<ImageFolder> {
     else ignored.push(`${root}/${e.name}`);
   }
   classes.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (classes.length < 2) {
+  const least = Math.max(1, minClasses);
+  if (classes.length < least) {
     throw new DataError(
       { path: root },
-      `expected at least 2 class sub-folders (one per class), received ${classes.length}` +
+      `expected at least ${least} class sub-folder${least > 1 ? "s" : ""} (one per class), ` +
+        `received ${classes.length}` +
         (classes.length ? ` (${JSON.stringify(classes[0])})` : ""),
     );
   }

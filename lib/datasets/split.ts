@@ -93,8 +93,9 @@ export function stratifiedSplit(
  * @param labels Class index of each example, in the loader's order (image folders: by class, then
  *   by path; CSV files: file order).
  * @param path Named in errors.
- * @throws {DataError} when a class would be left with no training example.
- * @throws {RangeError} when `fraction` is not in `[0, 1)`.
+ * @throws {DataError} when the test split would be empty, or a class would be left with no
+ *   training example.
+ * @throws {RangeError} when `fraction` is not in `(0, 1)`.
  */
 export function fractionSplit(
   labels: ArrayLike<number>,
@@ -103,10 +104,18 @@ export function fractionSplit(
   seed: string,
   path: string,
 ): SplitIndices {
-  if (!(fraction >= 0 && fraction < 1)) {
-    throw new RangeError(`expected a test fraction in [0, 1), received ${fraction}`);
+  if (!(fraction > 0 && fraction < 1)) {
+    throw new RangeError(`expected a test fraction in (0, 1), received ${fraction}`);
   }
-  const split = stratifiedSplit(labels, Math.round(fraction * labels.length), seed);
+  const testCount = Math.round(fraction * labels.length);
+  if (testCount === 0) {
+    throw new DataError(
+      { path },
+      `expected at least one test example, received none: a test fraction of ${fraction} of ` +
+        `${labels.length} examples rounds to 0 (raise --test-fraction or give --test-data)`,
+    );
+  }
+  const split = stratifiedSplit(labels, testCount, seed);
   const trained = new Set(split.train.map((i) => labels[i]));
   const missing = classes.filter((_, k) => !trained.has(k));
   if (missing.length) {

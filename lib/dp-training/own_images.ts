@@ -83,7 +83,7 @@ export async function imageFolderFeatures(
   const folder = await scanImageFolder(o.data);
   let train: LabelledFile[], test: LabelledFile[], ignored = folder.ignored;
   if (o.testData !== undefined) {
-    const testFolder = await scanImageFolder(o.testData);
+    const testFolder = await scanImageFolder(o.testData, 1);
     train = folder.files;
     test = testFilesOf(folder, testFolder);
     ignored = [...ignored, ...testFolder.ignored];

@@ -38,7 +38,7 @@ export const TRAIN_DATA_USAGE =
                                        or dp: lower and upper bounds estimated by a DP noisy
                                        histogram whose cost is in the privacy ledger
   --test-data DIR|FILE.csv             held-out data in the same form (default: a split of --data)
-  --test-fraction F                    share of --data held out, stratified and seeded, in [0, 1)
+  --test-fraction F                    share of --data held out, stratified and seeded, in (0, 1)
                                        (default 0.2)
   --split-seed S                       seed of that split (default ${OWN_DATA_SPLIT_SEED})`;
 
@@ -84,7 +84,7 @@ function upperBoundsOf(arg: string): number | Record<string, number> | "dp" {
  * are refused.
  *
  * @throws {UsageError} for `--data` with `--dataset`, CSV options with a folder, a CSV without
- *   `--label`, a test fraction outside `[0, 1)`, or unreadable `--upper-bounds`.
+ *   `--label`, a test fraction outside `(0, 1)`, or unreadable `--upper-bounds`.
  */
 export function parseTrainDataArgs(
   v: Record<string, string | boolean | undefined>,
@@ -93,8 +93,8 @@ export function parseTrainDataArgs(
   const testFraction = num(
     "test-fraction",
     s("test-fraction")!,
-    (x) => x >= 0 && x < 1,
-    "a number in [0, 1)",
+    (x) => x > 0 && x < 1,
+    "a number in (0, 1)",
   );
   const common = { ignore: [] as string[], testFraction, splitSeed: s("split-seed")! };
   const data = s("data");

@@ -42,7 +42,14 @@ Deno.test("fractionSplit: round(f * N) held out, stratified, seeded; a class lef
   assert.deepEqual([0, 1, 2].map((c) => a.test.filter((i) => labels[i] === c).length), [6, 3, 1]);
   assert.deepEqual(fractionSplit(labels, ["a", "b", "c"], 0.2, "s", "data"), a);
   assert.notDeepEqual(fractionSplit(labels, ["a", "b", "c"], 0.2, "t", "data").test, a.test);
-  assert.deepEqual(fractionSplit(labels, ["a", "b", "c"], 0, "s", "data").test, []);
+  assert.throws(
+    () => fractionSplit(labels, ["a", "b", "c"], 0.005, "s", "data"),
+    (e: unknown) =>
+      e instanceof DataError &&
+      /expected at least one test example, received none: a test fraction of 0.005 of 50 examples rounds to 0/
+        .test(e.message),
+  );
+  assert.throws(() => fractionSplit(labels, ["a"], 0, "s", "d"), RangeError);
   assert.throws(
     () => fractionSplit(new Int32Array([0, 1, 1, 1]), ["a", "b"], 0.5, "s", "my-data"),
     (e: unknown) =>

@@ -134,3 +134,25 @@ Deno.test("loadOwnData: a CSV test file with other columns is a DataError; the s
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("loadOwnData: a test folder may hold a single class; an empty one is a DataError", async () => {
+  const { train, test } = await loadUciDigits();
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeImageFolder(train, `${dir}/train`, { maxValue: 16, indices: range(0, 40) });
+    const sevens = range(0, 100).filter((i) => test.y[i] === 7).slice(0, 3);
+    await writeImageFolder(test, `${dir}/test`, { maxValue: 16, indices: sevens });
+    const o = { data: `${dir}/train`, testData: `${dir}/test`, testFraction: 0.2, splitSeed: "s" };
+    const data = await loadOwnData(o);
+    assert.deepEqual(Array.from(data.test.y, (k) => data.classes[k]), ["7", "7", "7"]);
+    await Deno.remove(`${dir}/test/7`, { recursive: true });
+    await assert.rejects(
+      loadOwnData(o),
+      (e: unknown) =>
+        e instanceof DataError &&
+        /expected at least 1 class sub-folder \(one per class\), received 0/.test(e.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -69,9 +69,13 @@ Deno.test("train --data: bad combinations and values are usage errors naming the
   rejects(["--data", "t.csv"], /--label: expected the label column of the CSV file, received none/);
   rejects(
     ["--data", "d", "--test-fraction", "1"],
-    /--test-fraction: expected a number in \[0, 1\), received "1"/,
+    /--test-fraction: expected a number in \(0, 1\), received "1"/,
   );
-  rejects(["--data", "d", "--test-fraction", ""], /--test-fraction: expected a number in \[0, 1\)/);
+  rejects(["--data", "d", "--test-fraction", ""], /--test-fraction: expected a number in \(0, 1\)/);
+  rejects(
+    ["--data", "d", "--test-fraction", "0"],
+    /--test-fraction: expected a number in \(0, 1\), received "0"/,
+  );
   rejects(
     ["--data", "t.csv", "--label", "y", "--upper-bounds", "0"],
     /--upper-bounds: expected a number > 0, received "0"/,
