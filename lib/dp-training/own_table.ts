@@ -22,8 +22,9 @@ function upperOf(columns: readonly string[], o: OwnDataOptions): number[] {
   if (given === undefined) {
     throw new UsageError(
       `--upper-bounds: expected public upper bounds of the columns ${JSON.stringify(columns)} ` +
-        "(a number for all, or a JSON file {column: bound}): bounds computed from the private " +
-        "rows would leak them, received none",
+        "(a number for all, or a JSON file {column: bound}), or dp for bounds estimated with " +
+        "differential privacy: bounds computed plainly from the private rows would leak them, " +
+        "received none",
     );
   }
   return columns.map((c) => {
