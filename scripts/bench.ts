@@ -118,6 +118,8 @@ const summary = {
   exact_packed_response_bytes: p.exact_packed_response_bytes,
   exact_packed_key_bytes: p.exact_packed_key_bytes,
   exact_packed_floor_ms: p.exact_packed_floor_ms,
+  exact_packed_cpu_ms: p.exact_packed_cpu_ms,
+  ckks_packed_cpu_ms: p.ckks_packed_cpu_ms,
   exact_packed_vs_ckks_packed: p.exact_packed_vs_ckks_packed,
   ...result,
 };

@@ -13,6 +13,8 @@ export interface PlanBench {
   encoding: string;
   queries: number;
   server_ms: number;
+  /** Median CPU time of the process per evaluation (ms): what the load inflates least. */
+  server_cpu_ms: number;
   estimated_ms: number;
   query_bytes: number;
   response_bytes: number;

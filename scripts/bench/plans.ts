@@ -7,6 +7,7 @@
  * @module
  */
 import { evaluatePlain } from "../../lib/he-head/engine/plain.ts";
+import process from "node:process";
 import type { Network } from "../../lib/model/network.ts";
 import { choosePlan, expectedPlanMs } from "../../lib/he-head/mod.ts";
 import { openPlanClient } from "../../lib/he-head/client.ts";
@@ -84,18 +85,20 @@ export async function preparePlan(
     const keyBytes = await client.evaluationKeys();
     evalKeys = keyBytes ? await plan.unpackKeys(keyBytes, { check: false }) : null;
     const request = await client.encrypt(x, queries);
-    const times: number[] = [];
+    const times: number[] = [], cpu: number[] = [];
     const stages: Record<string, number[]> = {};
     let body: Uint8Array = new Uint8Array();
     const loaded = evalKeys;
     return {
       async run() {
-        const t0 = performance.now();
+        const t0 = performance.now(), c0 = process.cpuUsage();
         const out = await plan.evaluate(request, loaded, {
           signal: AbortSignal.timeout(600_000),
           maxBytes: 1 << 30,
         });
         times.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
         body = out.body;
         for (const [k, v] of Object.entries(out.stages ?? {})) (stages[k] ??= []).push(v);
       },
@@ -108,6 +111,7 @@ export async function preparePlan(
           encoding: spec.encoding,
           queries,
           server_ms: median(times),
+          server_cpu_ms: median(cpu),
           estimated_ms: expectedPlanMs(spec.cost, queries),
           query_bytes: request.length,
           response_bytes: body.length,
@@ -221,6 +225,7 @@ export async function benchPlans(
           packed_max_error: packed.max_error,
           speedup_packed_vs_poly: poly.server_ms / packed.server_ms,
           ckks_packed_single_query_ms: packed.server_ms,
+          ckks_packed_cpu_ms: packed.server_cpu_ms,
         }
         : {}),
       ...(exactPacked && floor
@@ -229,6 +234,7 @@ export async function benchPlans(
           exact_packed_query_bytes: exactPacked.query_bytes,
           exact_packed_response_bytes: exactPacked.response_bytes,
           exact_packed_key_bytes: exactPacked.key_bytes,
+          exact_packed_cpu_ms: exactPacked.server_cpu_ms,
           exact_packed_floor_ms: floor.floor_ms,
           exact_packed_unit_ms: floor.unit_ms,
           ...(packed
