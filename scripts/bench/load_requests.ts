@@ -28,7 +28,7 @@ export interface Prepared extends RequestPool {
 }
 
 /** Random quantized features (a seeded LCG: the same load every run). */
-export function randomFeatures(net: Network, count: number, seed: number): number[] {
+function randomFeatures(net: Network, count: number, seed: number): number[] {
   const out: number[] = [];
   let s = seed;
   for (let i = 0; i < count * net.inputSize; i++) {
