@@ -52,11 +52,11 @@ export const DP_NOT_COVERED: readonly string[] = Object.freeze([
 ]);
 
 /** The accountants a privacy block may name in `accountant_id`. */
-export const ACCOUNTANT_IDS = ["pld", "rdp"] as const;
+const ACCOUNTANT_IDS = ["pld", "rdp"] as const;
 
 /**
  * What is wrong with the accounting fields of a privacy block, or null. When `accountant_id`
- * is given it must be one of {@linkcode ACCOUNTANT_IDS}, and both totals must be given beside
+ * is given it must be `"pld"` or `"rdp"`, and both totals must be given beside
  * it (`epsilon_pld` and `epsilon_rdp`, finite numbers > 0), the named accountant's equal to
  * `epsilon` (to the 6 decimals the card keeps): the claim names its accountant and keeps the
  * other figure.
