@@ -37,6 +37,10 @@ export interface PackedKeysResult {
   keys_met: boolean;
   /** Whether `latency_ratio` is within 1.25. */
   latency_met: boolean;
+  /** The machine's 1-minute load average at the start and at the end of the images. */
+  load_average: [number, number];
+  /** Logical cores of the machine. */
+  cores: number;
 }
 
 /**
@@ -63,6 +67,7 @@ export async function measurePackedKeys(
     log("no packed plan for this network");
     return null;
   }
+  const loadStart = Deno.loadavg()[0];
   const bar = new ProgressBar(images, "packed images, before and after");
   for (let q = 0; q < images; q++) {
     const order = q % 2 === 0 ? [before, after] : [after, before];
@@ -82,6 +87,8 @@ export async function measurePackedKeys(
     key_budget_bytes: PACKED_KEY_BUDGET_BYTES,
     keys_met: a.key_bytes <= PACKED_KEY_BUDGET_BYTES,
     latency_met: latencyRatio <= PACKED_LATENCY_BUDGET,
+    load_average: [loadStart, Deno.loadavg()[0]],
+    cores: navigator.hardwareConcurrency,
   };
 }
 
@@ -129,7 +136,11 @@ Keys: ${r.key_ratio.toFixed(1)}x smaller (${formatBytes(r.after.key_bytes)} <= $
     formatBytes(r.key_budget_bytes)
   }: ${r.keys_met ? "met" : "missed"}). Latency: ${
     r.latency_ratio.toFixed(3)
-  }x of before (target <= ${PACKED_LATENCY_BUDGET}: ${r.latency_met ? "met" : "missed"}).
+  }x of before (target <= ${PACKED_LATENCY_BUDGET}: ${
+    r.latency_met ? "met" : "missed"
+  }). Absolute times depend on the machine's load (1-minute load average ${
+    r.load_average.map((l) => l.toFixed(1)).join(" -> ")
+  } on ${r.cores} cores during the images); the ratio is measured in the same run, the two plans alternating image by image.
 
 After: the baby steps are a chain of rotations by 1, the giant steps Horner chains by the baby-step size (and by its negative on period-wide products), the folds rotations by powers of two, every amount composed from the ${r.after.galois_steps} keys that fit the budget beside the relinearisation key; the baby-step sizes and the keys are searched together for the fewest rotations weighted by their level's cost (\`lib/he-head/plans/ckks_network/rotation_schedule.ts\`). Keys are SEAL's seeded serialization (the second polynomial of each key is a seed), ${
     formatBytes(r.after.key_bytes / (r.after.galois_steps + 1))
