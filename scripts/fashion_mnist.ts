@@ -131,8 +131,12 @@ await Deno.writeTextFile(
   `${v.results}/results.md`,
   `# Fashion-MNIST: ScatterNet + public PCA (${o.dim}) + DP head\n\n` +
     `Command: \`${report.command}\` (${report.split}, ${report.train} training / ${report.test} ` +
-    `test images).\n\n${resultsTable(rows)}\n\nEncrypted check (epsilon ${middle.epsilon} head, ` +
-    `first ${o.encrypted} test images):\n\n${encryptedTable(checks)}\n\nExtraction: ` +
+    `test images).\n\n${
+      resultsTable(rows)
+    }\n\nEncrypted check (epsilon ${middle.epsilon} head; the first ${o.encrypted} test ` +
+    `images through batched plans, the first 20 through one-query plans):\n\n${
+      encryptedTable(checks)
+    }\n\nExtraction: ` +
     `${features.imagesPerSecond.toFixed(0)} images/s (preprocess + ScatterNet + PCA, tfjs wasm, ` +
     `load average ${Deno.loadavg()[0].toFixed(1)} on 2 cores).\n`,
 );

@@ -30,19 +30,22 @@ export interface EncryptedCheck {
 
 /**
  * Encrypts the first `queries` rows of `x` (integer features) with every non-flooded plan
- * offered for `model` and compares with {@linkcode evaluateFast}.
+ * offered for `model` (plans of one query per request: the first `singleQueries` rows only) and
+ * compares with {@linkcode evaluateFast}.
  */
 export async function encryptedCheck(
   model: QuantizedModel,
   x: Int32Array,
   y: Int32Array,
-  queries: number,
+  all: number,
+  singleQueries = 20,
 ): Promise<EncryptedCheck[]> {
   const net = compileModel(model);
-  const want = evaluateFast(net, x.subarray(0, queries * net.inputSize), queries);
+  const want = evaluateFast(net, x.subarray(0, all * net.inputSize), all);
   const out: EncryptedCheck[] = [];
   for (const spec of await planOffered(net)) {
     if (spec.variantOf !== null) continue;
+    const queries = spec.cost.maxQueries > 1 ? all : Math.min(all, singleQueries);
     using client = await openPlanClient(spec);
     using server = await preparePlanServer(spec, net);
     const keys = await client.evaluationKeys();
