@@ -14,6 +14,7 @@ import { ENVELOPE_TYPE, KEY_ID_HEADER, PATHS } from "../../lib/protocol/api.ts";
 import { quantile } from "../../lib/report/mod.ts";
 import { issueToken, startServer } from "../../lib/server/mod.ts";
 import { pinnedConnections, workerHeaps } from "./load_connections.ts";
+import { processCpuSeconds } from "./load_cpu.ts";
 import { LoadCounters, type Prepared, prepareRequests, type RequestPool } from "./load_requests.ts";
 
 /** Answers kept to be checked after the timed window (bytes); the rest are checked at once. */
@@ -53,6 +54,13 @@ export interface PhaseResult {
   queries_per_s_per_core: number;
   /** The floor: queries per second one core gives at the measured server time alone. */
   server_bound_queries_per_s_per_core: number;
+  /**
+   * Cores' worth of CPU the server process used in the window (its CPU time over the wall time;
+   * at most `workers`): below `workers`, the machine gave it no more (null without `/proc`).
+   */
+  server_cpu_cores: number | null;
+  /** Server CPU milliseconds per answered request (all its work: HTTP, KV, SEAL). */
+  server_cpu_ms_per_request: number | null;
   heap_bytes_before: number[];
   heap_bytes_after: number[];
 }
@@ -129,6 +137,7 @@ export async function runPhase(
     const counters = new LoadCounters(net, bound);
     const later: { c: number; k: number; answer: Uint8Array }[] = [];
     let held = 0;
+    const cpu0 = await processCpuSeconds(server.process.pid);
     const t0 = performance.now();
     const deadline = t0 + o.seconds * 1000;
     await Promise.all(prepared.map(async (p, c) => {
@@ -154,6 +163,8 @@ export async function runPhase(
       }
     }));
     const elapsed = (performance.now() - t0) / 1000;
+    const cpu1 = await processCpuSeconds(server.process.pid);
+    const cpu = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
     for (const { c, k, answer } of later) {
       try {
         counters.check(await prepared[c].session.half.decrypt(answer, per), prepared[c].want[k]);
@@ -182,6 +193,8 @@ export async function runPhase(
       queries_per_s: requests * per / elapsed,
       queries_per_s_per_core: requests * per / elapsed / o.workers,
       server_bound_queries_per_s_per_core: per / (serverMs / 1000),
+      server_cpu_cores: cpu === null ? null : cpu / elapsed,
+      server_cpu_ms_per_request: cpu === null ? null : cpu * 1000 / requests,
       heap_bytes_before: heapBefore,
       heap_bytes_after: heapAfter,
     };

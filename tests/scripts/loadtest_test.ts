@@ -44,6 +44,11 @@ Deno.test("loadtest --workers 2: one worker then two in the same run, every answ
   for (const p of j.phases) {
     assert.ok(p.requests > 0, "each phase answered requests");
     assert.equal(p.heap_bytes_after.length, p.workers, "a heap figure per worker");
+    // The server's CPU time (all workers) over the window: more than none, at most its workers.
+    assert.ok(
+      p.server_cpu_cores > 0 && p.server_cpu_cores <= p.workers + 0.2,
+      String(p.server_cpu_cores),
+    );
   }
   // Both phases used the planner's plan for one query; the ratio is of their throughputs.
   assert.equal(j.phases[0].plan, j.phases[1].plan);
