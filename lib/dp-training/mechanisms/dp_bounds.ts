@@ -138,6 +138,7 @@ export function dpTabularBounds(
     method: `DP bounds: a histogram of each column over the public 1-2-5 grid of edges ` +
       `(+-1e-6 to +-1e9), Gaussian noise of std ${mech.std.toFixed(2)} per count (noise ` +
       `multiplier ${o.noiseMultiplier}, L2 sensitivity sqrt(${d})), bounds at the outer edges ` +
-      `of the bins above ${threshold} noise std; charged to the privacy ledger`,
+      `of the run of bins above ${threshold} noise std around the largest noisy count; ` +
+      "charged to the privacy ledger",
   };
 }
