@@ -95,3 +95,17 @@ Deno.test("bfv_wide is exact at d = 256, hidden 64, on 16 edge and random inputs
 Deno.test("bfv_wide is exact on the demo head (edge and random inputs)", async () => {
   await exactRoundTrips(compileModel(await readModel("models/head/uci_digits.json")), 2, 4);
 });
+
+Deno.test("bfv_wide at d = 512, hidden 64 fits the 4 MiB key budget with one lane, exactly", async () => {
+  const net = compileModel(wideHead(45, 512, 64));
+  const spec = await PLANS.bfv_wide.plan(net);
+  assert.equal(spec?.extra.layout.lanes, 1, "one lane: no row swap, one Galois key less");
+  const client = await openPlanClient(spec!);
+  try {
+    const keys = await client.evaluationKeys();
+    assert.ok(keys!.length <= 4 * 1024 * 1024, `keys ${keys!.length} bytes`);
+  } finally {
+    client.close();
+  }
+  await exactRoundTrips(net, 1, 4);
+});

@@ -88,12 +88,18 @@ export type WideSpec = PlanSpec<WideWireParams, WideExtra>;
 const PRIVACY_NOTE =
   "Not circuit-private: the answer holds additive shares of the logits (each class's rows sum to its logit, every other slot is uniform), but its noise depends on the weights and is not flooded; the layout reveals the largest number of nonzero weights into one logit.";
 
-/** The parameters and facts for `net` under one ring, or null when it does not fit. */
-function fit(net: Network, ring: (typeof RINGS)[number]) {
+/**
+ * Galois keys a client may have to upload (bytes, seeded, before deflate): the issue's budget.
+ * Among layouts of the first ring that fits, the fastest within it is chosen, else the fastest.
+ */
+const KEY_BUDGET_BYTES = 4 * 1024 * 1024;
+
+/** The parameters and facts for `net` under one ring and lane count, or null if it does not fit. */
+function fit(net: Network, ring: (typeof RINGS)[number], lanes: 1 | 2) {
   const form = wideForm(net);
   if (!form) return null;
   const n = ring.polyModulusDegree;
-  const layout = wideLayout(form.inputs, form.outputs * form.groups, n);
+  const layout = wideLayout(form.inputs, form.outputs * form.groups, n, lanes);
   if (!layout) return null;
   const t = smallestBatchingPrime(n, 2n * outputMagnitudeBound(net) + 1n);
   const logT = t.toString(2).length;
@@ -120,8 +126,22 @@ function fit(net: Network, ring: (typeof RINGS)[number]) {
     coeffModulusBits: [...ring.coeffModulusBits],
     plainModulus: t.toString(),
     securityLevel: 128,
-  }, { inputs: form.inputs, rows: layout.rows, groups: form.groups });
-  return { form, layout, params, budget, drop, ops };
+  }, { inputs: form.inputs, rows: layout.rows, groups: form.groups, lanes });
+  const k = data.length;
+  const keyBytes = wideGaloisSteps(layout).length * k * (k + 1) * n * 8;
+  const ms = wideExpectedMs(ops, DEFAULT_OP_COSTS[n]);
+  return { form, layout, params, budget, drop, ops, keyBytes, ms };
+}
+
+/** The first ring that fits; of its layouts the fastest within the key budget, else the fastest. */
+function choose(net: Network) {
+  for (const ring of RINGS) {
+    const fits = ([2, 1] as const).map((lanes) => fit(net, ring, lanes))
+      .filter((f) => f !== null).sort((a, b) => a.ms - b.ms);
+    if (fits.length === 0) continue;
+    return fits.find((f) => f.keyBytes <= KEY_BUDGET_BYTES) ?? fits[0];
+  }
+  return null;
 }
 
 /** The self-describing name: the packed BFV preset with `_wide`. */
@@ -131,7 +151,7 @@ function wideName(p: BfvPackedParams): string {
 
 async function planWide(net: Network, options: { flooded?: boolean } = {}) {
   if (options.flooded) return null;
-  const f = RINGS.map((r) => fit(net, r)).find((x) => x !== null);
+  const f = choose(net);
   if (!f) return null;
   const hops = [{
     layer: net.layers[net.layers.length - 1].index,
@@ -151,7 +171,7 @@ async function planWide(net: Network, options: { flooded?: boolean } = {}) {
     shape: headShape(net),
     keys,
     cost: {
-      estimatedMs: wideExpectedMs(f.ops, DEFAULT_OP_COSTS[f.params.polyModulusDegree]),
+      estimatedMs: f.ms,
       queriesPerEvaluation: 1,
       maxQueries: MAX_QUERIES,
       exact: true,
@@ -204,6 +224,7 @@ function fromWideDescription(d: PlanDescriptionJson, shape: HeadShape): WideSpec
     shape.inputs,
     shape.outputs * w.rows_per_class,
     params.polyModulusDegree,
+    id.lanes,
   );
   if (!layout) {
     throw new TypeError(

@@ -42,8 +42,8 @@ export function wideOpCounts(
 ): WideOpCounts {
   const steps = reductionSteps(l).length;
   return {
-    rotate_rows: (l.baby - 1) + (l.giant - 1) + steps - 1,
-    rotate_columns: 1,
+    rotate_rows: (l.baby - 1) + (l.giant - 1) + steps - (l.lanes === 2 ? 1 : 0),
+    rotate_columns: l.lanes === 2 ? 1 : 0,
     multiply_plain_ntt: diagonals,
     ntt: l.baby + giants,
     add: Math.max(0, diagonals - giants) + (giants - 1) + steps,

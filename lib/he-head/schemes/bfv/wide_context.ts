@@ -19,6 +19,8 @@ export interface WideIdentity {
   readonly rows: number;
   /** Rows per class. */
   readonly groups: number;
+  /** Batching rows holding distinct blocks (1 or 2). */
+  readonly lanes: 1 | 2;
 }
 
 /** The parameters as envelopes carry them. */
@@ -26,7 +28,8 @@ export type WideWireParams = BfvPackedParams & { readonly wide: WideIdentity };
 
 /** The wire parameters of a parameter set and layout. */
 export function wideWireParams(p: BfvPackedParams, wide: WideIdentity): WideWireParams {
-  return { ...p, wide: { inputs: wide.inputs, rows: wide.rows, groups: wide.groups } };
+  const { inputs, rows, groups, lanes } = wide;
+  return { ...p, wide: { inputs, rows, groups, lanes } };
 }
 
 /**
@@ -38,9 +41,12 @@ export function validateWideParams(v: unknown): WideWireParams {
   const p = validatePackedParams(v);
   const w = (v as { wide?: Partial<WideIdentity> }).wide;
   const ok = (x: unknown) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 1 << 16;
-  if (!w || !ok(w.inputs) || !ok(w.rows) || !ok(w.groups) || w.rows! % w.groups! !== 0) {
+  if (
+    !w || !ok(w.inputs) || !ok(w.rows) || !ok(w.groups) || w.rows! % w.groups! !== 0 ||
+    (w.lanes !== 1 && w.lanes !== 2)
+  ) {
     throw new TypeError(
-      `wide BFV parameters: wide: expected {inputs, rows, groups} (positive integers, rows a multiple of groups), received ${
+      `wide BFV parameters: wide: expected {inputs, rows, groups, lanes} (positive integers, rows a multiple of groups, lanes 1 or 2), received ${
         JSON.stringify(w)
       }`,
     );

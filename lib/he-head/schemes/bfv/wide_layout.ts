@@ -1,6 +1,7 @@
 /**
  * The slot layout of the wide BFV plan (both sides), for `R` rows over `d` inputs in ring degree
  * `n` (two batching rows of `L = n/2` slots). The query holds `B = n/P` blocks of `P` slots
+ * (`lanes` = 2; with one lane row 1 repeats row 0's `n/2P` blocks)
  * (`P >= d, R`, a power of two); block `k` holds `x` rotated by `k c` (the client does these
  * "baby steps" for free). The server adds `c` rotations `r < c` of the query times plaintext
  * diagonals (baby-step giant-step: `c = c1 c2`), which puts into every slot `u` the products of
@@ -25,7 +26,12 @@ export interface WideLayout {
   readonly period: number;
   /** Output period H (a power of two, `>= R`). */
   readonly height: number;
-  /** Blocks B = n / P. */
+  /**
+   * Batching rows holding distinct blocks: 2, or 1 (row 1 repeats row 0: no row swap and one
+   * Galois key less, at twice the offsets `c`).
+   */
+  readonly lanes: 1 | 2;
+  /** Blocks B = lanes n / (2P). */
   readonly blocks: number;
   /** Offsets the server rotates through (`c B >= H`). */
   readonly stride: number;
@@ -44,22 +50,30 @@ const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
 const MIN_HEIGHT = 64;
 
 /** The layout for `rows` rows over `inputs` inputs in ring degree `n`, or null if too wide. */
-export function wideLayout(inputs: number, rows: number, n: number): WideLayout | null {
+export function wideLayout(
+  inputs: number,
+  rows: number,
+  n: number,
+  lanes: 1 | 2 = 2,
+): WideLayout | null {
   const height = Math.max(pow2(rows), MIN_HEIGHT);
   const period = Math.max(pow2(inputs), height);
   if (period > n / 2) return null;
-  const blocks = n / period;
+  const blocks = (lanes * n) / 2 / period;
   const stride = Math.ceil(height / blocks);
   const baby = pow2(Math.ceil(Math.sqrt(stride)));
   const giant = Math.ceil(stride / baby);
-  return { n, inputs, rows, period, height, blocks, stride, baby, giant };
+  return { n, inputs, rows, period, height, lanes, blocks, stride, baby, giant };
 }
 
-/** Rotation steps of the rotate-and-add reduction: H, 2H, ..., L/2, then 0 (the column swap). */
+/**
+ * Rotation steps of the rotate-and-add reduction: H, 2H, ..., L/2, then 0 (the column swap; two
+ * lanes only).
+ */
 export function reductionSteps(l: WideLayout): number[] {
   const steps: number[] = [];
   for (let s = l.height; s < l.n / 2; s *= 2) steps.push(s);
-  return [...steps, 0];
+  return l.lanes === 2 ? [...steps, 0] : steps;
 }
 
 /** Galois steps the server uses (0: the column rotation). */
@@ -74,7 +88,7 @@ export function wideGaloisSteps(l: WideLayout): number[] {
 function inputAt(l: WideLayout, s: number): number {
   const L = l.n / 2, perRow = L / l.period;
   const row = Math.floor(s / L), p = s % L;
-  const k = row * perRow + Math.floor(p / l.period);
+  const k = (l.lanes === 2 ? row * perRow : 0) + Math.floor(p / l.period);
   return ((p % l.period) + l.stride * k) % l.period;
 }
 
@@ -107,7 +121,7 @@ export function diagonalSlots(
   for (let s = 0; s < l.n; s++) {
     const row = Math.floor(s / L), p = s % L;
     const src = row * L + ((p + r) % L);
-    const kSrc = row * perRow + Math.floor((src % L) / l.period);
+    const kSrc = (l.lanes === 2 ? row * perRow : 0) + Math.floor((src % L) / l.period);
     if (r + l.stride * kSrc >= l.height) continue;
     const u = p % l.period, unit = u % l.height;
     const i = inputAt(l, src);

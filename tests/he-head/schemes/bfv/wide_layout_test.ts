@@ -23,8 +23,15 @@ const add = (a: number[], b: number[]) => a.map((x, i) => x + b[i]);
 const mul = (a: number[], b: ArrayLike<number>) => a.map((x, i) => x * b[i]);
 
 /** The server's linear part on plain slots: babies, Horner giants, rotate-and-add, bias. */
-function linearPlain(n: number, d: number, W: number[][], bias: number[], x: number[]) {
-  const l = wideLayout(d, W.length, n)!;
+function linearPlain(
+  n: number,
+  d: number,
+  W: number[][],
+  bias: number[],
+  x: number[],
+  lanes: 1 | 2,
+) {
+  const l = wideLayout(d, W.length, n, lanes)!;
   const babies = [querySlots(l, x)];
   for (let b = 1; b < l.baby; b++) babies.push(rotateRows(babies[b - 1], 1));
   let y: number[] | null = null;
@@ -46,21 +53,26 @@ function linearPlain(n: number, d: number, W: number[][], bias: number[], x: num
 Deno.test("the wide layout's slot algorithm computes every row's inner product exactly once", () => {
   const r = rng(5);
   // Small rings keep it quick; the block, spill and BSGS cases are the same as at n = 8192.
-  for (
-    const [n, d, rows] of [[256, 20, 7], [512, 48, 40], [1024, 100, 96], [2048, 33, 300]]
-  ) {
+  const cases = [[256, 20, 7, 2], [512, 48, 40, 2], [1024, 100, 96, 2], [2048, 33, 300, 2]]
+    .flatMap(([n, d, rows]) => [[n, d, rows, 2], [n, d, rows, 1]]) as [
+      number,
+      number,
+      number,
+      1 | 2,
+    ][];
+  for (const [n, d, rows, lanes] of cases) {
     const W = Array.from(
       { length: rows },
       () => Array.from({ length: d }, () => (r() < 0.4 ? 0 : Math.floor(r() * 15) - 7)),
     );
     const bias = Array.from({ length: rows }, () => Math.floor(r() * 9) - 4);
     const x = Array.from({ length: d }, () => Math.floor(r() * 16));
-    const got = linearPlain(n, d, W, bias, x);
-    const l = wideLayout(d, rows, n)!;
+    const got = linearPlain(n, d, W, bias, x, lanes);
+    const l = wideLayout(d, rows, n, lanes)!;
     for (let s = 0; s < n; s++) {
       const u = s % l.height;
       const want = u < rows ? W[u].reduce((a, w, i) => a + w * x[i], bias[u]) : 0;
-      assert.equal(got[s], want, `n=${n} d=${d} rows=${rows}: slot ${s} (row ${u})`);
+      assert.equal(got[s], want, `n=${n} d=${d} rows=${rows} lanes=${lanes}: slot ${s} (row ${u})`);
     }
   }
 });
