@@ -70,7 +70,9 @@ const part = (a: number, b: number): IntegerExamples => {
   const idx = perm.slice(a, b);
   const x = new Int32Array(idx.length * dim);
   idx.forEach((i, k) => x.set(f.train.x.subarray(i * dim, (i + 1) * dim), k * dim));
-  return { x, y: Int32Array.from(idx, (i) => f.train.y[i]), count: idx.length };
+  // Releases already made on the training split (DP column bounds) go with every part of it.
+  const spent = f.train.spent ? { spent: f.train.spent } : {};
+  return { x, y: Int32Array.from(idx, (i) => f.train.y[i]), count: idx.length, ...spent };
 };
 const cut = Math.round(f.train.count * 0.77);
 const fit = part(0, cut), validation = part(cut, f.train.count);
