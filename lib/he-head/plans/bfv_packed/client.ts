@@ -1,13 +1,13 @@
 /**
  * The `bfv_packed` plan's client half: each query's monomials `[x_i x_j, x_i, 1]` arranged in the
- * interleaved slot layout, encrypted (seeded); the logits read back exactly from the first slots
- * of each answer.
+ * interleaved slot layout, encrypted (seeded); each logit read back exactly as the sum of its
+ * class's slots (additive shares) in the answer.
  *
  * @module
  */
 import { decryptSlots, encryptSlotsSerialized } from "../../schemes/bfv/client/slot_client.ts";
 import { BfvPackedContext } from "../../schemes/bfv/packed_context.ts";
-import { arrangeSlots } from "../../schemes/bfv/slot_layout.ts";
+import { arrangeSlots, readOutputs } from "../../schemes/bfv/slot_layout.ts";
 import { packFeatures } from "../../schemes/ckks/quadratic_form.ts";
 import { freeResult } from "../../seal/outputs.ts";
 import { sealCall } from "../../seal/runtime.ts";
@@ -47,7 +47,10 @@ class BfvPackedPlanClient extends SealPlanClient<BfvPackedSpec, BfvPackedContext
         }
         return ct;
       });
-      const logits = cts.map((ct) => decryptSlots(this.keys, ct, this.spec.shape.outputs));
+      const { layout } = this.spec.extra;
+      const logits = cts.map((ct) =>
+        readOutputs(decryptSlots(this.keys, ct, layout.slots), layout, this.ctx.t)
+      );
       const scale = 2 ** -this.spec.shape.outputScaleLog2;
       const budget = () =>
         Math.min(

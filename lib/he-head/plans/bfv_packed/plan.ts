@@ -3,7 +3,9 @@
  * holds the degree-2 monomials `z = [x_i x_j (i <= j), x_i, 1]` (the client knows `x`) in the
  * interleaved slot layout of `schemes/bfv/slot_layout.ts`; the server multiplies by the head's
  * quadratic form (integer coefficients, constants in the last column) with one plaintext
- * multiplication per group and rotations only after it. The plaintext modulus is the smallest
+ * multiplication per group and 4 rotations (by one slot) after them, and adds a fresh mask that
+ * turns each class of slots into additive shares of its logit (the client sums them: no
+ * rotate-and-add, no row swap, one Galois key). The plaintext modulus is the smallest
  * batching prime above twice the interval bound of the logits, so every logit decrypts exactly;
  * the coefficient modulus (two 45-bit data primes, a 19-bit special prime) is checked against
  * the worst-case noise bound of `schemes/bfv/packed_noise.ts` at the top level and at the
@@ -60,12 +62,14 @@ export interface BfvPackedExtra {
 export type BfvPackedSpec = PlanSpec<BfvPackedParams, BfvPackedExtra>;
 
 const PRIVACY_NOTE =
-  "Not circuit-private: every spare slot holds a copy of a logit or 0 (no partial sum of weights), but the answer's noise depends on the weights and is not flooded (n=4096 leaves no room to flood it).";
+  "Not circuit-private: the answer's slots are additive shares of the logits (a fresh mask, uniform slots that sum to the logit over each class), so they reveal no partial sum of weights, but the answer's noise depends on the weights and is not flooded.";
 
 /** The slot layout of a head shape: `d (d + 3) / 2 + 1` columns (the monomials and a 1). */
 function layoutOf(shape: HeadShape, n: number): SlotLayout | null {
   try {
-    return interleavedLayout(packedLength(shape.inputs) + 1, shape.outputs, n);
+    return interleavedLayout(packedLength(shape.inputs) + 1, shape.outputs, n, {
+      serverSums: false,
+    });
   } catch {
     return null;
   }
@@ -73,6 +77,7 @@ function layoutOf(shape: HeadShape, n: number): SlotLayout | null {
 
 function hopsOf(layout: SlotLayout, last: number) {
   const hops = slotMatVecHops(layout);
+  hops.add_plain = 1; // the mask
   return [{ layer: last, name: "quadratic form (all layers)", type: "packed", hops }];
 }
 

@@ -1,7 +1,8 @@
 /**
  * The `bfv_packed` plan's server half: the head's quadratic form as a BFV slot product
  * (`BfvSlotMatVec`, group plaintexts in NTT form, prepared once), evaluated on one ciphertext per
- * query under the client's Galois keys, each answer switched down by the plan's dropped primes;
+ * query under the client's Galois key, each answer masked into additive shares of the logits (a
+ * fresh zero-sum mask per query) and switched down by the plan's dropped primes;
  * yielding between queries and abortable by the request's deadline.
  *
  * @module
@@ -35,8 +36,10 @@ class BfvPackedPlanServer extends QueryCiphertextPlanServer<BfvPackedSpec, BfvPa
     keys: EvaluationKeys | null,
     { signal, maxBytes }: EvaluateOptions,
   ): Promise<PlanOutput> {
-    const galois = keys?.galois[0];
-    if (!galois) throw new Error("the packed BFV plan needs the client's Galois keys");
+    const galois = keys?.galois[0] ?? null;
+    if (!galois && this.spec.keys.galoisSteps.length > 0) {
+      throw new Error("the packed BFV plan needs the client's Galois keys");
+    }
     const inputs = await unpackQueries(this.ctx, body, {
       maxQueries: this.spec.cost.maxQueries,
       maxBytes,
@@ -47,6 +50,7 @@ class BfvPackedPlanServer extends QueryCiphertextPlanServer<BfvPackedSpec, BfvPa
         signal.throwIfAborted();
         const r = this.product.apply(ct, galois);
         results.push(r);
+        this.product.maskShares(r);
         for (let d = 0; d < this.spec.extra.responsePrimesDropped; d++) {
           sealCall("modulus switch", () => this.ctx.evaluator.cipherModSwitchToNextInplace(r));
         }

@@ -10,6 +10,7 @@
  *   Galois automorphism keeps `|nu|`;
  * - `G` groups summed Horner-style: `G nu1 + (G - 1) ks`; each of the `D` rotate-and-add steps
  *   (finals and row swap) doubles and adds `ks`;
+ * - the answer's mask (a plaintext addition, exact up to rounding) adds `1/2`;
  * - dropping the last data prime: `nu' <= nu q' / q + (n + 1) / 2`.
  *
  * @module
@@ -59,7 +60,7 @@ export function packedNoiseBound(
   const ks = 2 ** (log2(qMax) - log2(special)) * L * n * B + rounding;
   const G = layout.groups;
   const D = slotLayoutRotations(layout) - (G - 1);
-  const nu = 2 ** D * (G * nu1 + (G - 1) * ks) + (2 ** D - 1) * ks;
+  const nu = 2 ** D * (G * nu1 + (G - 1) * ks) + (2 ** D - 1) * ks + 0.5;
   const q = primes.reduce((a, b) => a * b, 1n);
   const marginBits = log2(q) - log2(2n * t) - Math.log2(nu);
   const noiseLog2 = Math.log2(nu);

@@ -10,6 +10,11 @@
  * residues `>= C` hold 0. No rotation happens before the multiplication, so the query's fresh
  * noise meets the key-switching noise only after the product (small special primes are fine).
  *
+ * Without server sums (`serverSums: false`: no finals, no row swap, only the giants' key) the
+ * client adds the slots of each class itself ({@linkcode readOutputs}), and the server hides the
+ * partial sums by adding a fresh mask whose slots are uniform and sum to 0 over every class
+ * ({@linkcode zeroSumMask}): the answer's slots are additive shares of the outputs.
+ *
  * The client's arrangement ({@linkcode interleavedColumn}) puts column block `c mod G` in residue
  * class `c`: output `k` reads classes `k .. k + G - 1` through the `G` groups, i.e. every block
  * once. Each class holds `2 R / m` slots (both rows), so `G = ceil(N / (2 R / m))` groups cover
@@ -56,11 +61,18 @@ export function slotLayoutRotations(l: SlotLayout): number {
 }
 
 /**
- * The cheapest interleaved layout (fewest rotations) of a `C x N` product over `slots` slots.
+ * The cheapest interleaved layout (fewest rotations) of a `C x N` product over `slots` slots;
+ * with `serverSums: false`, without the finals and the row swap (the client sums the classes).
  *
  * @throws {RangeError} when no layout fits (too many outputs or columns for the slots).
  */
-export function interleavedLayout(columns: number, outputs: number, slots: number): SlotLayout {
+export function interleavedLayout(
+  columns: number,
+  outputs: number,
+  slots: number,
+  options: { serverSums?: boolean } = {},
+): SlotLayout {
+  const serverSums = options.serverSums ?? true;
   const R = slots / 2;
   let best: SlotLayout | null = null;
   for (let m = pow2AtLeast(outputs); m <= R; m *= 2) {
@@ -69,7 +81,7 @@ export function interleavedLayout(columns: number, outputs: number, slots: numbe
     // Output k reads classes k .. k + G - 1: they must not wrap past m (blocks are c mod G).
     if (outputs + groups - 1 > m) continue;
     const finals: number[] = [];
-    for (let s = m; s < R; s *= 2) finals.push(s);
+    for (let s = m; serverSums && s < R; s *= 2) finals.push(s);
     const layout: SlotLayout = {
       slots,
       columns,
@@ -78,9 +90,12 @@ export function interleavedLayout(columns: number, outputs: number, slots: numbe
       groups,
       giantStep: 1,
       blockSize,
-      rowSwap: true,
+      rowSwap: serverSums,
       finals,
-      galoisSteps: [...(groups > 1 ? [1] : []), ...finals, 0].sort((a, b) => a - b),
+      galoisSteps: [...(groups > 1 ? [1] : []), ...finals, ...(serverSums ? [0] : [])].sort((
+        a,
+        b,
+      ) => a - b),
     };
     if (!best || slotLayoutRotations(layout) < slotLayoutRotations(best)) best = layout;
   }
@@ -179,4 +194,60 @@ export function slotMatVecHops(l: SlotLayout, nonzeroGroups = l.groups): HopCoun
   h.rotate = slotLayoutRotations(l);
   h.add = l.groups - 1 + l.finals.length + Number(l.rowSwap);
   return h;
+}
+
+/** Whether the server sums each class over both rows (then slot `k` holds output `k`). */
+function serverSummed(l: SlotLayout): boolean {
+  return l.rowSwap && l.finals.length === Math.log2(l.slots / 2 / l.stride);
+}
+
+/** `v mod t` in `(-t/2, t/2]`. */
+function centred(v: bigint, t: bigint): bigint {
+  const r = ((v % t) + t) % t;
+  return r > t / 2n ? r - t : r;
+}
+
+/**
+ * The outputs of a decrypted answer (all `n` slots, any representatives mod `t`): slot `k` when
+ * the server summed the classes, else the sum of the slots `s mod m = k` of both rows; centred.
+ */
+export function readOutputs(slots: ArrayLike<bigint>, l: SlotLayout, t: bigint): bigint[] {
+  if (slots.length !== l.slots) {
+    throw new RangeError(`expected ${l.slots} slots, received ${slots.length}`);
+  }
+  if (serverSummed(l)) return Array.from({ length: l.outputs }, (_, k) => centred(slots[k], t));
+  const sums = new Array<bigint>(l.outputs).fill(0n);
+  for (let s = 0; s < l.slots; s++) {
+    const k = s % l.stride;
+    if (k < l.outputs) sums[k] += slots[s];
+  }
+  return sums.map((v) => centred(v, t));
+}
+
+/**
+ * A mask for an answer without server sums: every slot uniform mod `t` (from `random`, which
+ * fills a `Uint32Array`), except that each class's slots (both rows) sum to 0 mod `t`. Added to
+ * the answer, it leaves each class's sum (the output) unchanged and makes any other set of slots
+ * uniform: the answer reveals the outputs and nothing else of the partial sums.
+ */
+export function zeroSumMask(
+  l: SlotLayout,
+  t: bigint,
+  random: (into: Uint32Array) => void,
+): BigInt64Array {
+  if (t >= 1n << 32n) throw new RangeError(`expected t < 2^32, received ${t}`);
+  const mask = new BigInt64Array(l.slots);
+  const limit = Number((1n << 32n) - ((1n << 32n) % t));
+  const words = new Uint32Array(l.slots);
+  let filled = 0;
+  while (filled < l.slots) {
+    random(words);
+    for (const w of words) if (w < limit && filled < l.slots) mask[filled++] = BigInt(w) % t;
+  }
+  // The last slot of each class (row 1) takes what makes the class sum to 0.
+  const sums = new Array<bigint>(l.stride).fill(0n);
+  const last = l.slots - l.stride;
+  for (let s = 0; s < last; s++) sums[s % l.stride] += mask[s];
+  for (let k = 0; k < l.stride; k++) mask[last + k] = (t - (sums[k] % t)) % t;
+  return mask;
 }

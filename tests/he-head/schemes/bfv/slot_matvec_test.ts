@@ -9,8 +9,10 @@ import { smallestBatchingPrime } from "../../../../lib/he-head/schemes/bfv/packe
 import {
   arrangeSlots,
   interleavedLayout,
+  readOutputs,
   slotLayoutRotations,
   slotMatVecPlaintexts,
+  zeroSumMask,
 } from "../../../../lib/he-head/schemes/bfv/slot_layout.ts";
 import { BfvSlotMatVec } from "../../../../lib/he-head/schemes/bfv/server/slot_matvec.ts";
 import {
@@ -103,4 +105,79 @@ Deno.test("the demo head's slot product is exact at the extreme inputs, spare sl
     [pt, ct, keys, decryptor, encryptor, secret, keygen].forEach((o) => o.delete());
     product.delete();
   }
+});
+
+Deno.test("without server sums: 4 rotations and one key; the answer's slots are fresh additive shares of the logits", async () => {
+  const net = compileModel(await readModel("models/head/uci_digits.json"));
+  const form = quadraticForm(net)!;
+  const rows = form.coefficients.map((r, k) => [...r, form.constants[k]]);
+  const n = 4096;
+  const t = smallestBatchingPrime(n, 2n * outputMagnitudeBound(net) + 1n);
+  using ctx = await BfvPackedContext.create({
+    scheme: "bfv",
+    encoding: "packed",
+    polyModulusDegree: n,
+    coeffModulusBits: [45, 45, 19],
+    plainModulus: t.toString(),
+    securityLevel: 128,
+  });
+  const layout = interleavedLayout(rows[0].length, rows.length, n, { serverSums: false });
+  assert.deepEqual([layout.groups, slotLayoutRotations(layout)], [5, 4]);
+  assert.deepEqual(layout.galoisSteps, [1]);
+  const bound = packedNoiseBound(layout, n, ctx.dataModulus.primes, ctx.specialPrime, t);
+  assert.ok(bound.marginBits > 12 && bound.responseMarginBits > 4, JSON.stringify(bound));
+  const product = BfvSlotMatVec.create(ctx, rows, layout);
+  const { seal } = ctx;
+  const keygen = new seal.KeyGenerator(ctx.context);
+  const secret = keygen.secretKey();
+  const encryptor = new seal.Encryptor(ctx.context, keygen.createPublicKey(), secret);
+  const decryptor = new seal.Decryptor(ctx.context, secret);
+  const keys = keygen.createGaloisKeysWithSteps(Int32Array.from(layout.galoisSteps));
+  const pt = new seal.Plaintext(), ct = new seal.Ciphertext();
+  try {
+    const x = new Array(48).fill(net.inputMax);
+    const want = evaluatePlain(net, x, 1)[0];
+    ctx.encoder.encode(arrangeSlots([...packFeatures(x), 1], layout, t), pt);
+    encryptor.encryptSymmetric(pt, ct);
+    const answers: BigInt64Array[] = [];
+    for (let round = 0; round < 2; round++) {
+      const out = product.apply(ct, keys);
+      try {
+        product.maskShares(out);
+        ctx.evaluator.cipherModSwitchToNextInplace(out);
+        const budget = decryptor.invariantNoiseBudget(out);
+        assert.ok(budget + 1 >= bound.responseMarginBits && budget > 0, `answer budget ${budget}`);
+        decryptor.decrypt(out, pt);
+        const slots = ctx.encoder.decodeBigInt64(pt) as BigInt64Array;
+        assert.deepEqual(readOutputs(slots, layout, t), want);
+        answers.push(slots);
+      } finally {
+        out.delete();
+      }
+    }
+    // Every class sums to its logit (or 0), but the slots themselves are fresh each time: of the
+    // 4096 slots, all but a handful differ between the two answers of the same query.
+    const same = answers[0].filter((v, s) => v === answers[1][s]).length;
+    assert.ok(same < 8, `${same} slots equal in two answers`);
+    const spare = new Array(6).fill(0n);
+    answers[0].forEach((v, s) => s % 16 >= 10 && (spare[s % 16 - 10] += v));
+    assert.deepEqual(spare.map((v) => ((v % t) + t) % t), new Array(6).fill(0n));
+  } finally {
+    [pt, ct, keys, decryptor, encryptor, secret, keygen].forEach((o) => o.delete());
+    product.delete();
+  }
+});
+
+Deno.test("the zero-sum mask is uniform-looking and sums to 0 over every class", () => {
+  const l = interleavedLayout(1225, 10, 4096, { serverSums: false });
+  const t = 398491649n;
+  const mask = zeroSumMask(l, t, (w) => crypto.getRandomValues(w));
+  const sums = new Array(16).fill(0n);
+  mask.forEach((v, s) => {
+    assert.ok(v >= 0n && v < t);
+    sums[s % 16] += v;
+  });
+  assert.deepEqual(sums.map((v) => v % t), new Array(16).fill(0n));
+  assert.equal(new Set(mask).size > 4000, true, "distinct values");
+  assert.deepEqual(readOutputs(mask, l, t), new Array(10).fill(0n));
 });

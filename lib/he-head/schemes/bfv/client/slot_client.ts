@@ -1,7 +1,7 @@
 /**
  * Client side of the BFV slot product (`../slot_layout.ts`): a slot vector batch-encoded and
- * encrypted in SEAL's seeded symmetric form, and the first slots of an answer decrypted as signed
- * integers (SEAL's batch decoding is centred: `(-t/2, t/2]`).
+ * encrypted in SEAL's seeded symmetric form, and the slots of an answer decrypted as signed
+ * integers (SEAL's batch decoding is centred: `(-t/2, t/2]`), for `readOutputs`.
  *
  * @module
  */

@@ -17,7 +17,7 @@ import type {
 } from "node-seal/dist/seal_throws.d.ts";
 import type { HopCounts } from "../../../engine/hops.ts";
 import { type Seal, sealCall } from "../../../seal/runtime.ts";
-import { type SlotLayout, slotMatVecPlaintexts } from "../slot_layout.ts";
+import { type SlotLayout, slotMatVecPlaintexts, zeroSumMask } from "../slot_layout.ts";
 
 /** What the product needs of a BFV batching context. */
 export interface BatchingContext {
@@ -84,9 +84,15 @@ export class BfvSlotMatVec {
 
   /**
    * `M x` for the encrypted arrangement `input` (coefficient form, left unchanged): a new
-   * ciphertext (coefficient form) whose slots `s mod m = k` hold output `k` mod `t`.
+   * ciphertext (coefficient form) whose slots `s mod m = k` hold output `k` mod `t` (or, without
+   * server sums, add up to it). `keys` may be null when the layout rotates nothing.
    */
-  apply(input: Ciphertext, keys: GaloisKeys, hops?: HopCounts): Ciphertext {
+  apply(input: Ciphertext, keys: GaloisKeys | null, hops?: HopCounts): Ciphertext {
+    if (!keys && this.layout.galoisSteps.length > 0) {
+      throw new Error(
+        `the slot product needs Galois keys for steps ${this.layout.galoisSteps.join(", ")}`,
+      );
+    }
     const { seal, evaluator: ev } = this.ctx;
     const { giantStep, finals, rowSwap } = this.layout;
     const live: Ciphertext[] = [];
@@ -104,7 +110,7 @@ export class BfvSlotMatVec {
         if (acc) {
           const from: Ciphertext = acc;
           acc = fresh();
-          sealCall("rotate", () => ev.rotateRows(from, giantStep, keys, acc!));
+          sealCall("rotate", () => ev.rotateRows(from, giantStep, keys!, acc!));
           count("rotate");
         }
         const pt = this.groups[g];
@@ -122,13 +128,13 @@ export class BfvSlotMatVec {
       const t: Ciphertext = acc;
       const tmp = fresh();
       for (const s of finals) {
-        sealCall("rotate", () => ev.rotateRows(t, s, keys, tmp));
+        sealCall("rotate", () => ev.rotateRows(t, s, keys!, tmp));
         ev.addInplace(t, tmp);
         count("rotate");
         count("add");
       }
       if (rowSwap) {
-        sealCall("rotate columns", () => ev.rotateColumns(t, keys, tmp));
+        sealCall("rotate columns", () => ev.rotateColumns(t, keys!, tmp));
         ev.addInplace(t, tmp);
         count("rotate");
         count("add");
@@ -138,6 +144,25 @@ export class BfvSlotMatVec {
     } catch (e) {
       for (const c of live) c.delete();
       throw e;
+    }
+  }
+
+  /**
+   * Adds, in place, a fresh mask whose slots are uniform mod `t` and sum to 0 over every class
+   * (`zeroSumMask`, from `crypto.getRandomValues`): for layouts without server sums, whose
+   * slots then are additive shares of the outputs.
+   */
+  maskShares(result: Ciphertext, hops?: HopCounts): void {
+    const { seal, encoder, evaluator, t } = this.ctx;
+    const mask = zeroSumMask(this.layout, t, (w) => crypto.getRandomValues(w));
+    const pt = new seal.Plaintext();
+    try {
+      sealCall("encode mask", () => encoder.encode(mask, pt));
+      sealCall("add mask", () => evaluator.addPlainInplace(result, pt));
+      if (hops) hops.add_plain++;
+    } finally {
+      pt.delete();
+      mask.fill(0n);
     }
   }
 
