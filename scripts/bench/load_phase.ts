@@ -61,6 +61,11 @@ export interface PhaseResult {
   server_cpu_cores: number | null;
   /** Server CPU milliseconds per answered request (all its work: HTTP, KV, SEAL). */
   server_cpu_ms_per_request: number | null;
+  /**
+   * Queries answered per second of server CPU: the per-core throughput of a core given wholly to
+   * the server (on a shared machine, what the wall-clock figures cannot show).
+   */
+  queries_per_server_cpu_s: number | null;
   heap_bytes_before: number[];
   heap_bytes_after: number[];
 }
@@ -195,6 +200,7 @@ export async function runPhase(
       server_bound_queries_per_s_per_core: per / (serverMs / 1000),
       server_cpu_cores: cpu === null ? null : cpu / elapsed,
       server_cpu_ms_per_request: cpu === null ? null : cpu * 1000 / requests,
+      queries_per_server_cpu_s: cpu === null ? null : requests * per / cpu,
       heap_bytes_before: heapBefore,
       heap_bytes_after: heapAfter,
     };
