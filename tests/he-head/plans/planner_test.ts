@@ -40,3 +40,10 @@ Deno.test("the planner's exact preference counts only usable plans and whole eva
   const simd = { name: "simd", cost: cost(900, true, 4096) };
   assert.equal(choosePlan([approx, exact, simd], 4096).plan, "simd");
 });
+
+Deno.test("the planner refuses when no plan is usable, and counts a keyless plan as usable", () => {
+  const needs = { name: "needs", cost: cost(20, true) };
+  assert.throws(() => choosePlan([needs], 1, []), /no usable plan/);
+  const keyless = { name: "keyless", cost: { ...cost(30, true), needsKeys: false } };
+  assert.equal(choosePlan([needs, keyless], 1, []).plan, "keyless");
+});
