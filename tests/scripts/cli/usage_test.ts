@@ -41,6 +41,7 @@ const SCRIPTS = [
   "fashion_width.ts",
   "build_web.ts",
   "bench_web.ts",
+  "pld_vs_rdp.ts",
 ];
 
 for (const script of SCRIPTS) {
