@@ -10,7 +10,9 @@
  * the planner's choice for one query (`auto`) unless named.
  *
  * `--workers N` (N > 1) runs the function under `deno serve --parallel` with N workers and, in the
- * same run, first with one worker: it reports both and `throughput_ratio` (N workers over one).
+ * same run, first with one worker: it reports both and `throughput_ratio` (N workers over one),
+ * with `cpu_cost_ratio` (the server's CPU per request, N workers over one: on a shared machine,
+ * where the wall-clock ratio also measures how much CPU the others left, this one does not).
  * Requests are encrypted before the timed window (`--pool` per client, sent in turn), so the
  * figure is the server's. `--plan simd --batch 4096` measures full SIMD batches
  * (`queries_per_s_per_core`, beside `server_bound_queries_per_s_per_core`, the floor set by the
@@ -92,6 +94,11 @@ const result = {
   queries_per_s_per_core: last.queries_per_s_per_core,
   server_bound_queries_per_s_per_core: last.server_bound_queries_per_s_per_core,
   ...(phases.length > 1 ? { throughput_ratio: last.queries_per_s / first.queries_per_s } : {}),
+  // The server's CPU per request with N workers over one worker: near 1 when the workers do not
+  // slow each other down, whatever CPU a shared machine hands the process.
+  ...(phases.length > 1 && first.server_cpu_ms_per_request && last.server_cpu_ms_per_request
+    ? { cpu_cost_ratio: last.server_cpu_ms_per_request / first.server_cpu_ms_per_request }
+    : {}),
   heap_bytes_before: last.heap_bytes_before,
   heap_bytes_after: last.heap_bytes_after,
   phases,
@@ -113,6 +120,8 @@ if (phases.length > 1) {
     }` +
       ` on ${result.cpus} CPUs, load average ${
         result.load_average.map((x) => x.toFixed(1)).join(" ")
+      }; server CPU per request ${last.workers} workers / 1: ${
+        result.cpu_cost_ratio?.toFixed(2) ?? "n/a"
       }`,
   );
 }
