@@ -26,6 +26,8 @@ export interface WideBench {
   server_ms: number;
   /** Median ms of its evaluation stage alone. */
   eval_ms: number;
+  /** Median ms spent inside SEAL calls during that stage (eval_ms - seal_ms is JavaScript). */
+  seal_ms: number;
   query_bytes: number;
   response_bytes: number;
   key_bytes: number;
@@ -69,7 +71,14 @@ async function benchPoint(
 ): Promise<WideBench> {
   const net = wideNetwork(d * 1000 + hidden, d, hidden);
   const spec = await PLANS.bfv_wide.plan(net);
-  const none = { server_ms: NaN, eval_ms: NaN, query_bytes: 0, response_bytes: 0, key_bytes: 0 };
+  const none = {
+    server_ms: NaN,
+    eval_ms: NaN,
+    seal_ms: NaN,
+    query_bytes: 0,
+    response_bytes: 0,
+    key_bytes: 0,
+  };
   if (!spec) {
     return {
       d,
@@ -91,7 +100,7 @@ async function benchPoint(
       // Unit costs right before this point's queries: the machine's load drifts between points.
       const unit = measureWideUnitCosts(client, keys, repeats);
       costs.set(`d=${d} hidden=${hidden} (${spec.params.coeffModulusBits.join("x")})`, unit);
-      const server_ms: number[] = [], eval_ms: number[] = [];
+      const server_ms: number[] = [], eval_ms: number[] = [], seal_ms: number[] = [];
       let exact = true, query = 0, response = 0, budget = Infinity;
       for (let i = 0; i < repeats; i++) {
         const x = inputs(net, i);
@@ -100,6 +109,7 @@ async function benchPoint(
         const out = await server.evaluate(request, keys, SIGNAL());
         server_ms.push(performance.now() - t0);
         eval_ms.push(out.stages?.evaluate_ms ?? NaN);
+        seal_ms.push(out.stages?.seal_ms ?? NaN);
         const got = await client.decrypt(out.body, 1, { noiseBudget: true });
         const want = evaluatePlain(net, x, 1);
         exact &&= JSON.stringify(got.logits?.map((r) => r.map(String))) ===
@@ -113,6 +123,7 @@ async function benchPoint(
         plan: spec.name,
         server_ms: median(server_ms),
         eval_ms: median(eval_ms),
+        seal_ms: median(seal_ms),
         query_bytes: query,
         response_bytes: response,
         key_bytes: keyBytes.length,
@@ -141,6 +152,7 @@ function wideTable(rows: readonly WideBench[]): string {
       "plan",
       "server ms",
       "eval ms",
+      "in SEAL ms",
       "floor ms",
       "query KB",
       "answer KB",
@@ -154,6 +166,7 @@ function wideTable(rows: readonly WideBench[]): string {
       r.plan ?? "(does not fit)",
       r.server_ms.toFixed(0),
       r.eval_ms.toFixed(0),
+      r.seal_ms.toFixed(0),
       r.floor_ms.toFixed(0),
       KB(r.query_bytes),
       KB(r.response_bytes),

@@ -32,6 +32,8 @@ export interface StageTimes {
   flood_ms: number;
   /** Modulus switching and serialization of the response. */
   pack_ms: number;
+  /** `bfv_wide`: milliseconds spent inside SEAL calls during `evaluate_ms` (the rest is JS). */
+  seal_ms?: number;
 }
 
 /** Options of {@linkcode PlanServer.evaluate}. */

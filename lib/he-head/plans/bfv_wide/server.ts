@@ -46,9 +46,11 @@ class WidePlanServer extends QueryCiphertextPlanServer<WideSpec, WideSealContext
     const results: Ciphertext[] = [];
     try {
       const t0 = performance.now();
+      let sealMs = 0;
       for (const ct of inputs) {
         signal.throwIfAborted();
         results.push(this.head.evaluate(ct, galois));
+        sealMs += this.head.sealMs;
         await new Promise((r) => setTimeout(r, 0));
       }
       const t1 = performance.now();
@@ -61,6 +63,7 @@ class WidePlanServer extends QueryCiphertextPlanServer<WideSpec, WideSealContext
         mask_ms: 0,
         flood_ms: 0,
         pack_ms: performance.now() - t1,
+        seal_ms: sealMs,
       };
       return { body: out, queries: inputs.length, stages };
     } finally {

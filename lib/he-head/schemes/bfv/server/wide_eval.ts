@@ -133,6 +133,19 @@ export class WideEvaluator {
     return new WideEvaluator(ctx, layout, rows, options.square, options.groups, prepared, ops);
   }
 
+  /** Milliseconds spent inside SEAL calls since the last {@linkcode WideEvaluator.evaluate}. */
+  sealMs = 0;
+
+  /** A SEAL call, timed into {@linkcode WideEvaluator.sealMs}. */
+  private call<T>(what: string, f: () => T): T {
+    const t0 = performance.now();
+    try {
+      return sealCall(what, f);
+    } finally {
+      this.sealMs += performance.now() - t0;
+    }
+  }
+
   /** The linear part: every slot `s` holds row `s mod H`'s inner product (caller frees it). */
   private linear(x: Ciphertext, keys: GaloisKeys): Ciphertext {
     const seal = this.ctx.seal, ev = this.ctx.evaluator, l = this.layout;
@@ -150,11 +163,11 @@ export class WideEvaluator {
       for (let b = 0; b < l.baby; b++) {
         if (b > 0) {
           const r = fresh(), p = prev;
-          sealCall("rotate", () => ev.rotateRows(p, 1, keys, r));
+          this.call("rotate", () => ev.rotateRows(p, 1, keys, r));
           prev = r;
         }
         const n = fresh(), src = prev;
-        sealCall("ntt", () => ev.cipherTransformToNtt(src, n));
+        this.call("ntt", () => ev.cipherTransformToNtt(src, n));
         babies.push(n);
       }
       // Giant steps by Horner: y = rot_c1(y) + sum_b diag[g][b] * baby[b], g from last to 0.
@@ -166,21 +179,21 @@ export class WideEvaluator {
           if (!acc) {
             acc = fresh();
             const a = acc;
-            sealCall("multiply plain", () => ev.multiplyPlain(babies[b], pt, a));
+            this.call("multiply plain", () => ev.multiplyPlain(babies[b], pt, a));
           } else {
             const a: Ciphertext = acc;
-            sealCall("multiply plain", () => ev.multiplyPlain(babies[b], pt, prod));
-            sealCall("add", () => ev.addInplace(a, prod));
+            this.call("multiply plain", () => ev.multiplyPlain(babies[b], pt, prod));
+            this.call("add", () => ev.addInplace(a, prod));
           }
         }
         if (acc) {
           const a: Ciphertext = acc;
-          sealCall("ntt", () => ev.cipherTransformFromNttInplace(a));
+          this.call("ntt", () => ev.cipherTransformFromNttInplace(a));
         }
         if (y) {
           const cur: Ciphertext = y;
-          sealCall("rotate", () => ev.rotateRowsInplace(cur, l.baby, keys));
-          if (acc) sealCall("add", () => ev.addInplace(cur, acc!));
+          this.call("rotate", () => ev.rotateRowsInplace(cur, l.baby, keys));
+          if (acc) this.call("add", () => ev.addInplace(cur, acc!));
         } else if (acc) {
           y = acc;
           temps.splice(temps.indexOf(acc), 1);
@@ -189,11 +202,11 @@ export class WideEvaluator {
       if (!y) throw new RangeError("the wide plan's rows are all zero");
       const tmp = fresh(), sum: Ciphertext = y;
       for (const step of reductionSteps(l)) {
-        if (step === 0) sealCall("rotate", () => ev.rotateColumns(sum, keys, tmp));
-        else sealCall("rotate", () => ev.rotateRows(sum, step, keys, tmp));
-        sealCall("add", () => ev.addInplace(sum, tmp));
+        if (step === 0) this.call("rotate", () => ev.rotateColumns(sum, keys, tmp));
+        else this.call("rotate", () => ev.rotateRows(sum, step, keys, tmp));
+        this.call("add", () => ev.addInplace(sum, tmp));
       }
-      sealCall("add plain", () => ev.addPlainInplace(sum, this.prepared.bias!));
+      this.call("add plain", () => ev.addPlainInplace(sum, this.prepared.bias!));
       return sum;
     } catch (e) {
       y?.delete();
@@ -208,6 +221,7 @@ export class WideEvaluator {
    * (the caller frees it and the input).
    */
   evaluate(x: Ciphertext, keys: GaloisKeys): Ciphertext {
+    this.sealMs = 0;
     const drop = this.ops.mod_switch;
     const ev = this.ctx.evaluator;
     const lin = this.linear(x, keys);
@@ -216,13 +230,13 @@ export class WideEvaluator {
     try {
       if (this.square) {
         result = new this.ctx.seal.Ciphertext();
-        sealCall("square", () => ev.square(lin, result));
+        this.call("square", () => ev.square(lin, result));
       }
       const slots = maskSlots(this.layout, this.groups, this.rows.constants, this.ctx.t);
-      sealCall("encode", () => this.ctx.encoder.encode(slots, mask));
-      sealCall("add plain", () => ev.addPlainInplace(result, mask));
+      this.call("encode", () => this.ctx.encoder.encode(slots, mask));
+      this.call("add plain", () => ev.addPlainInplace(result, mask));
       for (let d = 0; d < drop; d++) {
-        sealCall("modulus switch", () => ev.cipherModSwitchToNextInplace(result));
+        this.call("modulus switch", () => ev.cipherModSwitchToNextInplace(result));
       }
       return result;
     } catch (e) {
