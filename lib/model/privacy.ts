@@ -168,6 +168,12 @@ export interface PrivacyStatement {
   delta: number | null;
   /** How the guarantee was computed (null when unknown or no claim). */
   accountant: string | null;
+  /** The accountant of `epsilon` (`pld` or `rdp`), when the model names it. */
+  accountant_id?: "pld" | "rdp";
+  /** The same guarantee's epsilon by RDP, beside a PLD one (when the model carries it). */
+  epsilon_rdp?: number;
+  /** The same guarantee's epsilon by PLD (when the model carries it). */
+  epsilon_pld?: number;
   /** Where the noise came from (null: no DP claim). */
   noise_source: NoiseSource | null;
   /** True only for a DP claim whose noise was secret (`"crypto"`). */
@@ -201,6 +207,11 @@ export function privacyStatement(model: QuantizedModel): PrivacyStatement {
     epsilon: p.epsilon,
     delta: p.delta,
     accountant: p.accountant ?? null,
+    ...(p.accountant_id === undefined ? {} : {
+      accountant_id: p.accountant_id as "pld" | "rdp",
+      epsilon_rdp: p.epsilon_rdp as number,
+      epsilon_pld: p.epsilon_pld as number,
+    }),
     noise_source: p.noise_source,
     private: !seeded,
     not_covered: [...(p.not_covered ?? DP_NOT_COVERED)],

@@ -120,3 +120,12 @@ Deno.test("the shipped heads carry crypto noise and their list of what is not co
     assert.ok(!/--seeded-noise/.test(card.command), `${name}: trained with seeded noise`);
   }
 });
+
+Deno.test("the statement names the accountant and keeps the other figure when the model does", async () => {
+  const m = await readModel(new URL("../../models/head/breast_cancer.json", import.meta.url));
+  const s = privacyStatement(m);
+  assert.equal(s.accountant_id, "pld");
+  assert.equal(s.epsilon_pld, s.epsilon);
+  assert.ok(s.epsilon_rdp! > s.epsilon!, `RDP ${s.epsilon_rdp} beside PLD ${s.epsilon}`);
+  assert.match(s.accountant!, /^PLD: .*RDP gives/);
+});
