@@ -236,18 +236,23 @@ export function zeroSumMask(
   random: (into: Uint32Array) => void,
 ): BigInt64Array {
   if (t >= 1n << 32n) throw new RangeError(`expected t < 2^32, received ${t}`);
-  const mask = new BigInt64Array(l.slots);
-  const limit = Number((1n << 32n) - ((1n << 32n) % t));
+  // Numbers are exact here: values below 2^32, class sums below 2^32 * slots < 2^53.
+  const T = Number(t);
+  const values = new Float64Array(l.slots);
+  const limit = 2 ** 32 - (2 ** 32 % T);
   const words = new Uint32Array(l.slots);
   let filled = 0;
   while (filled < l.slots) {
     random(words);
-    for (const w of words) if (w < limit && filled < l.slots) mask[filled++] = BigInt(w) % t;
+    for (const w of words) if (w < limit && filled < l.slots) values[filled++] = w % T;
   }
   // The last slot of each class (row 1) takes what makes the class sum to 0.
-  const sums = new Array<bigint>(l.stride).fill(0n);
+  const sums = new Float64Array(l.stride);
   const last = l.slots - l.stride;
-  for (let s = 0; s < last; s++) sums[s % l.stride] += mask[s];
-  for (let k = 0; k < l.stride; k++) mask[last + k] = (t - (sums[k] % t)) % t;
+  for (let s = 0; s < last; s++) sums[s % l.stride] += values[s];
+  for (let k = 0; k < l.stride; k++) values[last + k] = (T - (sums[k] % T)) % T;
+  const mask = BigInt64Array.from(values, (v) => BigInt(v));
+  values.fill(0);
+  words.fill(0);
   return mask;
 }
