@@ -86,7 +86,13 @@ async function headNetwork(path: string): Promise<he.Network> {
 log("faster-cryptonets benchmark");
 if (args["only-wide"]) {
   const wide = await benchWide({ repeats, log });
-  if (args.json) console.log(JSON.stringify({ wide: wide.rows, wide_unit_costs: wide.unit_costs }));
+  if (args.json) {
+    console.log(JSON.stringify({
+      wide: wide.rows,
+      wide_target_layouts: wide.target_layouts,
+      wide_unit_costs: wide.unit_costs,
+    }));
+  }
   Deno.exit(0);
 }
 const result: Record<string, unknown> = { micro: await micro(repeats, log) };
@@ -98,7 +104,11 @@ result.plans = await benchPlans(await headNetwork(args.model!), {
 });
 if (!args["skip-wide"]) {
   const wide = await benchWide({ repeats, log });
-  [result.wide, result.wide_unit_costs] = [wide.rows, wide.unit_costs];
+  [result.wide, result.wide_target_layouts, result.wide_unit_costs] = [
+    wide.rows,
+    wide.target_layouts,
+    wide.unit_costs,
+  ];
 }
 const m = result.micro as Record<string, unknown>;
 const p = result.plans as Record<string, unknown>;

@@ -8,10 +8,11 @@
  *
  * @module
  */
-import { evaluatePlain, type Network, PLANS } from "../../lib/he-head/mod.ts";
+import { evaluatePlain, type Network, type PlanOptions, PLANS } from "../../lib/he-head/mod.ts";
 import { openPlanClient } from "../../lib/he-head/client.ts";
 import { preparePlanServer } from "../../lib/he-head/server.ts";
-import { formatTable, lineChartSvg, median, ProgressBar } from "../../lib/report/mod.ts";
+import { median, ProgressBar } from "../../lib/report/mod.ts";
+import { wideChart, wideTable } from "./wide_report.ts";
 import { rng } from "./micro.ts";
 import { floorMs, measureWideUnitCosts, type WideUnitCosts } from "./wide_costs.ts";
 import { wideNetwork } from "./wide_heads.ts";
@@ -35,6 +36,8 @@ export interface WideBench {
   exact: boolean;
   /** SEAL operations times their unit costs measured in this run. */
   floor_ms: number;
+  /** Batching rows holding distinct blocks (1: one Galois key less, more rotations). */
+  lanes: number;
   /** The planner's expected ms (default op-cost table). */
   estimated_ms: number;
   /** Noise budget left in the last answer (bits). */
@@ -68,9 +71,10 @@ async function benchPoint(
   hidden: number,
   repeats: number,
   costs: Map<string, WideUnitCosts>,
+  options: PlanOptions = {},
 ): Promise<WideBench> {
   const net = wideNetwork(d * 1000 + hidden, d, hidden);
-  const spec = await PLANS.bfv_wide.plan(net);
+  const spec = await PLANS.bfv_wide.plan(net, options);
   const none = {
     server_ms: NaN,
     eval_ms: NaN,
@@ -87,6 +91,7 @@ async function benchPoint(
       ...none,
       exact: false,
       floor_ms: NaN,
+      lanes: 0,
       estimated_ms: NaN,
       budget_bits: NaN,
     };
@@ -99,7 +104,11 @@ async function benchPoint(
     try {
       // Unit costs right before this point's queries: the machine's load drifts between points.
       const unit = measureWideUnitCosts(client, keys, repeats);
-      costs.set(`d=${d} hidden=${hidden} (${spec.params.coeffModulusBits.join("x")})`, unit);
+      const lanes = spec.extra.layout.lanes;
+      costs.set(
+        `d=${d} hidden=${hidden} lanes=${lanes} (${spec.params.coeffModulusBits.join("x")})`,
+        unit,
+      );
       const server_ms: number[] = [], eval_ms: number[] = [], seal_ms: number[] = [];
       let exact = true, query = 0, response = 0, budget = Infinity;
       for (let i = 0; i < repeats; i++) {
@@ -129,6 +138,7 @@ async function benchPoint(
         key_bytes: keyBytes.length,
         exact,
         floor_ms: floorMs(spec.extra.ops, unit),
+        lanes: spec.extra.layout.lanes,
         estimated_ms: spec.cost.estimatedMs,
         budget_bits: budget,
       };
@@ -141,77 +151,21 @@ async function benchPoint(
   }
 }
 
-const KB = (n: number) => (n / 1024).toFixed(0);
-
-/** The table (one row per point). */
-function wideTable(rows: readonly WideBench[]): string {
-  return formatTable([
-    [
-      "d",
-      "hidden",
-      "plan",
-      "server ms",
-      "eval ms",
-      "in SEAL ms",
-      "floor ms",
-      "query KB",
-      "answer KB",
-      "keys KB",
-      "exact",
-      "budget",
-    ],
-    ...rows.map((r) => [
-      r.d,
-      r.hidden,
-      r.plan ?? "(does not fit)",
-      r.server_ms.toFixed(0),
-      r.eval_ms.toFixed(0),
-      r.seal_ms.toFixed(0),
-      r.floor_ms.toFixed(0),
-      KB(r.query_bytes),
-      KB(r.response_bytes),
-      KB(r.key_bytes),
-      r.exact ? "yes" : "NO",
-      r.budget_bits,
-    ]),
-  ]);
-}
-
-/** Server time and floor against d, one line per hidden width. */
-function wideChart(rows: readonly WideBench[]): string {
-  const colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
-  const hiddens = [...new Set(rows.map((r) => r.hidden))];
-  const series = hiddens.flatMap((h, i) => {
-    const own = rows.filter((r) => r.hidden === h && r.plan !== null);
-    return [
-      {
-        label: `hidden ${h}: server ms`,
-        color: colors[i % 4],
-        markers: true,
-        points: own.map((r) => [r.d, r.server_ms] as [number, number]),
-      },
-      {
-        label: `hidden ${h}: floor ms`,
-        color: colors[i % 4],
-        dash: "6 4",
-        points: own.map((r) => [r.d, r.floor_ms] as [number, number]),
-      },
-    ];
-  });
-  return lineChartSvg({
-    title: "bfv_wide: one exact query, server time and SEAL floor",
-    xLabel: "inputs d",
-    yLabel: "ms",
-    series,
-    logX: true,
-    xTicks: [...new Set(rows.map((r) => r.d))],
-  });
+/** What {@linkcode benchWide} measured. */
+export interface WideResult {
+  /** One row per grid point. */
+  rows: WideBench[];
+  /** Unit costs per point. */
+  unit_costs: Record<string, WideUnitCosts>;
+  /**
+   * d = 512, hidden 64 (the target point) in both layouts, same run: the planner's (within the
+   * 4 MiB key budget) and the fastest whatever its keys (`rotationKeys: "direct"`).
+   */
+  target_layouts: WideBench[];
 }
 
 /** Runs the grid; logs the table; writes `wide.md`, `wide.json` and `wide.svg`. */
-export async function benchWide(
-  o: WideOptions,
-): Promise<{ rows: WideBench[]; unit_costs: Record<string, WideUnitCosts> }> {
+export async function benchWide(o: WideOptions): Promise<WideResult> {
   const dims = o.dims ?? [48, 128, 256, 512, 1024], hiddens = o.hiddens ?? [32, 64, 128];
   const bar = new ProgressBar(dims.length * hiddens.length, "wide");
   const costs = new Map<string, WideUnitCosts>();
@@ -222,7 +176,14 @@ export async function benchWide(
       bar.update(rows.length, `d=${d} hidden=${hidden}`);
     }
   }
-  const table = wideTable(rows);
+  const target = rows.find((r) => r.d === 512 && r.hidden === 64);
+  const target_layouts = target
+    ? [target, await benchPoint(512, 64, o.repeats, costs, { rotationKeys: "direct" })]
+    : [];
+  const table = wideTable(rows) +
+    (target
+      ? "\n\nd = 512, hidden 64 in both layouts (same run):\n" + wideTable(target_layouts)
+      : "");
   o.log(table);
   const unit_costs = Object.fromEntries(costs);
   const outDir = o.outDir === undefined ? "results/wide" : o.outDir;
@@ -238,9 +199,9 @@ export async function benchWide(
     );
     await Deno.writeTextFile(
       `${outDir}/wide.json`,
-      JSON.stringify({ rows, unit_costs }, null, 2) + "\n",
+      JSON.stringify({ rows, target_layouts, unit_costs }, null, 2) + "\n",
     );
     await Deno.writeTextFile(`${outDir}/wide.svg`, wideChart(rows));
   }
-  return { rows, unit_costs };
+  return { rows, unit_costs, target_layouts };
 }

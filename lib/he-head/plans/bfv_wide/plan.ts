@@ -47,6 +47,7 @@ import {
   type KeyNeeds,
   needsKeys,
   type PlanDefinition,
+  type PlanOptions,
   type PlanSpec,
 } from "../plan.ts";
 
@@ -133,12 +134,16 @@ function fit(net: Network, ring: (typeof RINGS)[number], lanes: 1 | 2) {
   return { form, layout, params, budget, drop, ops, keyBytes, ms };
 }
 
-/** The first ring that fits; of its layouts the fastest within the key budget, else the fastest. */
-function choose(net: Network) {
+/**
+ * The first ring that fits; of its layouts the fastest within the key budget, else the fastest
+ * (`direct`: the fastest, whatever its keys).
+ */
+function choose(net: Network, direct: boolean) {
   for (const ring of RINGS) {
     const fits = ([2, 1] as const).map((lanes) => fit(net, ring, lanes))
       .filter((f) => f !== null).sort((a, b) => a.ms - b.ms);
     if (fits.length === 0) continue;
+    if (direct) return fits[0];
     return fits.find((f) => f.keyBytes <= KEY_BUDGET_BYTES) ?? fits[0];
   }
   return null;
@@ -149,9 +154,9 @@ function wideName(p: BfvPackedParams): string {
   return packedPresetName(p).replace(/_packed$/, "_wide");
 }
 
-async function planWide(net: Network, options: { flooded?: boolean } = {}) {
+async function planWide(net: Network, options: PlanOptions = {}) {
   if (options.flooded) return null;
-  const f = choose(net);
+  const f = choose(net, options.rotationKeys === "direct");
   if (!f) return null;
   const hops = [{
     layer: net.layers[net.layers.length - 1].index,
@@ -166,7 +171,7 @@ async function planWide(net: Network, options: { flooded?: boolean } = {}) {
     encoding: "bfv-wide",
     params: f.params,
     hash: await paramsHashHex(f.params),
-    options: {},
+    options: options.rotationKeys === "direct" ? { rotationKeys: "direct" } : {},
     variantOf: null,
     shape: headShape(net),
     keys,
