@@ -4,8 +4,9 @@
  * private UCI test digits are uploaded as PNG files and classified under the planner's plan, a
  * drawn digit under every other plan the server offers, and each decrypted answer is compared
  * with the plaintext integer head on the features the page encrypted (bit for bit for exact
- * plans, within the plan's error bound for CKKS). Failures: a rejected token, keys reused from
- * IndexedDB after a reload, the server stopped.
+ * plans, within the plan's error bound for CKKS). Also: a rejected token, a broken image, keys
+ * reused from IndexedDB after a reload and registered again when the server forgot them, a
+ * browser without WebAssembly exceptions, the server stopped.
  *
  * Without /usr/bin/chromium the test is skipped locally and fails in CI (CI=true installs it).
  *
@@ -151,6 +152,29 @@ Deno.test({
       if (isFailure(again)) assert.fail(`after reload: ${again.code}: ${again.text}`);
       assert.equal(again.keys, "from IndexedDB");
       checkAgainstHead(again, net, d, "after reload");
+
+      // The server forgets the keys: the page registers them again and stores the new key id.
+      const storedKeyId = () =>
+        page.page.evaluate((plan: string) =>
+          new Promise<string>((resolve, reject) => {
+            const open = indexedDB.open("faster-cryptonets");
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const get = open.result.transaction("sessions").objectStore("sessions").get(plan);
+              get.onsuccess = () => resolve(get.result.key_id);
+              get.onerror = () => reject(get.error);
+            };
+          }), plans[0]);
+      const before = await storedKeyId();
+      const kv = await Deno.openKv(kvPath);
+      await kv.delete(["keys", before, "meta"]);
+      kv.close();
+      const renewed = await page.classify();
+      if (isFailure(renewed)) assert.fail(`after the server forgot the keys: ${renewed.text}`);
+      checkAgainstHead(renewed, net, d, "re-registered keys");
+      const after = await storedKeyId();
+      assert.match(after, /^[0-9a-f]{64}$/);
+      assert.notEqual(after, before);
 
       // A browser without WebAssembly exceptions is told so, before anything loads.
       const old = await chromium.browser.newPage();
