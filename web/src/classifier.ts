@@ -90,6 +90,15 @@ export class BrowserClassifier {
     let timeout = 60_000;
     const fetcher = recordingFetch(traffic, () => timeout);
     const client = await HeadClient.connect(origin, { fetch: fetcher, token });
+    if (client.description.preprocessing) {
+      // The page reads digits the committed extractor's way; another pipeline would give other
+      // features (`imageFeaturesFor` in lib/client applies it on the command line).
+      throw new Error(
+        `expected a head on the committed digit extractor, received one with its own ` +
+          `preprocessing (${client.description.preprocessing.extractor.name ?? "extractor"} ` +
+          `${client.description.preprocessing.extractor.id.slice(0, 19)}…): use deno task classify`,
+      );
+    }
     timeout = client.description.limits.timeout_ms + 30_000;
     await loadSeal();
     await initTf(backend, new URL("/web/", origin).href);
