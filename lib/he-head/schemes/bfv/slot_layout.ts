@@ -42,6 +42,12 @@ export interface SlotLayout {
   readonly giantStep: number;
   /** Columns per residue class (both rows): `2 R / m`. */
   readonly blockSize: number;
+  /**
+   * Classes whose slots hold shares of one output (`r`; 1 with server sums). Classes come in bands
+   * of `r G`: output `b G + j` owns classes `b r G + j + i G` (`i < r`) and reads `r G`
+   * consecutive classes, whose blocks (`c mod r G`) are all the blocks.
+   */
+  readonly perOutput: number;
   /** Whether the rows are summed at the end (one `rotateColumns`). */
   readonly rowSwap: boolean;
   /** Rotate-and-add strides `m, 2m, ..., R / 2`. */
@@ -75,29 +81,21 @@ export function interleavedLayout(
   const serverSums = options.serverSums ?? true;
   const R = slots / 2;
   let best: SlotLayout | null = null;
+  const better = (a: SlotLayout, b: SlotLayout | null) =>
+    !b || slotLayoutRotations(a) < slotLayoutRotations(b) ||
+    (slotLayoutRotations(a) === slotLayoutRotations(b) && a.groups < b.groups);
   for (let m = pow2AtLeast(outputs); m <= R; m *= 2) {
     const blockSize = (2 * R) / m;
-    const groups = Math.ceil(columns / blockSize);
-    // Output k reads classes k .. k + G - 1: they must not wrap past m (blocks are c mod G).
-    if (outputs + groups - 1 > m) continue;
-    const finals: number[] = [];
-    for (let s = m; serverSums && s < R; s *= 2) finals.push(s);
-    const layout: SlotLayout = {
-      slots,
-      columns,
-      outputs,
-      stride: m,
-      groups,
-      giantStep: 1,
-      blockSize,
-      rowSwap: serverSums,
-      finals,
-      galoisSteps: [...(groups > 1 ? [1] : []), ...finals, ...(serverSums ? [0] : [])].sort((
-        a,
-        b,
-      ) => a - b),
-    };
-    if (!best || slotLayoutRotations(layout) < slotLayoutRotations(best)) best = layout;
+    const blocks = Math.ceil(columns / blockSize);
+    for (let r = 1; r <= (serverSums ? 1 : m); r++) {
+      const groups = Math.ceil(blocks / r);
+      const bands = Math.ceil(outputs / groups);
+      // The last output's window (r G classes from its first class) must not wrap past m.
+      const lastEnd = (bands - 1) * r * groups + ((outputs - 1) % groups) + r * groups;
+      if (lastEnd > m) continue;
+      const layout = layoutOf(slots, columns, outputs, m, groups, r, serverSums);
+      if (better(layout, best)) best = layout;
+    }
   }
   if (!best) {
     throw new RangeError(
@@ -107,14 +105,49 @@ export function interleavedLayout(
   return best;
 }
 
+/** One candidate layout. */
+function layoutOf(
+  slots: number,
+  columns: number,
+  outputs: number,
+  m: number,
+  groups: number,
+  perOutput: number,
+  serverSums: boolean,
+): SlotLayout {
+  const finals: number[] = [];
+  for (let s = m; serverSums && s < slots / 2; s *= 2) finals.push(s);
+  const steps = [...(groups > 1 ? [1] : []), ...finals, ...(serverSums ? [0] : [])];
+  return {
+    slots,
+    columns,
+    outputs,
+    stride: m,
+    groups,
+    giantStep: 1,
+    blockSize: slots / m,
+    perOutput,
+    rowSwap: serverSums,
+    finals,
+    galoisSteps: steps.sort((a, b) => a - b),
+  };
+}
+
+/** The output whose shares (or sum) class `c` holds, or -1. */
+export function classOwner(l: SlotLayout, c: number): number {
+  const span = l.perOutput * l.groups;
+  const k = Math.floor(c / span) * l.groups + ((c % span) % l.groups);
+  return k < l.outputs ? k : -1;
+}
+
 /**
  * The column the client puts in slot `pos` of row `row` (interleaved: class `c = pos mod m` holds
- * block `c mod G`, entry `row * R / m + pos div m`), or -1 for a zero slot.
+ * block `c mod r G`, entry `row * R / m + pos div m`), or -1 for a zero slot.
  */
 export function interleavedColumn(l: SlotLayout, row: number, pos: number): number {
   const m = l.stride, perRow = l.slots / 2 / m;
   const c = pos % m;
-  const block = c % l.groups;
+  const block = c % (l.perOutput * l.groups);
   const col = block * l.blockSize + row * perRow + Math.floor(pos / m);
   return col < l.columns ? col : -1;
 }
@@ -163,9 +196,9 @@ export function slotMatVecPlaintexts(
     let any = false;
     for (let row = 0; row < 2; row++) {
       for (let p = 0; p < R; p++) {
-        const k = (((p - g * l.giantStep) % m) + m) % m;
+        const k = classOwner(l, (((p - g * l.giantStep) % m) + m) % m);
         const col = column(row, p);
-        if (k >= l.outputs || col < 0 || used[k][col]) continue;
+        if (k < 0 || col < 0 || used[k][col]) continue;
         used[k][col] = 1;
         const w = rows[k][col] % t;
         if (w === 0n) continue;
@@ -198,7 +231,7 @@ export function slotMatVecHops(l: SlotLayout, nonzeroGroups = l.groups): HopCoun
 
 /** Whether the server sums each class over both rows (then slot `k` holds output `k`). */
 function serverSummed(l: SlotLayout): boolean {
-  return l.rowSwap && l.finals.length === Math.log2(l.slots / 2 / l.stride);
+  return l.perOutput === 1 && l.rowSwap && l.finals.length === Math.log2(l.slots / 2 / l.stride);
 }
 
 /** `v mod t` in `(-t/2, t/2]`. */
@@ -218,8 +251,8 @@ export function readOutputs(slots: ArrayLike<bigint>, l: SlotLayout, t: bigint):
   if (serverSummed(l)) return Array.from({ length: l.outputs }, (_, k) => centred(slots[k], t));
   const sums = new Array<bigint>(l.outputs).fill(0n);
   for (let s = 0; s < l.slots; s++) {
-    const k = s % l.stride;
-    if (k < l.outputs) sums[k] += slots[s];
+    const k = classOwner(l, s % l.stride);
+    if (k >= 0) sums[k] += slots[s];
   }
   return sums.map((v) => centred(v, t));
 }
