@@ -3,9 +3,9 @@
  * holds the degree-2 monomials `z = [x_i x_j (i <= j), x_i, 1]` (the client knows `x`) in the
  * interleaved slot layout of `schemes/bfv/slot_layout.ts`; the server multiplies by the head's
  * quadratic form (integer coefficients, constants in the last column) with one plaintext
- * multiplication per group and 4 rotations (by one slot) after them, and adds a fresh mask that
- * turns each class of slots into additive shares of its logit (the client sums them: no
- * rotate-and-add, no row swap, one Galois key). The plaintext modulus is the smallest
+ * multiplication per group and one rotation by a slot between groups (3 for the demo head), and
+ * adds a fresh mask that turns each output's slots into additive shares of its logit (the client
+ * sums them: no rotate-and-add, no row swap, one Galois key). The plaintext modulus is the smallest
  * batching prime above twice the interval bound of the logits, so every logit decrypts exactly;
  * the coefficient modulus (two 45-bit data primes, a 19-bit special prime) is checked against
  * the worst-case noise bound of `schemes/bfv/packed_noise.ts` at the top level and at the
