@@ -11,15 +11,16 @@
  * noise meets the key-switching noise only after the product (small special primes are fine).
  *
  * Without server sums (`serverSums: false`: no finals, no row swap, only the giants' key) the
- * client adds the slots of each class itself ({@linkcode readOutputs}), and the server hides the
- * partial sums by adding a fresh mask whose slots are uniform and sum to 0 over every class
- * ({@linkcode zeroSumMask}): the answer's slots are additive shares of the outputs.
+ * client adds the slots of each output's classes itself ({@linkcode readOutputs}), and the server
+ * hides the partial sums by adding a fresh mask whose slots are uniform and sum to 0 over every
+ * class ({@linkcode zeroSumMask}): the answer's slots are additive shares of the outputs.
  *
- * The client's arrangement ({@linkcode interleavedColumn}) puts column block `c mod G` in residue
- * class `c`: output `k` reads classes `k .. k + G - 1` through the `G` groups, i.e. every block
- * once. Each class holds `2 R / m` slots (both rows), so `G = ceil(N / (2 R / m))` groups cover
- * the `N` columns. {@linkcode slotMatVecPlaintexts} computes the server's `D_g` for any
- * arrangement, each `(output, column)` pair used once (checked).
+ * The client's arrangement ({@linkcode interleavedColumn}) puts column block `c mod rG` in residue
+ * class `c` (each class holds `n / m` slots over both rows, so `rG >= N m / n`). Output
+ * `k = bG + j` owns the `r` classes `b rG + j + iG` ({@linkcode classOwner}; `r = 1` with server
+ * sums) and reads, through the `G` groups, the `rG` consecutive classes from `b rG + j`: every
+ * block once. {@linkcode slotMatVecPlaintexts} computes the server's `D_g` for any arrangement,
+ * each `(output, column)` pair used once (checked).
  *
  * @module
  */
