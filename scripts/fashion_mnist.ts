@@ -133,8 +133,8 @@ await Deno.writeTextFile(
     `Command: \`${report.command}\` (${report.split}, ${report.train} training / ${report.test} ` +
     `test images).\n\n${
       resultsTable(rows)
-    }\n\nEncrypted check (epsilon ${middle.epsilon} head; the first ${o.encrypted} test ` +
-    `images through batched plans, the first 20 through one-query plans):\n\n${
+    }\n\nEncrypted check (epsilon ${middle.epsilon} head; ${o.encrypted} test images spread ` +
+    `over the split through batched plans, 20 through one-query plans):\n\n${
       encryptedTable(checks)
     }\n\nExtraction: ` +
     `${features.imagesPerSecond.toFixed(0)} images/s (preprocess + ScatterNet + PCA, tfjs wasm, ` +

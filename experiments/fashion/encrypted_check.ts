@@ -28,24 +28,34 @@ export interface EncryptedCheck {
   plainCorrect: number;
 }
 
+/** `n` rows of `x` (and `y`) evenly spread over its `count` rows (every class, not the first). */
+function spread(x: Int32Array, y: Int32Array, count: number, n: number, dim: number) {
+  const rows = Array.from({ length: n }, (_, k) => Math.floor((k * count) / n));
+  const xs = new Int32Array(n * dim);
+  rows.forEach((r, k) => xs.set(x.subarray(r * dim, (r + 1) * dim), k * dim));
+  return { x: xs, y: Int32Array.from(rows, (r) => y[r]) };
+}
+
 /**
- * Encrypts the first `queries` rows of `x` (integer features) with every non-flooded plan
- * offered for `model` (plans of one query per request: the first `singleQueries` rows only) and
- * compares with {@linkcode evaluateFast}.
+ * Encrypts `all` rows of `x` (integer features, evenly spread over the split) with every
+ * non-flooded plan offered for `model` (plans of one query per request: `singleQueries` rows, as
+ * spread) and compares with {@linkcode evaluateFast}.
  */
 export async function encryptedCheck(
   model: QuantizedModel,
-  x: Int32Array,
-  y: Int32Array,
+  xAll: Int32Array,
+  yAll: Int32Array,
   all: number,
   singleQueries = 20,
 ): Promise<EncryptedCheck[]> {
   const net = compileModel(model);
-  const want = evaluateFast(net, x.subarray(0, all * net.inputSize), all);
+  const count = yAll.length;
   const out: EncryptedCheck[] = [];
   for (const spec of await planOffered(net)) {
     if (spec.variantOf !== null) continue;
-    const queries = spec.cost.maxQueries > 1 ? all : Math.min(all, singleQueries);
+    const queries = Math.min(count, spec.cost.maxQueries > 1 ? all : singleQueries);
+    const { x, y } = spread(xAll, yAll, count, queries, net.inputSize);
+    const want = evaluateFast(net, x, queries);
     using client = await openPlanClient(spec);
     using server = await preparePlanServer(spec, net);
     const keys = await client.evaluationKeys();

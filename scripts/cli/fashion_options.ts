@@ -16,8 +16,8 @@ export const USAGE = `usage: deno task fashion-mnist --data DIR [options]
   --runs N                DP runs per epsilon, median reported (default 3)
   --train-per-class N     use the first N training images of each class (default all)
   --validate              test on the last 10% of the training folder, not the test split
-  --encrypted N           test images checked through every served batched plan (default
-                          20; one-query plans: the first 20)
+  --encrypted N           test images (spread over the split) through every batched plan (default
+                          20; one-query plans: 20)
   --epochs N              passes over the private data, all phases (default 20)
   --batch-size B          expected batch size (default 1024)
   --clip-norm C           clipping norm (default 1)
