@@ -137,8 +137,10 @@ await Deno.writeTextFile(
     `over the split through batched plans, 20 through one-query plans):\n\n${
       encryptedTable(checks)
     }\n\nExtraction: ` +
-    `${features.imagesPerSecond.toFixed(0)} images/s (preprocess + ScatterNet + PCA, tfjs wasm, ` +
-    `load average ${Deno.loadavg()[0].toFixed(1)} on 2 cores).\n`,
+    `${
+      features.imagesPerSecond.toFixed(0)
+    } images/s (preprocess + ScatterNet + PCA, tfjs wasm; load ` +
+    `average ${Deno.loadavg()[0].toFixed(1)} at the end of this run, 2 cores).\n`,
 );
 await Deno.writeTextFile(
   `${v.results}/accuracy_vs_epsilon.svg`,

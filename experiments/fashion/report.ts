@@ -63,25 +63,24 @@ export function accuracyChart(rows: readonly EpsilonRow[], title: string): strin
     ],
     series: [
       {
-        label: "DP head (median of runs, integer model)",
+        label: "DP head, median",
         points: dp.map((r) => [r.epsilon!, r.median * 100]),
         color: "#1f77b4",
         markers: true,
       },
       ...(flat
         ? [{
-          label: `non-private head (${(flat.median * 100).toFixed(1)}%)`,
+          label: `non-private (${(flat.median * 100).toFixed(1)}%)`,
           points: [[lo, flat.median * 100], [hi, flat.median * 100]] as [number, number][],
           color: "#555",
           dash: "6 4",
         }]
         : []),
       {
-        label: "Tramer & Boneh 2021 (ScatterNet + linear, 3969 features)",
+        label: "Tramer & Boneh 2021",
         points: [[ANCHOR.epsilon, ANCHOR.accuracy * 100]],
         color: "#d62728",
         markers: true,
-        width: 0,
       },
     ],
   });
