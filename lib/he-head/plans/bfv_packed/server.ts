@@ -7,24 +7,20 @@
  *
  * @module
  */
-import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { Network } from "../../../model/network.ts";
 import { BfvPackedContext } from "../../schemes/bfv/packed_context.ts";
 import { BfvSlotMatVec } from "../../schemes/bfv/server/slot_matvec.ts";
 import { quadraticForm } from "../../schemes/ckks/quadratic_form.ts";
 import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
 import { sealCall } from "../../seal/runtime.ts";
-import { ciphertextBytes, packResults, unpackQueries } from "../../wire/payloads.ts";
+import { ciphertextBytes } from "../../wire/payloads.ts";
 import { QueryCiphertextPlanServer } from "../server/seal_plan_server.ts";
 import type { EvaluateOptions, PlanOutput, ServerHalf } from "../server.ts";
 import type { BfvPackedSpec } from "./plan.ts";
 
 /** The packed BFV plan's server half: its context and the prepared product. */
-class BfvPackedPlanServer extends QueryCiphertextPlanServer<BfvPackedSpec, BfvPackedContext> {
-  constructor(spec: BfvPackedSpec, ctx: BfvPackedContext, private readonly product: BfvSlotMatVec) {
-    super(spec, ctx);
-  }
-
+class BfvPackedPlanServer
+  extends QueryCiphertextPlanServer<BfvPackedSpec, BfvPackedContext, BfvSlotMatVec> {
   /** Inputs and answers of `queries` queries, plus the product's groups and scratch. */
   override heapBytes(queries: number): number {
     const scratch = 2 * this.spec.extra.layout.groups + 6;
@@ -34,43 +30,24 @@ class BfvPackedPlanServer extends QueryCiphertextPlanServer<BfvPackedSpec, BfvPa
   async evaluate(
     body: Uint8Array,
     keys: EvaluationKeys | null,
-    { signal, maxBytes }: EvaluateOptions,
+    options: EvaluateOptions,
   ): Promise<PlanOutput> {
     const galois = keys?.galois[0] ?? null;
     if (!galois && this.spec.keys.galoisSteps.length > 0) {
       throw new Error("the packed BFV plan needs the client's Galois keys");
     }
-    const inputs = await unpackQueries(this.ctx, body, {
-      maxQueries: this.spec.cost.maxQueries,
-      maxBytes,
-    });
-    const results: Ciphertext[] = [];
-    try {
-      for (const [i, ct] of inputs.entries()) {
-        signal.throwIfAborted();
-        const r = this.product.apply(ct, galois);
-        results.push(r);
-        this.product.maskShares(r);
+    const { body: out, queries } = await this.evaluateQueries(
+      body,
+      options,
+      (ct) => this.head.apply(ct, galois),
+      (r) => {
+        this.head.maskShares(r);
         for (let d = 0; d < this.spec.extra.responsePrimesDropped; d++) {
           sealCall("modulus switch", () => this.ctx.evaluator.cipherModSwitchToNextInplace(r));
         }
-        // Yield between queries (not after the last one: a timer costs a millisecond or more).
-        if (i + 1 < inputs.length) await new Promise((r) => setTimeout(r, 0));
-      }
-      const out = await packResults(this.ctx, {
-        ciphertexts: [results],
-        constants: results.map(() => 0n),
-      }, inputs.length);
-      return { body: out, queries: inputs.length };
-    } finally {
-      inputs.forEach((c) => c.delete());
-      results.forEach((c) => c.delete());
-    }
-  }
-
-  override close(): void {
-    this.product.delete();
-    super.close();
+      },
+    );
+    return { body: out, queries };
   }
 }
 

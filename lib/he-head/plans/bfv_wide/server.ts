@@ -5,14 +5,13 @@
  *
  * @module
  */
-import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { Network } from "../../../model/network.ts";
 import { WideSealContext } from "../../schemes/bfv/wide_context.ts";
 import { wideForm } from "../../schemes/bfv/wide_form.ts";
 import { wideRows } from "../../schemes/bfv/wide_rows.ts";
 import { WideEvaluator } from "../../schemes/bfv/server/wide_eval.ts";
 import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
-import { ciphertextBytes, packResults, unpackQueries } from "../../wire/payloads.ts";
+import { ciphertextBytes } from "../../wire/payloads.ts";
 import { QueryCiphertextPlanServer } from "../server/seal_plan_server.ts";
 import type { EvaluateOptions, PlanOutput, ServerHalf } from "../server.ts";
 import type { WideSpec } from "./plan.ts";
@@ -22,11 +21,7 @@ function scratchCiphertexts(spec: WideSpec): number {
   return spec.extra.layout.baby + 6;
 }
 
-class WidePlanServer extends QueryCiphertextPlanServer<WideSpec, WideSealContext> {
-  constructor(spec: WideSpec, ctx: WideSealContext, private readonly head: WideEvaluator) {
-    super(spec, ctx);
-  }
-
+class WidePlanServer extends QueryCiphertextPlanServer<WideSpec, WideSealContext, WideEvaluator> {
   /** Inputs and answers of `queries` queries, plus one evaluation's scratch. */
   override heapBytes(queries: number): number {
     return (2 * queries + scratchCiphertexts(this.spec)) * ciphertextBytes(this.ctx.params, 3);
@@ -35,46 +30,17 @@ class WidePlanServer extends QueryCiphertextPlanServer<WideSpec, WideSealContext
   async evaluate(
     body: Uint8Array,
     keys: EvaluationKeys | null,
-    { signal, maxBytes }: EvaluateOptions,
+    options: EvaluateOptions,
   ): Promise<PlanOutput> {
     const galois = keys?.galois[0];
     if (!galois) throw new Error("the wide BFV plan needs the client's Galois keys");
-    const inputs = await unpackQueries(this.ctx, body, {
-      maxQueries: this.spec.cost.maxQueries,
-      maxBytes,
+    let sealMs = 0;
+    const out = await this.evaluateQueries(body, options, (ct) => {
+      const r = this.head.evaluate(ct, galois);
+      sealMs += this.head.sealMs;
+      return r;
     });
-    const results: Ciphertext[] = [];
-    try {
-      const t0 = performance.now();
-      let sealMs = 0;
-      for (const ct of inputs) {
-        signal.throwIfAborted();
-        results.push(this.head.evaluate(ct, galois));
-        sealMs += this.head.sealMs;
-        await new Promise((r) => setTimeout(r, 0));
-      }
-      const t1 = performance.now();
-      const out = await packResults(this.ctx, {
-        ciphertexts: [results],
-        constants: results.map(() => 0n),
-      }, inputs.length);
-      const stages = {
-        evaluate_ms: t1 - t0,
-        mask_ms: 0,
-        flood_ms: 0,
-        pack_ms: performance.now() - t1,
-        seal_ms: sealMs,
-      };
-      return { body: out, queries: inputs.length, stages };
-    } finally {
-      inputs.forEach((c) => c.delete());
-      results.forEach((c) => c.delete());
-    }
-  }
-
-  override close(): void {
-    this.head.delete();
-    super.close();
+    return { ...out, stages: { ...out.stages, seal_ms: sealMs } };
   }
 }
 

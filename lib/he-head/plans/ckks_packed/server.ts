@@ -5,55 +5,30 @@
  *
  * @module
  */
-import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { Network } from "../../../model/network.ts";
 import { CkksContext } from "../../schemes/ckks/ckks_context.ts";
 import { PackedHead } from "./server/packed_head.ts";
 import { quadraticForm } from "../../schemes/ckks/quadratic_form.ts";
 import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
 import { QueryCiphertextPlanServer } from "../server/seal_plan_server.ts";
-import { packResults, unpackQueries } from "../../wire/payloads.ts";
 import type { EvaluateOptions, PlanOutput, ServerHalf } from "../server.ts";
 import type { PackedSpec } from "./plan.ts";
 
 /** The packed plan's server half: its context and the encoded diagonals. */
-class PackedPlanServer extends QueryCiphertextPlanServer<PackedSpec, CkksContext> {
-  constructor(spec: PackedSpec, ctx: CkksContext, private readonly head: PackedHead) {
-    super(spec, ctx);
-  }
-
+class PackedPlanServer extends QueryCiphertextPlanServer<PackedSpec, CkksContext, PackedHead> {
   async evaluate(
     body: Uint8Array,
     keys: EvaluationKeys | null,
-    { signal, maxBytes }: EvaluateOptions,
+    options: EvaluateOptions,
   ): Promise<PlanOutput> {
     const galois = keys?.galois[0];
     if (!galois) throw new Error("the packed plan needs the client's Galois keys");
-    const inputs = await unpackQueries(this.ctx, body, {
-      maxQueries: this.spec.cost.maxQueries,
-      maxBytes,
-    });
-    const results: Ciphertext[] = [];
-    try {
-      for (const ct of inputs) {
-        signal.throwIfAborted();
-        results.push(this.head.evaluate(ct, galois).result);
-        await new Promise((r) => setTimeout(r, 0));
-      }
-      const out = await packResults(this.ctx, {
-        ciphertexts: [results],
-        constants: results.map(() => 0n),
-      }, inputs.length);
-      return { body: out, queries: inputs.length };
-    } finally {
-      inputs.forEach((c) => c.delete());
-      results.forEach((c) => c.delete());
-    }
-  }
-
-  override close(): void {
-    this.head.delete();
-    super.close();
+    const { body: out, queries } = await this.evaluateQueries(
+      body,
+      options,
+      (ct) => this.head.evaluate(ct, galois).result,
+    );
+    return { body: out, queries };
   }
 }
 

@@ -5,17 +5,20 @@
  *
  * @module
  */
+import type { Ciphertext } from "node-seal/dist/seal_throws.d.ts";
 import type { EvaluationKeys } from "../../seal/server/evaluation_keys.ts";
 import { galoisElement } from "../../seal/galois.ts";
 import type { SealContexts } from "../../seal/context.ts";
 import { MissingKeysError } from "../errors.ts";
 import type { PlanSpec } from "../plan.ts";
-import type { EvaluateOptions, PlanOutput, PlanServer } from "../server.ts";
+import type { EvaluateOptions, PlanOutput, PlanServer, StageTimes } from "../server.ts";
 import {
   ciphertextBytes,
   decodeKeys,
   type KeyBlobs,
   keySwitchKeyBytes,
+  packResults,
+  unpackQueries,
 } from "../../wire/payloads.ts";
 import { loadKeys, unpackKeys } from "../../seal/server/load_keys.ts";
 
@@ -144,13 +147,25 @@ export abstract class SealPlanServer<
 const SCRATCH_CIPHERTEXTS = 8;
 
 /**
- * A server half whose requests carry one ciphertext per query (the CKKS plans): its request size
- * and heap follow from the ciphertext size alone.
+ * A server half whose requests carry one ciphertext per query and whose answers hold one
+ * ciphertext per query (the CKKS plans, the BFV slot plans): its request size and heap follow from
+ * the ciphertext size alone, and {@linkcode QueryCiphertextPlanServer.evaluateQueries} runs the
+ * per-query loop.
  */
 export abstract class QueryCiphertextPlanServer<
   S extends PlanSpec,
   C extends SealContexts & { delete(): void },
+  H extends { delete(): void },
 > extends SealPlanServer<S, C> {
+  /**
+   * @param spec the plan instance
+   * @param ctx its SEAL contexts (owned: freed by `close()`)
+   * @param head the head prepared for evaluation in `ctx` (owned: freed by `close()`)
+   */
+  constructor(spec: S, ctx: C, protected readonly head: H) {
+    super(spec, ctx);
+  }
+
   /** SEAL payload bytes of the largest request: one ciphertext per query and modulus. */
   get requestBytes(): number {
     return this.ctx.moduli.length * this.spec.cost.maxQueries *
@@ -160,5 +175,52 @@ export abstract class QueryCiphertextPlanServer<
   /** Inputs and results of `queries` queries plus SEAL's scratch, at three components each. */
   heapBytes(queries: number): number {
     return (2 * queries + SCRATCH_CIPHERTEXTS) * ciphertextBytes(this.ctx.params, 3);
+  }
+
+  /**
+   * Unpacks a request's query ciphertexts, answers each with `apply` (then `finish` on the answer,
+   * which is freed with the others if `finish` throws), aborting with `signal` and yielding to the
+   * event loop between queries (not after the last: a timer costs a millisecond or more), and
+   * packs the answers. `stages.evaluate_ms` is the time inside `apply` and `finish`.
+   */
+  protected async evaluateQueries(
+    body: Uint8Array,
+    { signal, maxBytes }: EvaluateOptions,
+    apply: (ct: Ciphertext) => Ciphertext,
+    finish?: (answer: Ciphertext) => void,
+  ): Promise<{ body: Uint8Array; queries: number; stages: StageTimes }> {
+    const inputs = await unpackQueries(this.ctx, body, {
+      maxQueries: this.spec.cost.maxQueries,
+      maxBytes,
+    });
+    const results: Ciphertext[] = [];
+    try {
+      let evaluateMs = 0;
+      for (const [i, ct] of inputs.entries()) {
+        signal.throwIfAborted();
+        const t = performance.now();
+        const r = apply(ct);
+        results.push(r);
+        finish?.(r);
+        evaluateMs += performance.now() - t;
+        if (i + 1 < inputs.length) await new Promise((r) => setTimeout(r, 0));
+      }
+      const t = performance.now();
+      const out = await packResults(this.ctx, {
+        ciphertexts: [results],
+        constants: results.map(() => 0n),
+      }, inputs.length);
+      const packMs = performance.now() - t;
+      const stages = { evaluate_ms: evaluateMs, mask_ms: 0, flood_ms: 0, pack_ms: packMs };
+      return { body: out, queries: inputs.length, stages };
+    } finally {
+      inputs.forEach((c) => c.delete());
+      results.forEach((c) => c.delete());
+    }
+  }
+  /** Frees the prepared head and the SEAL contexts. */
+  override close(): void {
+    this.head.delete();
+    super.close();
   }
 }
