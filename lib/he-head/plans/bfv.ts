@@ -21,7 +21,7 @@ import { paramsHashHex } from "../wire/params_hash.ts";
 import { HeContext } from "../schemes/bfv/bfv_context.ts";
 import { budgetAfterSwitch, responsePrimesToDrop } from "../schemes/bfv/modulus_switch.ts";
 import type { EnvelopeHeader } from "../wire/envelope.ts";
-import { describeSpec, type PlanDescriptionJson } from "./describe.ts";
+import { describeSpec, type PlanDescriptionJson, specFromDescription } from "./describe.ts";
 import {
   type HeadShape,
   headShape,
@@ -185,32 +185,15 @@ function describeBfv(spec: BfvSpec): PlanDescriptionJson {
 
 function fromBfvDescription(traits: BfvTraits, d: PlanDescriptionJson, shape: HeadShape): BfvSpec {
   const params = validateParams(d.params);
-  const keys: KeyNeeds = {
-    relin: d.needs_relin_keys,
-    galoisSteps: d.galois_steps,
-    publicKey: d.needs_public_key,
-  };
   const masked = d.circuit_privacy !== UNMASKED_NOTE;
   const f = d.flooding;
-  return {
+  return specFromDescription(d, shape, {
     kind: traits.kind,
-    name: d.name,
     encoding: traits.encoding,
     params,
-    hash: d.params_hash,
     options: { masked, flooded: f !== undefined },
-    variantOf: null,
-    shape,
-    keys,
-    cost: {
-      estimatedMs: d.estimated_ms,
-      queriesPerEvaluation: traits.chargedPerQuery ? d.max_queries : 1,
-      maxQueries: d.max_queries,
-      exact: true,
-      needsKeys: needsKeys(keys),
-    },
-    hops: d.hops,
-    privacy: { circuitPrivate: d.circuit_private, note: d.circuit_privacy },
+    exact: true,
+    queriesPerEvaluation: traits.chargedPerQuery ? d.max_queries : 1,
     extra: {
       responsePrimesDropped: d.response_primes_dropped,
       responseBudgetBits: null,
@@ -225,7 +208,7 @@ function fromBfvDescription(traits: BfvTraits, d: PlanDescriptionJson, shape: He
         }
         : null,
     },
-  };
+  });
 }
 
 /** A BFV plan's shared definition, from its encoding's traits. */

@@ -10,7 +10,14 @@ import { batchingPrimes } from "../engine/primes.ts";
 import type { HeParams } from "../schemes/bfv/bfv_params.ts";
 import type { CkksParams } from "../schemes/ckks/ckks_params.ts";
 import type { BfvPackedParams } from "../schemes/bfv/packed_params.ts";
-import type { PlanSpec } from "./plan.ts";
+import {
+  type HeadShape,
+  type KeyNeeds,
+  needsKeys,
+  type PlanOptions,
+  type PlanSpec,
+  type SchemeParams,
+} from "./plan.ts";
 
 /** The flooding noise of a flooded plan `[-2^flood_log2, 2^flood_log2)` and what it guarantees. */
 export interface FloodingDescriptionJson {
@@ -123,5 +130,61 @@ export function describeSpec(
     needs_public_key: spec.keys.publicKey,
     circuit_private: spec.privacy.circuitPrivate,
     circuit_privacy: spec.privacy.note,
+  };
+}
+
+/** What each plan's `fromDescription` reads its own way; {@linkcode specFromDescription} does the rest. */
+export interface OwnSpecFields<P extends SchemeParams, X> {
+  /** Registry key. */
+  readonly kind: string;
+  /** Its `encoding`. */
+  readonly encoding: PlanSpec["encoding"];
+  /** The parameters, validated. */
+  readonly params: P;
+  /** The options it was made with. */
+  readonly options: PlanOptions;
+  /** Whether answers are exact. */
+  readonly exact: boolean;
+  /** Queries one evaluation answers (default 1). */
+  readonly queriesPerEvaluation?: number;
+  /** The plan's own facts. */
+  readonly extra: X;
+}
+
+/**
+ * A plan instance back from its description: the fields every plan reads the same way (name, hash,
+ * keys, cost, HOPs, circuit privacy) around the plan's own (`own`); the inverse of
+ * {@linkcode describeSpec}.
+ */
+export function specFromDescription<P extends SchemeParams, X>(
+  d: PlanDescriptionJson,
+  shape: HeadShape,
+  own: OwnSpecFields<P, X>,
+): PlanSpec<P, X> {
+  const keys: KeyNeeds = {
+    relin: d.needs_relin_keys,
+    galoisSteps: d.galois_steps,
+    publicKey: d.needs_public_key,
+  };
+  return {
+    kind: own.kind,
+    name: d.name,
+    encoding: own.encoding,
+    params: own.params,
+    hash: d.params_hash,
+    options: own.options,
+    variantOf: null,
+    shape,
+    keys,
+    cost: {
+      estimatedMs: d.estimated_ms,
+      queriesPerEvaluation: own.queriesPerEvaluation ?? 1,
+      maxQueries: d.max_queries,
+      exact: own.exact,
+      needsKeys: needsKeys(keys),
+    },
+    hops: d.hops,
+    privacy: { circuitPrivate: d.circuit_private, note: d.circuit_privacy },
+    extra: own.extra,
   };
 }

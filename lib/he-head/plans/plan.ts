@@ -159,3 +159,12 @@ export function headShape(net: Network): HeadShape {
 export function needsKeys(k: KeyNeeds): boolean {
   return k.relin || k.publicKey || k.galoisSteps.length > 0;
 }
+
+/**
+ * `chargedQueries` of the plans with one ciphertext per query: the request's ciphertext count
+ * (clamped to `[1, maxQueries]`), or 1 when the header declares no queries.
+ */
+export function chargedPerCiphertext(spec: PlanSpec, header: EnvelopeHeader): number {
+  if (header.queries === null || header.count === null) return 1;
+  return Math.min(Math.max(header.count, 1), spec.cost.maxQueries);
+}

@@ -31,9 +31,14 @@ import {
 } from "../../schemes/bfv/slot_layout.ts";
 import { packedLength, quadraticForm } from "../../schemes/ckks/quadratic_form.ts";
 import { paramsHashHex } from "../../wire/params_hash.ts";
-import type { EnvelopeHeader } from "../../wire/envelope.ts";
-import { coeffModulusPrimes, describeSpec, type PlanDescriptionJson } from "../describe.ts";
 import {
+  coeffModulusPrimes,
+  describeSpec,
+  type PlanDescriptionJson,
+  specFromDescription,
+} from "../describe.ts";
+import {
+  chargedPerCiphertext,
   type HeadShape,
   headShape,
   type KeyNeeds,
@@ -146,32 +151,14 @@ function fromDescription(d: PlanDescriptionJson, shape: HeadShape): BfvPackedSpe
       `plan ${d.name}: expected a head of ${shape.inputs} inputs and ${shape.outputs} outputs that fits ${params.polyModulusDegree} slots, received one that does not`,
     );
   }
-  const keys: KeyNeeds = {
-    relin: d.needs_relin_keys,
-    galoisSteps: d.galois_steps,
-    publicKey: d.needs_public_key,
-  };
-  return {
+  return specFromDescription(d, shape, {
     kind: "bfv_packed",
-    name: d.name,
     encoding: "bfv-packed",
     params,
-    hash: d.params_hash,
     options: {},
-    variantOf: null,
-    shape,
-    keys,
-    cost: {
-      estimatedMs: d.estimated_ms,
-      queriesPerEvaluation: 1,
-      maxQueries: d.max_queries,
-      exact: true,
-      needsKeys: needsKeys(keys),
-    },
-    hops: d.hops,
-    privacy: { circuitPrivate: d.circuit_private, note: d.circuit_privacy },
+    exact: true,
     extra: { layout, responsePrimesDropped: d.response_primes_dropped, noise: null },
-  };
+  });
 }
 
 /** The `bfv_packed` plan's shared definition. */
@@ -185,8 +172,5 @@ export const BFV_PACKED: PlanDefinition<BfvPackedParams, BfvPackedExtra> = {
   validateParams: validatePackedParams,
   describe,
   fromDescription,
-  chargedQueries(spec: BfvPackedSpec, header: EnvelopeHeader): number {
-    if (header.queries === null || header.count === null) return 1;
-    return Math.min(Math.max(header.count, 1), spec.cost.maxQueries);
-  },
+  chargedQueries: chargedPerCiphertext,
 };

@@ -39,9 +39,14 @@ import {
   wideWireParams,
 } from "../../schemes/bfv/wide_context.ts";
 import { paramsHashHex } from "../../wire/params_hash.ts";
-import type { EnvelopeHeader } from "../../wire/envelope.ts";
-import { coeffModulusPrimes, describeSpec, type PlanDescriptionJson } from "../describe.ts";
 import {
+  coeffModulusPrimes,
+  describeSpec,
+  type PlanDescriptionJson,
+  specFromDescription,
+} from "../describe.ts";
+import {
+  chargedPerCiphertext,
   type HeadShape,
   headShape,
   type KeyNeeds,
@@ -238,30 +243,12 @@ function fromWideDescription(d: PlanDescriptionJson, shape: HeadShape): WideSpec
       } rows that fit ${params.polyModulusDegree} slots, received a head that does not`,
     );
   }
-  const keys: KeyNeeds = {
-    relin: d.needs_relin_keys,
-    galoisSteps: d.galois_steps,
-    publicKey: d.needs_public_key,
-  };
-  return {
+  return specFromDescription(d, shape, {
     kind: "bfv_wide",
-    name: d.name,
     encoding: "bfv-wide",
     params,
-    hash: d.params_hash,
     options: {},
-    variantOf: null,
-    shape,
-    keys,
-    cost: {
-      estimatedMs: d.estimated_ms,
-      queriesPerEvaluation: 1,
-      maxQueries: d.max_queries,
-      exact: true,
-      needsKeys: needsKeys(keys),
-    },
-    hops: d.hops,
-    privacy: { circuitPrivate: d.circuit_private, note: d.circuit_privacy },
+    exact: true,
     extra: {
       layout,
       groups: w.rows_per_class,
@@ -270,7 +257,7 @@ function fromWideDescription(d: PlanDescriptionJson, shape: HeadShape): WideSpec
       ops: opsOf(w.ops),
       budgetBits: null,
     },
-  };
+  });
 }
 
 /** Operation counts read back from a description (missing kinds count 0). */
@@ -292,8 +279,5 @@ export const BFV_WIDE: PlanDefinition<WideWireParams, WideExtra> = {
   validateParams: validateWideParams,
   describe: describeWide,
   fromDescription: fromWideDescription,
-  chargedQueries(spec: WideSpec, header: EnvelopeHeader): number {
-    if (header.queries === null || header.count === null) return 1;
-    return Math.min(Math.max(header.count, 1), spec.cost.maxQueries);
-  },
+  chargedQueries: chargedPerCiphertext,
 };

@@ -15,9 +15,9 @@ import {
   ckksPresetName,
   validateCkksParams,
 } from "../../schemes/ckks/ckks_params.ts";
-import type { EnvelopeHeader } from "../../wire/envelope.ts";
-import { describeSpec, type PlanDescriptionJson } from "../describe.ts";
+import { describeSpec, type PlanDescriptionJson, specFromDescription } from "../describe.ts";
 import {
+  chargedPerCiphertext,
   type HeadShape,
   headShape,
   type KeyNeeds,
@@ -123,30 +123,12 @@ function describeNetwork(spec: NetworkSpec): PlanDescriptionJson {
  */
 function fromNetworkDescription(d: PlanDescriptionJson, shape: HeadShape): NetworkSpec {
   const params = validateCkksParams(d.params);
-  const keys: KeyNeeds = {
-    relin: d.needs_relin_keys,
-    galoisSteps: d.galois_steps,
-    publicKey: d.needs_public_key,
-  };
-  return {
+  return specFromDescription(d, shape, {
     kind: "ckks_network",
-    name: d.name,
     encoding: "packed",
     params,
-    hash: d.params_hash,
     options: {},
-    variantOf: null,
-    shape,
-    keys,
-    cost: {
-      estimatedMs: d.estimated_ms,
-      queriesPerEvaluation: 1,
-      maxQueries: d.max_queries,
-      exact: false,
-      needsKeys: needsKeys(keys),
-    },
-    hops: d.hops,
-    privacy: { circuitPrivate: d.circuit_private, note: d.circuit_privacy },
+    exact: false,
     extra: {
       inputUnit: 1 / Math.max(Math.abs(shape.inputMin), Math.abs(shape.inputMax), 1),
       inputPeriod: pow2AtLeast(shape.inputs),
@@ -154,7 +136,7 @@ function fromNetworkDescription(d: PlanDescriptionJson, shape: HeadShape): Netwo
       levels: params.coeffModulusBits.length - 2,
       headroomBits: NETWORK_HEADROOM_BITS,
     },
-  };
+  });
 }
 
 /** The `ckks_network` plan's shared definition. */
@@ -168,8 +150,5 @@ export const CKKS_NETWORK: PlanDefinition<CkksParams, NetworkExtra> = {
   validateParams: validateCkksParams,
   describe: describeNetwork,
   fromDescription: fromNetworkDescription,
-  chargedQueries(spec: NetworkSpec, header: EnvelopeHeader): number {
-    if (header.queries === null || header.count === null) return 1;
-    return Math.min(Math.max(header.count, 1), spec.cost.maxQueries);
-  },
+  chargedQueries: chargedPerCiphertext,
 };

@@ -19,9 +19,9 @@ import {
 import { PACKED_SLOT_ERROR, packedDiagonalCounts, packedHops, packedMatrix } from "./diagonals.ts";
 import { type PackedLayout, packedLayout } from "../../schemes/ckks/packed_layout.ts";
 import { quadraticForm } from "../../schemes/ckks/quadratic_form.ts";
-import type { EnvelopeHeader } from "../../wire/envelope.ts";
-import { describeSpec, type PlanDescriptionJson } from "../describe.ts";
+import { describeSpec, type PlanDescriptionJson, specFromDescription } from "../describe.ts";
 import {
+  chargedPerCiphertext,
   type HeadShape,
   headShape,
   type KeyNeeds,
@@ -123,37 +123,19 @@ function fromPackedDescription(d: PlanDescriptionJson, shape: HeadShape): Packed
       } slots, received one that does not`,
     );
   }
-  const keys: KeyNeeds = {
-    relin: d.needs_relin_keys,
-    galoisSteps: d.galois_steps,
-    publicKey: d.needs_public_key,
-  };
   const factor = d.output_factor ?? 1;
-  return {
+  return specFromDescription(d, shape, {
     kind: "ckks_packed",
-    name: d.name,
     encoding: "packed",
     params,
-    hash: d.params_hash,
     options: {},
-    variantOf: null,
-    shape,
-    keys,
-    cost: {
-      estimatedMs: d.estimated_ms,
-      queriesPerEvaluation: 1,
-      maxQueries: d.max_queries,
-      exact: false,
-      needsKeys: needsKeys(keys),
-    },
-    hops: d.hops,
-    privacy: { circuitPrivate: d.circuit_private, note: d.circuit_privacy },
+    exact: false,
     extra: {
       layout,
       outputFactor: factor,
       errorBound: d.error_bound ?? factor * PACKED_SLOT_ERROR,
     },
-  };
+  });
 }
 
 /** The `ckks_packed` plan's shared definition. */
@@ -167,8 +149,5 @@ export const CKKS_PACKED: PlanDefinition<CkksParams, PackedExtra> = {
   validateParams: validateCkksParams,
   describe: describePacked,
   fromDescription: fromPackedDescription,
-  chargedQueries(spec: PackedSpec, header: EnvelopeHeader): number {
-    if (header.queries === null || header.count === null) return 1;
-    return Math.min(Math.max(header.count, 1), spec.cost.maxQueries);
-  },
+  chargedQueries: chargedPerCiphertext,
 };
