@@ -1,12 +1,14 @@
 /**
  * What every scheme's SEAL context shares: the shape code that loads or saves SEAL objects needs
- * ({@linkcode SealContexts}) and the data-level coefficient modulus SEAL actually built. The
+ * ({@linkcode SealContexts}), building a SEAL context at 128-bit security
+ * ({@linkcode createSealContext}), the base of the single-context schemes
+ * ({@linkcode SingleSealContext}) and the data-level coefficient modulus SEAL built. The
  * schemes' contexts (`schemes/bfv/bfv_context.ts`, `schemes/ckks/ckks_context.ts`) build on it.
  *
  * @module
  */
-import type { SEALContext } from "node-seal/dist/seal_throws.d.ts";
-import type { Seal } from "./runtime.ts";
+import type { Evaluator, SEALContext, VectorModulus } from "node-seal/dist/seal_throws.d.ts";
+import { type Seal, sealCall } from "./runtime.ts";
 
 /**
  * What code that loads or saves SEAL objects needs of a context (BFV or CKKS): SEAL itself, the
@@ -46,5 +48,86 @@ export function dataModulus(context: SEALContext): DataModulus {
     vector.delete();
     parms.delete();
     data.delete();
+  }
+}
+
+/** What {@linkcode createSealContext} builds a SEAL context from. */
+export interface SealContextOptions {
+  /** The scheme. */
+  scheme: "bfv" | "ckks";
+  /** Ring degree n. */
+  degree: number;
+  /** The coefficient modulus (the caller's: not freed). */
+  coeff: VectorModulus;
+  /** BFV: the plaintext modulus. */
+  plainModulus?: bigint;
+  /** What the parameters are called in the error when SEAL refuses them. */
+  name: string;
+}
+
+/**
+ * A SEAL context at 128-bit security (freeing its temporaries).
+ *
+ * @throws {TypeError} `SEAL refuses the <name>` when SEAL does not set the parameters.
+ */
+export function createSealContext(seal: Seal, o: SealContextOptions): SEALContext {
+  const parms = new seal.EncryptionParameters(
+    o.scheme === "bfv" ? seal.SchemeType.bfv : seal.SchemeType.ckks,
+  );
+  const t = o.plainModulus === undefined ? null : new seal.Modulus(o.plainModulus);
+  try {
+    parms.setPolyModulusDegree(o.degree);
+    parms.setCoeffModulus(o.coeff);
+    if (t) parms.setPlainModulus(t);
+    const context = sealCall(
+      "SEALContext",
+      () => new seal.SEALContext(parms, true, seal.SecLevelType.tc128),
+    );
+    if (!context.parametersSet()) {
+      context.delete();
+      throw new TypeError(`SEAL refuses the ${o.name}`);
+    }
+    return context;
+  } finally {
+    parms.delete();
+    t?.delete();
+  }
+}
+
+/**
+ * A scheme context over one SEAL context (packed BFV, CKKS) with its evaluator and encoder, in the
+ * shape key and envelope code expects. Free with `delete()` or `using`.
+ */
+export abstract class SingleSealContext<
+  P extends SealContexts["params"],
+  E extends { delete(): void },
+> implements SealContexts {
+  #deleted = false;
+  /** The one SEAL context, in the shape key and envelope code expects. */
+  readonly moduli: readonly { index: number; context: SEALContext }[];
+
+  /** Takes ownership of `context`, `evaluator` and `encoder` (freed by `delete()`). */
+  protected constructor(
+    readonly seal: Seal,
+    readonly params: P,
+    readonly context: SEALContext,
+    readonly evaluator: Evaluator,
+    readonly encoder: E,
+  ) {
+    this.moduli = [{ index: 0, context }];
+  }
+
+  /** Frees the SEAL objects (idempotent). */
+  delete(): void {
+    if (this.#deleted) return;
+    this.#deleted = true;
+    this.encoder.delete();
+    this.evaluator.delete();
+    this.context.delete();
+  }
+
+  /** Frees at scope exit with `using`. */
+  [Symbol.dispose](): void {
+    this.delete();
   }
 }

@@ -6,8 +6,8 @@
  */
 import type { BatchEncoder, Evaluator, SEALContext } from "node-seal/dist/seal_throws.d.ts";
 import { type HeParams, plainModuli, presetName, validateParams } from "./bfv_params.ts";
-import { loadSeal, type Seal, sealCall } from "../../seal/runtime.ts";
-import { type DataModulus, dataModulus } from "../../seal/context.ts";
+import { loadSeal, type Seal } from "../../seal/runtime.ts";
+import { createSealContext, type DataModulus, dataModulus } from "../../seal/context.ts";
 
 /** The SEAL objects of one plaintext modulus. */
 export interface ModulusContext {
@@ -56,30 +56,20 @@ export class HeContext {
     const moduli: ModulusContext[] = [];
     try {
       plainModuli(p).forEach((t, index) => {
-        const parms = new seal.EncryptionParameters(seal.SchemeType.bfv);
         const coeff = seal.CoeffModulus.BFVDefault(n, seal.SecLevelType.tc128);
-        const tm = new seal.Modulus(t);
         try {
-          parms.setPolyModulusDegree(n);
-          parms.setCoeffModulus(coeff);
-          parms.setPlainModulus(tm);
-          const context = sealCall(
-            "SEALContext",
-            () => new seal.SEALContext(parms, true, seal.SecLevelType.tc128),
-          );
-          if (!context.parametersSet()) {
-            context.delete();
-            throw new TypeError(
-              `SEAL refuses the parameters ${presetName(p)} (plain modulus ${t})`,
-            );
-          }
+          const context = createSealContext(seal, {
+            scheme: "bfv",
+            degree: n,
+            coeff,
+            plainModulus: t,
+            name: `parameters ${presetName(p)} (plain modulus ${t})`,
+          });
           const evaluator = new seal.Evaluator(context);
           const encoder = p.encoding === "simd" ? new seal.BatchEncoder(context) : null;
           moduli.push({ index, t, context, evaluator, encoder });
         } finally {
-          parms.delete();
           coeff.delete();
-          tm.delete();
         }
       });
       return new HeContext(seal, p, moduli, dataModulus(moduli[0].context));

@@ -7,27 +7,29 @@
  * @module
  */
 import type { BatchEncoder, Evaluator, SEALContext } from "node-seal/dist/seal_throws.d.ts";
-import { type DataModulus, dataModulus, type SealContexts } from "../../seal/context.ts";
+import {
+  createSealContext,
+  type DataModulus,
+  dataModulus,
+  SingleSealContext,
+} from "../../seal/context.ts";
 import { loadSeal, type Seal, sealCall } from "../../seal/runtime.ts";
 import { type BfvPackedParams, packedPresetName, validatePackedParams } from "./packed_params.ts";
 
 /** BFV context, evaluator and batch encoder. Free with `delete()` or `using`. */
-export class BfvPackedContext implements SealContexts {
-  private deleted = false;
-  /** The one SEAL context, in the shape key and envelope code expects. */
-  readonly moduli: readonly { index: number; context: SEALContext }[];
+export class BfvPackedContext extends SingleSealContext<BfvPackedParams, BatchEncoder> {
   private constructor(
-    readonly seal: Seal,
-    readonly params: BfvPackedParams,
-    readonly context: SEALContext,
-    readonly evaluator: Evaluator,
-    readonly encoder: BatchEncoder,
+    seal: Seal,
+    params: BfvPackedParams,
+    context: SEALContext,
+    evaluator: Evaluator,
+    encoder: BatchEncoder,
     /** The data-level primes SEAL built. */
     readonly dataModulus: DataModulus,
     /** The special prime (keys only). */
     readonly specialPrime: bigint,
   ) {
-    this.moduli = [{ index: 0, context }];
+    super(seal, params, context, evaluator, encoder);
   }
 
   /** The plaintext modulus. */
@@ -44,24 +46,18 @@ export class BfvPackedContext implements SealContexts {
   static async create(params: BfvPackedParams): Promise<BfvPackedContext> {
     const p = validatePackedParams(params);
     const { seal } = await loadSeal();
-    const parms = new seal.EncryptionParameters(seal.SchemeType.bfv);
     const coeff = sealCall(
       "CoeffModulus.Create",
       () => seal.CoeffModulus.Create(p.polyModulusDegree, Int32Array.from(p.coeffModulusBits)),
     );
-    const t = new seal.Modulus(BigInt(p.plainModulus));
     try {
-      parms.setPolyModulusDegree(p.polyModulusDegree);
-      parms.setCoeffModulus(coeff);
-      parms.setPlainModulus(t);
-      const context = sealCall(
-        "SEALContext",
-        () => new seal.SEALContext(parms, true, seal.SecLevelType.tc128),
-      );
-      if (!context.parametersSet()) {
-        context.delete();
-        throw new TypeError(`SEAL refuses the packed BFV parameters ${packedPresetName(p)}`);
-      }
+      const context = createSealContext(seal, {
+        scheme: "bfv",
+        degree: p.polyModulusDegree,
+        coeff,
+        plainModulus: BigInt(p.plainModulus),
+        name: `packed BFV parameters ${packedPresetName(p)}`,
+      });
       const evaluator = new seal.Evaluator(context);
       const encoder = new seal.BatchEncoder(context);
       const last = coeff.get(coeff.size() - 1)!;
@@ -77,23 +73,7 @@ export class BfvPackedContext implements SealContexts {
         special,
       );
     } finally {
-      parms.delete();
       coeff.delete();
-      t.delete();
     }
-  }
-
-  /** Frees the SEAL objects (idempotent). */
-  delete(): void {
-    if (this.deleted) return;
-    this.deleted = true;
-    this.encoder.delete();
-    this.evaluator.delete();
-    this.context.delete();
-  }
-
-  /** Frees at scope exit with `using`. */
-  [Symbol.dispose](): void {
-    this.delete();
   }
 }
