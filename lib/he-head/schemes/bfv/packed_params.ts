@@ -6,6 +6,7 @@
  * @module
  */
 import { isPrime } from "../../engine/primes.ts";
+import { checkRing } from "../../seal/coeff_modulus.ts";
 
 /** A packed BFV parameter set. */
 export interface BfvPackedParams {
@@ -22,9 +23,6 @@ export interface BfvPackedParams {
   /** Classical security level in bits. */
   securityLevel: 128;
 }
-
-/** SEAL's largest total coefficient-modulus bits at 128-bit security, by ring degree. */
-const MAX_COEFF_BITS: Readonly<Record<number, number>> = { 4096: 109, 8192: 218, 16384: 438 };
 
 /** A self-describing name, e.g. `bfv_n4096_q45x45_t30_packed`. */
 export function packedPresetName(p: BfvPackedParams): string {
@@ -51,28 +49,7 @@ export function validatePackedParams(v: unknown): BfvPackedParams {
   if (p.encoding !== "packed") {
     fail("encoding", `expected "packed", received ${JSON.stringify(p.encoding)}`);
   }
-  const n = p.polyModulusDegree as number;
-  const max = MAX_COEFF_BITS[n];
-  if (!max) {
-    fail("polyModulusDegree", `expected one of ${Object.keys(MAX_COEFF_BITS)}, received ${n}`);
-  }
-  const bits = p.coeffModulusBits;
-  if (
-    !Array.isArray(bits) || bits.length < 2 ||
-    bits.some((b) => !Number.isInteger(b) || b < 14 || b > 60)
-  ) {
-    fail(
-      "coeffModulusBits",
-      `expected 2 or more prime sizes in [14, 60], received ${JSON.stringify(bits)}`,
-    );
-  }
-  const total = bits!.reduce((a, b) => a + b, 0);
-  if (total > max) {
-    fail(
-      "coeffModulusBits",
-      `expected at most ${max} bits for 128-bit security, received ${total}`,
-    );
-  }
+  const { n, bits } = checkRing(p, 14, fail);
   if (typeof p.plainModulus !== "string" || !/^\d{1,19}$/.test(p.plainModulus)) {
     fail("plainModulus", `expected a decimal string, received ${JSON.stringify(p.plainModulus)}`);
   }
@@ -85,7 +62,7 @@ export function validatePackedParams(v: unknown): BfvPackedParams {
     scheme: "bfv",
     encoding: "packed",
     polyModulusDegree: n,
-    coeffModulusBits: [...bits!],
+    coeffModulusBits: [...bits],
     plainModulus: p.plainModulus!,
     securityLevel: 128,
   };

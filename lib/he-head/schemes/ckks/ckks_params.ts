@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkRing } from "../../seal/coeff_modulus.ts";
 
 /** A CKKS parameter set. */
 export interface CkksParams {
@@ -21,13 +22,6 @@ export interface CkksParams {
   /** Classical security level in bits. */
   securityLevel: 128;
 }
-
-/** SEAL's largest total coefficient-modulus bits at 128-bit security, by ring degree. */
-const CKKS_MAX_COEFF_BITS: Readonly<Record<number, number>> = {
-  4096: 109,
-  8192: 218,
-  16384: 438,
-};
 
 /**
  * The default packed-head parameters: two 32-bit data primes used as one level (no rescaling:
@@ -66,29 +60,8 @@ export function validateCkksParams(v: unknown): CkksParams {
     fail("(root)", `expected an object, received ${String(v)}`);
   }
   if (p.scheme !== "ckks") fail("scheme", `expected "ckks", received ${JSON.stringify(p.scheme)}`);
-  const n = p.polyModulusDegree as number;
-  const max = CKKS_MAX_COEFF_BITS[n];
-  if (!max) {
-    fail("polyModulusDegree", `expected one of ${Object.keys(CKKS_MAX_COEFF_BITS)}, received ${n}`);
-  }
-  const bits = p.coeffModulusBits;
-  if (
-    !Array.isArray(bits) || bits.length < 2 ||
-    bits.some((b) => !Number.isInteger(b) || b < 20 || b > 60)
-  ) {
-    fail(
-      "coeffModulusBits",
-      `expected 2 or more prime sizes in [20, 60], received ${JSON.stringify(bits)}`,
-    );
-  }
-  const total = bits!.reduce((a, b) => a + b, 0);
-  if (total > max) {
-    fail(
-      "coeffModulusBits",
-      `expected at most ${max} bits in all for 128-bit security, received ${total}`,
-    );
-  }
-  const data = total - bits![bits!.length - 1];
+  const { n, bits, total } = checkRing(p, 20, fail);
+  const data = total - bits[bits.length - 1];
   for (const f of ["scaleBits", "weightScaleBits"] as const) {
     if (!Number.isInteger(p[f]) || p[f]! < 8 || p[f]! > 40) {
       fail(f, `expected an integer in [8, 40], received ${p[f]}`);
@@ -106,7 +79,7 @@ export function validateCkksParams(v: unknown): CkksParams {
   return {
     scheme: "ckks",
     polyModulusDegree: n,
-    coeffModulusBits: [...bits!],
+    coeffModulusBits: [...bits],
     scaleBits: p.scaleBits!,
     weightScaleBits: p.weightScaleBits!,
     securityLevel: 128,
