@@ -21,6 +21,39 @@ import {
   quadraticForm,
 } from "../../../../lib/he-head/schemes/ckks/quadratic_form.ts";
 
+/** The demo head's rows `[coefficients, constant]` and a packed context for it (n = 4096). */
+async function demoHead() {
+  const net = compileModel(await readModel("models/head/uci_digits.json"));
+  const form = quadraticForm(net)!;
+  const rows = form.coefficients.map((r, k) => [...r, form.constants[k]]);
+  const n = 4096;
+  const t = smallestBatchingPrime(n, 2n * outputMagnitudeBound(net) + 1n);
+  const ctx = await BfvPackedContext.create({
+    scheme: "bfv",
+    encoding: "packed",
+    polyModulusDegree: n,
+    coeffModulusBits: [45, 45, 19],
+    plainModulus: t.toString(),
+    securityLevel: 128,
+  });
+  return { net, rows, n, t, ctx };
+}
+
+/** Keys of a fresh secret key in `ctx` (Galois keys for `steps`) and scratch; `free()` frees all. */
+function demoKeys(ctx: BfvPackedContext, steps: readonly number[]) {
+  const { seal } = ctx;
+  const keygen = new seal.KeyGenerator(ctx.context);
+  const secret = keygen.secretKey();
+  const pk = keygen.createPublicKey();
+  const encryptor = new seal.Encryptor(ctx.context, pk, secret);
+  const decryptor = new seal.Decryptor(ctx.context, secret);
+  const keys = keygen.createGaloisKeysWithSteps(Int32Array.from(steps));
+  const pt = new seal.Plaintext(), ct = new seal.Ciphertext();
+  const free = () =>
+    [pt, ct, keys, decryptor, encryptor, pk, secret, keygen].forEach((o) => o.delete());
+  return { encryptor, decryptor, keys, pt, ct, free };
+}
+
 Deno.test("interleaved layout of the demo head: 1225 columns, 10 outputs, 5 groups, 12 rotations, 9 keys", () => {
   const l = interleavedLayout(1225, 10, 4096);
   assert.equal(l.stride, 16);
@@ -45,31 +78,15 @@ Deno.test("the group plaintexts use each nonzero matrix entry once, and refuse a
 });
 
 Deno.test("the demo head's slot product is exact at the extreme inputs, spare slots hold copies or 0, and SEAL's budget is above the worst-case bound", async () => {
-  const net = compileModel(await readModel("models/head/uci_digits.json"));
-  const form = quadraticForm(net)!;
-  const rows = form.coefficients.map((r, k) => [...r, form.constants[k]]);
-  const n = 4096;
-  const t = smallestBatchingPrime(n, 2n * outputMagnitudeBound(net) + 1n);
-  using ctx = await BfvPackedContext.create({
-    scheme: "bfv",
-    encoding: "packed",
-    polyModulusDegree: n,
-    coeffModulusBits: [45, 45, 19],
-    plainModulus: t.toString(),
-    securityLevel: 128,
-  });
+  const demo = await demoHead();
+  using ctx = demo.ctx;
+  const { net, rows, n, t } = demo;
   const layout = interleavedLayout(rows[0].length, rows.length, n);
   const bound = packedNoiseBound(layout, n, ctx.dataModulus.primes, ctx.specialPrime, t);
   assert.ok(bound.marginBits > 0 && bound.responseMarginBits > 0, JSON.stringify(bound));
   assert.equal(bound.responsePrimesDropped, 1);
   const product = BfvSlotMatVec.create(ctx, rows, layout);
-  const { seal } = ctx;
-  const keygen = new seal.KeyGenerator(ctx.context);
-  const secret = keygen.secretKey();
-  const encryptor = new seal.Encryptor(ctx.context, keygen.createPublicKey(), secret);
-  const decryptor = new seal.Decryptor(ctx.context, secret);
-  const keys = keygen.createGaloisKeysWithSteps(Int32Array.from(layout.galoisSteps));
-  const pt = new seal.Plaintext(), ct = new seal.Ciphertext();
+  const { encryptor, decryptor, keys, pt, ct, free } = demoKeys(ctx, layout.galoisSteps);
   try {
     const { inputMin: lo, inputMax: hi } = net;
     const inputs = [
@@ -103,25 +120,15 @@ Deno.test("the demo head's slot product is exact at the extreme inputs, spare sl
       }
     }
   } finally {
-    [pt, ct, keys, decryptor, encryptor, secret, keygen].forEach((o) => o.delete());
+    free();
     product.delete();
   }
 });
 
 Deno.test("without server sums: 3 rotations and one key; the answer's slots are fresh additive shares of the logits", async () => {
-  const net = compileModel(await readModel("models/head/uci_digits.json"));
-  const form = quadraticForm(net)!;
-  const rows = form.coefficients.map((r, k) => [...r, form.constants[k]]);
-  const n = 4096;
-  const t = smallestBatchingPrime(n, 2n * outputMagnitudeBound(net) + 1n);
-  using ctx = await BfvPackedContext.create({
-    scheme: "bfv",
-    encoding: "packed",
-    polyModulusDegree: n,
-    coeffModulusBits: [45, 45, 19],
-    plainModulus: t.toString(),
-    securityLevel: 128,
-  });
+  const demo = await demoHead();
+  using ctx = demo.ctx;
+  const { net, rows, n, t } = demo;
   const layout = interleavedLayout(rows[0].length, rows.length, n, { serverSums: false });
   // 64 classes of 64 slots; output k's shares in 5 classes, read through 4 groups (20 blocks).
   assert.deepEqual([layout.stride, layout.groups, layout.perOutput], [64, 4, 5]);
@@ -130,13 +137,7 @@ Deno.test("without server sums: 3 rotations and one key; the answer's slots are 
   const bound = packedNoiseBound(layout, n, ctx.dataModulus.primes, ctx.specialPrime, t);
   assert.ok(bound.marginBits > 12 && bound.responseMarginBits > 4, JSON.stringify(bound));
   const product = BfvSlotMatVec.create(ctx, rows, layout);
-  const { seal } = ctx;
-  const keygen = new seal.KeyGenerator(ctx.context);
-  const secret = keygen.secretKey();
-  const encryptor = new seal.Encryptor(ctx.context, keygen.createPublicKey(), secret);
-  const decryptor = new seal.Decryptor(ctx.context, secret);
-  const keys = keygen.createGaloisKeysWithSteps(Int32Array.from(layout.galoisSteps));
-  const pt = new seal.Plaintext(), ct = new seal.Ciphertext();
+  const { encryptor, decryptor, keys, pt, ct, free } = demoKeys(ctx, layout.galoisSteps);
   try {
     const x = new Array(48).fill(net.inputMax);
     const want = evaluatePlain(net, x, 1)[0];
@@ -169,7 +170,7 @@ Deno.test("without server sums: 3 rotations and one key; the answer's slots are 
     assert.ok(unowned.length > 0);
     assert.deepEqual(unowned.map((v) => ((v % t) + t) % t), unowned.map(() => 0n));
   } finally {
-    [pt, ct, keys, decryptor, encryptor, secret, keygen].forEach((o) => o.delete());
+    free();
     product.delete();
   }
 });
