@@ -26,6 +26,6 @@ export function createApp(service: HeadService): Hono {
   app.route("/", classifyRoutes(service));
   app.route("/", planRoutes(service));
   app.route("/", openApiRoutes());
-  app.route("/", staticRoutes());
+  app.route("/", staticRoutes(service.model.preprocessing));
   return app;
 }

@@ -1,14 +1,17 @@
 /**
  * The web page and what it loads, served by the function itself (no CDN, no token): `GET /` (the
  * page), `GET /web/<file>` (its bundled script, style and SEAL's and TensorFlow.js's WebAssembly,
- * from `web/dist/`) and `GET /models/extractor/<file>` (the public extractor's `model.json` and
- * weights). Answers carry an ETag (a matching `If-None-Match` gets 304) and must be revalidated;
+ * from `web/dist/`), `GET /models/extractor/<file>` (the committed digit extractor's `model.json`
+ * and weights) and `GET /extractor/<file>` (the extractor the served model's `preprocessing` block
+ * names, see `extractor_folder.ts`). Answers carry an ETag (a matching `If-None-Match` gets 304) and must be revalidated;
  * the page's Content-Security-Policy allows only this origin.
  *
  * @module
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
+import type { PreprocessingBlock } from "../../lib/model/mod.ts";
+import { extractorFolder, isExtractorFile } from "./extractor_folder.ts";
 import { type StaticFile, StaticFolder } from "./static_files.ts";
 
 /** Largest static file served (the bundled script is about 2 MB). */
@@ -45,9 +48,13 @@ function send(c: Context, file: StaticFile | null, what: string): Response {
   return c.body(file.bytes, 200, headers);
 }
 
-/** Routes of the web page and its assets. */
-export function staticRoutes(): Hono {
+/**
+ * Routes of the web page and its assets; `preprocessing` is the served model's block, whose
+ * extractor is served under `/extractor/`.
+ */
+export function staticRoutes(preprocessing?: PreprocessingBlock): Hono {
   const app = new Hono();
+  const named = extractorFolder(preprocessing);
   app.get("/", async (c) => send(c, await WEB.get("index.html"), "/ (the page is not built)"));
   app.get("/web/:name", async (c) => {
     const name = c.req.param("name");
@@ -56,6 +63,13 @@ export function staticRoutes(): Hono {
   app.get("/models/extractor/:name", async (c) => {
     const name = c.req.param("name");
     return send(c, await EXTRACTOR.get(name), `/models/extractor/${name.slice(0, 80)}`);
+  });
+  app.get("/extractor/:name", async (c) => {
+    const name = c.req.param("name");
+    const folder = await named;
+    const what = `/extractor/${name.slice(0, 80)}` +
+      (folder ? "" : " (the served model names no extractor folder inside the repository)");
+    return send(c, folder && isExtractorFile(name) ? await folder.get(name) : null, what);
   });
   return app;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { testApp } from "./helpers.ts";
+import { extractorFolderPath } from "../../functions/routes/extractor_folder.ts";
+import { testApp, testModel } from "./helpers.ts";
 
 Deno.test("GET / serves the page with its policy; its script, WebAssembly and the extractor follow, no token needed", async () => {
   const t = await testApp({ auth: true });
@@ -64,5 +65,75 @@ Deno.test("static files revalidate by ETag (304) and refuse other names, folders
     }
   } finally {
     t.close();
+  }
+});
+
+/** The test head with a preprocessing block naming `source` as its extractor's folder. */
+function headOn(source: string | undefined) {
+  const m = testModel();
+  m.preprocessing = {
+    extractor: { id: `sha256:${"0".repeat(64)}`, feature_layer: "normalized", source },
+  };
+  return m;
+}
+
+Deno.test("GET /extractor/<file> serves model.json and .bin shards of the folder the served model names, nothing else", async () => {
+  const t = await testApp({}, headOn("models/scatternet"));
+  try {
+    for (const name of ["model.json", "weights.bin"]) {
+      const res = await t.app.request(`/extractor/${name}`);
+      assert.equal(res.status, 200, name);
+      assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+      const disk = await Deno.readFile(`models/scatternet/${name}`);
+      assert.deepEqual(new Uint8Array(await res.arrayBuffer()), disk, name);
+    }
+    for (
+      const path of [
+        "/extractor/README.md",
+        "/extractor/..%2F..%2Fdeno.json",
+        "/extractor/..%2Fextractor%2Fmodel.json",
+        "/extractor/other.json",
+        "/extractor/.weights.bin",
+      ]
+    ) {
+      const res = await t.app.request(path);
+      assert.equal(res.status, 404, path);
+      assert.equal((await res.json()).error.code, "not-found", path);
+    }
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("GET /extractor/ refuses a model naming no folder, an absolute path, a URL or a folder outside the repository", async () => {
+  assert.equal(extractorFolderPath("models/scatternet/"), "models/scatternet");
+  assert.equal(extractorFolderPath("./models/scatternet/model.json"), "models/scatternet");
+  for (
+    const source of [
+      undefined,
+      "/etc",
+      "../outside",
+      "models/../deno.json",
+      "https://x/m",
+      "a/.git",
+    ]
+  ) {
+    assert.equal(extractorFolderPath(source), null, source);
+  }
+  for (const source of ["../outside", "models/nothing-here"]) {
+    const t = await testApp({}, headOn(source));
+    try {
+      const res = await t.app.request("/extractor/model.json");
+      assert.equal(res.status, 404, source);
+      assert.match((await res.json()).error.message, /names no extractor folder/, source);
+    } finally {
+      t.close();
+    }
+  }
+  const plain = await testApp();
+  try {
+    assert.equal((await plain.app.request("/extractor/model.json")).status, 404);
+  } finally {
+    plain.close();
   }
 });
