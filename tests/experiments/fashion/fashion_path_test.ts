@@ -14,19 +14,13 @@ import { extractorId, pipelineForModel } from "../../../lib/feature-extractor/mo
 import { argmax, evaluatePlain } from "../../../lib/he-head/engine/plain.ts";
 import { compileModel, readModel } from "../../../lib/model/mod.ts";
 import { FASHION_FOLDERS } from "../../../experiments/fashion/mod.ts";
-
-const ROOT = new URL("../../../", import.meta.url);
-
-async function run(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import {
+  exportFashion,
+  lastJson,
+  ROOT,
+  runDeno as run,
+  trainFashionHead,
+} from "../../fixtures/fashion_head.ts";
 
 Deno.test("export:fashion-mnist -> train --extractor models/scatternet --public-data --reduce pca -> serve -> classify PNG files: model carries preprocessing and id; encrypted == integer head", async () => {
   assert.ok(
@@ -35,62 +29,13 @@ Deno.test("export:fashion-mnist -> train --extractor models/scatternet --public-
   );
   const dir = await Deno.makeTempDir();
   try {
-    const exported = await run([
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "scripts/export_fashion_mnist.ts",
-      "--out",
-      `${dir}/fashion`,
-      "--train",
-      "300",
-      "--test",
-      "60",
-      "--public-mnist",
-      "150",
-      "--json",
-    ]);
-    assert.equal(exported.code, 0, exported.stderr);
-    const summary = JSON.parse(exported.stdout.trim().split("\n").pop()!);
+    const summary = await exportFashion(dir);
     assert.deepEqual(summary.files, { train: 300, test: 60, publicMnist: 150 });
     const folders = [...Deno.readDirSync(`${dir}/fashion/train`)].map((e) => e.name).sort();
     assert.deepEqual(folders, [...FASHION_FOLDERS].sort(), "class names as folder names");
 
     const out = `${dir}/head/fashion.json`;
-    const trained = await run([
-      "run",
-      "--allow-all",
-      "scripts/train.ts",
-      "--data",
-      `${dir}/fashion/train`,
-      "--test-data",
-      `${dir}/fashion/test`,
-      "--extractor",
-      "models/scatternet",
-      "--public-data",
-      `${dir}/fashion/public-mnist`,
-      "--reduce",
-      "pca:16",
-      "--input-bits",
-      "5",
-      "--target-epsilon",
-      "8",
-      "--hidden",
-      "0",
-      "--sparsity",
-      "0",
-      "--epochs",
-      "10",
-      "--batch-size",
-      "32",
-      "--out",
-      out,
-      "--quiet",
-      "--json",
-    ]);
-    assert.equal(trained.code, 0, trained.stderr);
-    const card = JSON.parse(trained.stdout.trim().split("\n").pop()!);
+    const card = await trainFashionHead(dir, out);
     assert.equal(card.private, true, "crypto noise: a private head");
     const model = await readModel(out);
     const p = model.preprocessing!;
@@ -158,8 +103,7 @@ Deno.test("export:fashion-mnist -> train --extractor models/scatternet --public-
         "--image",
         ...files,
       ]);
-      assert.equal(cli.code, 0, cli.stderr);
-      const answer = JSON.parse(cli.stdout.trim().split("\n").pop()!);
+      const answer = lastJson(cli);
       assert.equal(answer.exact, true);
       assert.deepEqual(answer.predictions, want.map((l) => model.classes![argmax(l)]));
     } finally {
