@@ -30,6 +30,17 @@ import {
   SERVER_MS_HEADER,
 } from "../protocol/api.ts";
 
+// The types the client's public API names, public with it (deno doc --lint).
+export type { HeadShape, NoiseSource, PlanChoice, PrivacyStatement } from "../he-head/mod.ts";
+export { NOISE_SOURCES } from "../model/format.ts";
+export type {
+  AuthDescription,
+  LayerDescription,
+  ModelDescription,
+  PlanDescription,
+  Quota,
+} from "../protocol/api.ts";
+
 /** An HTTP error from the server, with its JSON error code. */
 export class ServerError extends Error {
   /**
@@ -280,7 +291,12 @@ export class ClientSession {
   constructor(
     readonly client: HeadClient,
     readonly plan: PlanDescription,
-    /** The plan's client half (secret key, encryption, decryption). */
+    /**
+     * The plan's client half (secret key, encryption, decryption): `lib/he-head/client.ts`'s
+     * lower-level interface, for benchmarks and tests.
+     *
+     * @ignore
+     */
     readonly half: PlanClient,
     keyId: string | null,
     private readonly fetcher: typeof fetch,
@@ -326,7 +342,11 @@ export class ClientSession {
     };
   }
 
-  /** The secret-key material of the session. */
+  /**
+   * The secret-key material of the session (`lib/he-head/client.ts`'s `ClientKeys`), for tests.
+   *
+   * @ignore
+   */
   get keys(): ClientKeys<SealContexts> {
     return this.half.keys;
   }
