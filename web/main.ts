@@ -10,7 +10,7 @@ import { BrowserClassifier } from "./src/classifier.ts";
 import { describeFailure, missingFeatures } from "./src/errors.ts";
 import { clearSessions } from "./src/key_db.ts";
 import { drawingPad } from "./src/pad.ts";
-import { decodeFile, fromRgba } from "./src/pixels.ts";
+import { decodeFile } from "./src/pixels.ts";
 import { $, clearFailure, showFailure, showModel, showResult, status } from "./src/view.ts";
 
 const pad = $("pad") as HTMLCanvasElement;
@@ -58,8 +58,8 @@ async function classify(): Promise<void> {
   try {
     const c = await current();
     const image = source === "file" && fileImage
-      ? fromRgba(fileImage)
-      : fromRgba(pad.getContext("2d")!.getImageData(0, 0, pad.width, pad.height));
+      ? fileImage
+      : pad.getContext("2d")!.getImageData(0, 0, pad.width, pad.height);
     const plan = planSelect.value || c.defaultPlan;
     status(`Classifying under ${plan} (keys are generated once per plan)…`);
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
@@ -122,7 +122,12 @@ async function start(): Promise<void> {
     $("extractor").textContent =
       `Extractor ${c.extractor.name} (${c.extractor.id.slice(0, 19)}…) ` +
       `matches the server's head.`;
-    status("Ready: draw a digit or pick an image, then Classify.", false);
+    status(
+      c.input.preprocessed
+        ? `Ready: pick an image (${c.client.description.classes.join(", ")}), then Classify.`
+        : "Ready: draw a digit or pick an image, then Classify.",
+      false,
+    );
   } catch (e) {
     fail(e);
   }

@@ -1,19 +1,17 @@
 /**
  * The whole client in the browser, stage by stage: the public extractor (the library's, with its
- * id checked against `/v1/model`), quantization with the server's input spec, keys (generated once
+ * id checked against `/v1/model`; for a head with a `preprocessing` block, that block's pipeline,
+ * see `features.ts`), quantization with the server's input spec, keys (generated once
  * per plan and kept in IndexedDB), encryption, the request, decryption and softmax; each stage
  * timed, the bytes counted.
  *
  * @module
  */
 import { type ClientSession, HeadClient } from "../../lib/client/browser.ts";
-import { type Extractor, loadExtractor } from "../../lib/feature-extractor/extractor.ts";
-import { uciBlocksFromImage } from "../../lib/feature-extractor/image_input.ts";
-import { quantizeFeatures } from "../../lib/model/input_spec.ts";
+import { openFeatures, type PageFeatures } from "./features.ts";
 import { loadSeal } from "../../lib/he-head/seal/runtime.ts";
 import { initTf, type TfBackendName } from "../../lib/tfjs/runtime.ts";
 import { loadSession, storeSession } from "./key_db.ts";
-import type { DecodedImage } from "./pixels.ts";
 import { recordingFetch, type Traffic } from "./traffic.ts";
 import { type SeenQuery, seenQuery } from "./server_view.ts";
 
@@ -33,7 +31,10 @@ export interface StageTimes {
 export interface Result {
   plan: string;
   exact: boolean;
-  /** The 64 raw UCI values and the quantized features that were encrypted. */
+  /**
+   * The extractor's input (the 64 UCI block counts, or the preprocessed image) and the quantized
+   * features that were encrypted.
+   */
   raw: number[];
   features: number[];
   /** Decrypted integer logits (exact plans), as decimal strings, else null. */
@@ -71,7 +72,7 @@ export class BrowserClassifier {
 
   private constructor(
     readonly client: HeadClient,
-    readonly extractor: Extractor,
+    readonly input: PageFeatures,
     traffic: Traffic,
   ) {
     this.#traffic = traffic;
@@ -90,26 +91,15 @@ export class BrowserClassifier {
     let timeout = 60_000;
     const fetcher = recordingFetch(traffic, () => timeout);
     const client = await HeadClient.connect(origin, { fetch: fetcher, token });
-    if (client.description.preprocessing) {
-      // The page reads digits the committed extractor's way; another pipeline would give other
-      // features (`imageFeaturesFor` in lib/client applies it on the command line).
-      throw new Error(
-        `expected a head on the committed digit extractor, received one with its own ` +
-          `preprocessing (${client.description.preprocessing.extractor.name ?? "extractor"} ` +
-          `${client.description.preprocessing.extractor.id.slice(0, 19)}…): use deno task classify`,
-      );
-    }
     timeout = client.description.limits.timeout_ms + 30_000;
     await loadSeal();
     await initTf(backend, new URL("/web/", origin).href);
-    const extractor = await loadExtractor(new URL("/models/extractor/model.json", origin));
-    try {
-      client.checkExtractor(extractor.id);
-    } catch (e) {
-      extractor.dispose();
-      throw e;
-    }
-    return new BrowserClassifier(client, extractor, traffic);
+    return new BrowserClassifier(client, await openFeatures(client, origin), traffic);
+  }
+
+  /** The extractor run (its id is the model's). */
+  get extractor(): PageFeatures["extractor"] {
+    return this.input.extractor;
   }
 
   /** Every plan the server offers (flooded variants included), by name. */
@@ -145,8 +135,8 @@ export class BrowserClassifier {
     return { ...opened, now: true };
   }
 
-  /** Classifies one image under `plan`, timing every stage. */
-  async classify(image: DecodedImage, plan: string): Promise<Result> {
+  /** Classifies one picture (RGBA pixels) under `plan`, timing every stage. */
+  async classify(image: ImageData, plan: string): Promise<Result> {
     const start = performance.now();
     const times: StageTimes = {
       extract: 0,
@@ -158,11 +148,7 @@ export class BrowserClassifier {
       decrypt: 0,
       total: 0,
     };
-    const raw = uciBlocksFromImage(image);
-    const features = quantizeFeatures(
-      this.extractor.extract(raw, 1),
-      this.client.description.input,
-    );
+    const { raw, features } = this.input.read(image);
     times.extract = performance.now() - start;
     const { s, stored, now, keygenMs, registerMs } = await this.#session(plan, times);
     const keyId = s.keyId;
@@ -201,6 +187,6 @@ export class BrowserClassifier {
   close(): void {
     for (const { s } of this.#sessions.values()) s.close();
     this.#sessions.clear();
-    this.extractor.dispose();
+    this.input.dispose();
   }
 }

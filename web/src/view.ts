@@ -51,6 +51,12 @@ export function clearFailure(): void {
 /** The model's privacy statement and name. */
 export function showModel(d: ModelDescription): void {
   const p = d.privacy;
+  const what = d.preprocessing ? "image" : "digit";
+  if (d.preprocessing) {
+    document.querySelector("h1")!.textContent = "Private image classification";
+    const intro = document.querySelector("header p")!;
+    intro.firstChild!.textContent = "Your image is turned into features and encrypted ";
+  }
   const claim = p.private && p.epsilon !== null
     ? `(ε = ${p.epsilon.toFixed(2)}, δ = ${p.delta})-differentially private`
     : `not differentially private${p.note ? ` (${p.note})` : ""}`;
@@ -58,8 +64,8 @@ export function showModel(d: ModelDescription): void {
     el("h2", "What the server learns, and what the model may leak"),
     el(
       "p",
-      `The server sees only ciphertexts: not your digit, not its features, not the answer. ` +
-        `The model "${d.name}" was trained ${claim} on private digits; noise source: ` +
+      `The server sees only ciphertexts: not your ${what}, not its features, not the answer. ` +
+        `The model "${d.name}" was trained ${claim} on private ${what}s; noise source: ` +
         `${p.noise_source}.`,
     ),
     el("p", `Accountant: ${p.accountant}.`, "small"),
@@ -67,7 +73,7 @@ export function showModel(d: ModelDescription): void {
 }
 
 function bars(classes: string[], probabilities: number[], prediction: number): HTMLElement {
-  const box = el("div", "", "bars");
+  const box = el("div", "", classes.some((c) => c.length > 2) ? "bars named" : "bars");
   probabilities.forEach((p, i) => {
     const row = el("div", "", i === prediction ? "bar top" : "bar");
     const fill = el("span", "", "fill");
