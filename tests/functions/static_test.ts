@@ -118,7 +118,7 @@ Deno.test("GET /extractor/ refuses a model naming no folder, an absolute path, a
       "a/.git",
     ]
   ) {
-    assert.equal(extractorFolderPath(source), null, source);
+    assert.equal(extractorFolderPath(source), null, String(source));
   }
   for (const source of ["../outside", "models/nothing-here"]) {
     const t = await testApp({}, headOn(source));
