@@ -2,8 +2,10 @@
  * The folder of the extractor the served model names (its `preprocessing.extractor.source`),
  * resolved safely for `GET /extractor/<file>`: only a repository-relative folder of plain
  * segments (letters, digits, `.`, `_`, `-`, none starting with `.`, hence no `..` and no absolute
- * path), whose real path (symbolic links followed) stays inside the repository; only `model.json`
- * and `.bin` weight shards are served from it, at most {@linkcode MAX_EXTRACTOR_FILE_BYTES} each.
+ * path), whose real path (symbolic links followed) lies inside the repository's `models/` folder
+ * (whoever writes the model must not choose to serve test vectors, keys or checkpoints); only
+ * `model.json` and `.bin` weight shards are served from it, at most
+ * {@linkcode MAX_EXTRACTOR_FILE_BYTES} each.
  *
  * @module
  */
@@ -35,24 +37,46 @@ export function extractorFolderPath(source: string | undefined): string | null {
   return m ? m[1] : null;
 }
 
+/** The folder of the served model's extractor, or why none is served. */
+export type ExtractorFolder = { readonly folder: StaticFolder } | { readonly refused: string };
+
 /**
- * The static folder of the served model's extractor, or null when the model has no
- * preprocessing block, names no source, or names one that is not a folder inside the repository.
+ * The static folder of the served model's extractor, or the reason none is served: the model has
+ * no preprocessing block, names no source, or names one that is not a folder under `models/`
+ * (after symbolic links are followed).
  */
 export async function extractorFolder(
   block: PreprocessingBlock | undefined,
   root: URL = ROOT,
-): Promise<StaticFolder | null> {
-  const path = extractorFolderPath(block?.extractor.source);
-  if (path === null) return null;
-  const dir = new URL(`${path}/`, root);
+): Promise<ExtractorFolder> {
+  const source = block?.extractor.source;
+  const path = extractorFolderPath(source);
+  if (path === null) {
+    return {
+      refused: source === undefined
+        ? "the served model names no extractor folder"
+        : `the served model names no extractor folder inside the repository (expected a relative path under models/, received ${
+          JSON.stringify(source.slice(0, 80))
+        })`,
+    };
+  }
+  const outside = {
+    refused:
+      `the served model names no extractor folder under models/ (received ${path}; only folders under models/ are served)`,
+  };
   try {
-    const [real, top] = await Promise.all([Deno.realPath(dir), Deno.realPath(root)]);
-    if (!real.startsWith(`${top.replace(/\/$/, "")}/`)) return null;
-    if (!(await Deno.stat(real)).isDirectory) return null;
+    const [real, models] = await Promise.all([
+      Deno.realPath(new URL(`${path}/`, root)),
+      Deno.realPath(new URL("models/", root)),
+    ]);
+    if (!real.startsWith(`${models.replace(/\/$/, "")}/`)) return outside;
+    if (!(await Deno.stat(real)).isDirectory) return outside;
     const url = new URL(`file://${real.split("/").map(encodeURIComponent).join("/")}/`);
-    return new StaticFolder(url, ["json", "bin"], MAX_EXTRACTOR_FILE_BYTES);
+    return { folder: new StaticFolder(url, ["json", "bin"], MAX_EXTRACTOR_FILE_BYTES) };
   } catch {
-    return null;
+    return {
+      refused:
+        `the served model names no extractor folder inside the repository (${path} does not exist)`,
+    };
   }
 }

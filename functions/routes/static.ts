@@ -33,6 +33,17 @@ const PAGE_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
   "style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; " +
   "base-uri 'none'; frame-ancestors 'none'";
 
+/**
+ * Whether an `If-None-Match` header matches `etag` by weak comparison (RFC 9110 13.1.2): `*`, or
+ * any tag of its comma-separated list with the same opaque value, `W/` prefixes ignored.
+ */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === "*") return true;
+  const opaque = etag.replace(/^W\//, "");
+  return (header.match(/(?:W\/)?"[^"]*"/g) ?? []).some((t) => t.replace(/^W\//, "") === opaque);
+}
+
 function send(c: Context, file: StaticFile | null, what: string): Response {
   if (!file) {
     return c.json({ error: { code: "not-found", message: `no file ${what}` } }, 404);
@@ -44,7 +55,7 @@ function send(c: Context, file: StaticFile | null, what: string): Response {
     "x-content-type-options": "nosniff",
   };
   if (file.type.startsWith("text/html")) headers["content-security-policy"] = PAGE_POLICY;
-  if (c.req.header("if-none-match") === file.etag) return c.body(null, 304, headers);
+  if (matchesEtag(c.req.header("if-none-match"), file.etag)) return c.body(null, 304, headers);
   return c.body(file.bytes, 200, headers);
 }
 
@@ -66,10 +77,11 @@ export function staticRoutes(preprocessing?: PreprocessingBlock): Hono {
   });
   app.get("/extractor/:name", async (c) => {
     const name = c.req.param("name");
-    const folder = await named;
+    const ex = await named;
     const what = `/extractor/${name.slice(0, 80)}` +
-      (folder ? "" : " (the served model names no extractor folder inside the repository)");
-    return send(c, folder && isExtractorFile(name) ? await folder.get(name) : null, what);
+      ("refused" in ex ? ` (${ex.refused})` : "");
+    const file = "folder" in ex && isExtractorFile(name) ? await ex.folder.get(name) : null;
+    return send(c, file, what);
   });
   return app;
 }

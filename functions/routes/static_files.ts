@@ -1,6 +1,7 @@
 /**
  * Static files of the function, read from disk: one folder per mount, names checked against a
- * pattern (no path separator, hence no traversal), a size bound, a content type by extension, and
+ * pattern (no path separator, hence no traversal), no symbolic link leading out of the folder (each
+ * file's real path must lie inside the folder's real path), a size bound, a content type by extension, and
  * an ETag (SHA-256 of the bytes) for revalidation. Files are cached in memory while their size and
  * modification time stay the same.
  *
@@ -61,9 +62,15 @@ export class StaticFolder {
   async get(name: string): Promise<StaticFile | null> {
     const ext = name.slice(name.lastIndexOf(".") + 1).toLowerCase();
     if (!NAME.test(name) || !this.extensions.includes(ext)) return null;
-    const url = new URL(name, this.dir);
+    let url: string;
     let info: Deno.FileInfo;
     try {
+      const [real, top] = await Promise.all([
+        Deno.realPath(new URL(name, this.dir)),
+        Deno.realPath(this.dir),
+      ]);
+      if (!real.startsWith(`${top.replace(/\/$/, "")}/`)) return null;
+      url = real;
       info = await Deno.stat(url);
     } catch {
       return null;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { extractorFolderPath } from "../../functions/routes/extractor_folder.ts";
+import { StaticFolder } from "../../functions/routes/static_files.ts";
 import { testApp, testModel } from "./helpers.ts";
 
 Deno.test("GET / serves the page with its policy; its script, WebAssembly and the extractor follow, no token needed", async () => {
@@ -45,6 +46,16 @@ Deno.test("static files revalidate by ETag (304) and refuse other names, folders
     const again = await t.app.request("/web/app.js", { headers: { "if-none-match": etag } });
     assert.equal(again.status, 304);
     assert.equal(again.headers.get("etag"), etag);
+    const matching = [`W/${etag}`, `"other", ${etag}`, `W/"x" ,W/${etag}`, "*"];
+    for (const header of matching) {
+      const res = await t.app.request("/web/app.js", { headers: { "if-none-match": header } });
+      assert.equal(res.status, 304, header);
+    }
+    for (const header of ['"other"', `W/"other", "${"0".repeat(32)}"`, etag.slice(1, -1)]) {
+      const res = await t.app.request("/web/app.js", { headers: { "if-none-match": header } });
+      assert.equal(res.status, 200, header);
+      await res.body?.cancel();
+    }
     for (
       const path of [
         "/web/..%2F..%2Fdeno.json",
@@ -130,10 +141,39 @@ Deno.test("GET /extractor/ refuses a model naming no folder, an absolute path, a
       t.close();
     }
   }
+  for (const source of ["tests/vectors/bfv_n4096_t2x17_poly", "lib", "models/../lib"]) {
+    const t = await testApp({}, headOn(source));
+    try {
+      for (const name of ["model.json", "keys.bin"]) {
+        const res = await t.app.request(`/extractor/${name}`);
+        assert.equal(res.status, 404, source);
+        assert.match((await res.json()).error.message, /names no extractor folder (under|inside)/);
+      }
+    } finally {
+      t.close();
+    }
+  }
   const plain = await testApp();
   try {
     assert.equal((await plain.app.request("/extractor/model.json")).status, 404);
   } finally {
     plain.close();
+  }
+});
+
+Deno.test("a static folder refuses a symbolic link leading out of it, serves plain files and links inside", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/served`);
+    await Deno.writeTextFile(`${dir}/secret.json`, '{"secret":1}');
+    await Deno.writeTextFile(`${dir}/served/plain.json`, "{}");
+    await Deno.symlink(`${dir}/secret.json`, `${dir}/served/out.json`);
+    await Deno.symlink(`${dir}/served/plain.json`, `${dir}/served/in.json`);
+    const folder = new StaticFolder(new URL(`file://${dir}/served/`), ["json"], 1024);
+    assert.equal(await folder.get("out.json"), null);
+    assert.equal(new TextDecoder().decode((await folder.get("plain.json"))!.bytes), "{}");
+    assert.equal(new TextDecoder().decode((await folder.get("in.json"))!.bytes), "{}");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
