@@ -14,6 +14,11 @@ import { csvTableFeatures } from "./own_table.ts";
 /** Seed of the split of a user's data unless `--split-seed` says otherwise. */
 export const OWN_DATA_SPLIT_SEED = "faster-cryptonets/own-data/v1";
 
+/** The model card's `not_covered` entry when the class names come from the private data. */
+export const CLASSES_FROM_DATA =
+  "class names read from the private data's labels (pass --classes " +
+  "to state them publicly): a label that occurs once names its record";
+
 /**
  * What the image loader needs of an extractor that brings its own image preprocessing (the
  * `FeaturePipeline` of `lib/feature-extractor` has all of it).
@@ -47,6 +52,12 @@ export interface OwnDataOptions {
   testFraction: number;
   /** Seed of the split. */
   splitSeed: string;
+  /**
+   * The PUBLIC class names (`--classes`), in the model's order; a CSV label or class folder not
+   * among them is a `DataError`. When absent the names are read from the private data, and
+   * the features' `notCovered` says so ({@linkcode CLASSES_FROM_DATA}).
+   */
+  classes?: string[];
   /** CSV: the label column. */
   label?: string;
   /** CSV: columns to leave out. */

@@ -18,24 +18,34 @@ import { type Extractor, loadExtractor, uciBlocksFromImage } from "../feature-ex
 import type { PrivateFeatures } from "./private_features.ts";
 import { UsageError } from "./errors.ts";
 import type { IntegerExamples } from "./train_private_head.ts";
-import type { ImagePipeline, OwnDataOptions } from "./own_data.ts";
+import { CLASSES_FROM_DATA, type ImagePipeline, type OwnDataOptions } from "./own_data.ts";
 
 /** Images decoded, preprocessed and extracted at once (the only decoded images in memory). */
 const IMAGE_BATCH = 256;
 
 /** The test folder's files with labels renumbered to the training folder's classes. */
-function testFilesOf(train: ImageFolder, test: ImageFolder): LabelledFile[] {
+function testFilesOf(
+  train: ImageFolder,
+  test: ImageFolder,
+  what = "the training classes",
+): LabelledFile[] {
   const index = new Map(train.classes.map((c, k) => [c, k]));
   for (const c of test.classes) {
     if (!index.has(c)) {
       throw new DataError(
         { path: `${test.root}/${c}` },
-        `expected a class folder named as one of the training classes ` +
+        `expected a class folder named as one of ${what} ` +
           `${JSON.stringify(train.classes)}, received ${JSON.stringify(c)}`,
       );
     }
   }
   return test.files.map((f) => ({ path: f.path, label: index.get(test.classes[f.label])! }));
+}
+
+/** The folder with its labels renumbered to the PUBLIC `classes` (`--classes`). */
+function withClasses(folder: ImageFolder, classes: readonly string[]): ImageFolder {
+  const named = { ...folder, classes: [...classes] };
+  return { ...named, files: testFilesOf(named, folder, "--classes") };
 }
 
 /** Integer features of `files`, extracted batch by batch. */
@@ -80,7 +90,8 @@ async function extractFiles(
 export async function imageFolderFeatures(
   o: OwnDataOptions,
 ): Promise<PrivateFeatures & { ignored: string[] }> {
-  const folder = await scanImageFolder(o.data);
+  const scanned = await scanImageFolder(o.data);
+  const folder = o.classes ? withClasses(scanned, o.classes) : scanned;
   let train: LabelledFile[], test: LabelledFile[], ignored = folder.ignored;
   if (o.testData !== undefined) {
     const testFolder = await scanImageFolder(o.testData, 1);
@@ -124,6 +135,7 @@ export async function imageFolderFeatures(
       }; public extractor ${extractor.name} (${extractor.id.slice(0, 19)}...), layer ` +
         `${extractor.featureLayer}, quantized to [${q.min}, ${q.max}] at scale 2^-${q.scale_log2}`,
       ignored,
+      ...(o.classes ? {} : { notCovered: [CLASSES_FROM_DATA] }),
     };
   } finally {
     loaded?.dispose();

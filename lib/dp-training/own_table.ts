@@ -11,7 +11,7 @@ import { type InputSpec, tabularStandardizer } from "../feature-extractor/mod.ts
 import { DP_BOUNDS_NOISE_MULTIPLIER, type PrivateFeatures } from "./private_features.ts";
 import { dpTabularBounds } from "./mechanisms/dp_bounds.ts";
 import { UsageError } from "./errors.ts";
-import type { OwnDataOptions } from "./own_data.ts";
+import { CLASSES_FROM_DATA, type OwnDataOptions } from "./own_data.ts";
 
 /** Integers of the standardised columns: `[0, 31]` at scale 2^-5, as the breast cancer head. */
 const BITS = 5;
@@ -62,7 +62,10 @@ export async function csvTableFeatures(o: OwnDataOptions): Promise<PrivateFeatur
     );
   }
   const options = { label: o.label, ignore: o.ignore ?? [] };
-  const all = await readCsvTable(o.data, options);
+  const all = await readCsvTable(o.data, {
+    ...options,
+    ...(o.classes ? { classes: o.classes } : {}),
+  });
   let train: CsvTable, test: CsvTable;
   if (o.testData !== undefined) {
     train = all;
@@ -80,7 +83,10 @@ export async function csvTableFeatures(o: OwnDataOptions): Promise<PrivateFeatur
   const dim = train.columns.length;
   const quantization: InputSpec = { shape: [dim], min: 0, max: 2 ** BITS - 1, scale_log2: BITS };
   const name = (o.data.split("/").pop() ?? o.data).replace(/\.csv$/i, "");
-  if (o.upperBounds === "dp") return await dpBoundsFeatures(name, train, test, quantization, o);
+  const notCovered = o.classes ? {} : { notCovered: [CLASSES_FROM_DATA] };
+  if (o.upperBounds === "dp") {
+    return { ...await dpBoundsFeatures(name, train, test, quantization, o), ...notCovered };
+  }
   const upper = upperOf(train.columns, o);
   const std = await tabularStandardizer(`${name}-public-sqrt`, train.columns, upper, quantization);
   return {
@@ -101,6 +107,7 @@ export async function csvTableFeatures(o: OwnDataOptions): Promise<PrivateFeatur
       upper,
       method: "public upper bounds given by the user (--upper-bounds), lower bounds 0",
     },
+    ...notCovered,
   };
 }
 

@@ -25,12 +25,50 @@ export interface TrainingPipelineOptions {
   image?: Partial<ImagePreprocessing>;
   /** A folder of PUBLIC images (class sub-folders or not) for the PCA and the scale. */
   publicData?: string;
+  /**
+   * The PRIVATE data paths (`--data`, `--test-data`): `publicData` may be none of them, nor lie
+   * inside or contain one (checked on real paths), or PCA and scale would be fitted on private
+   * images outside the accountant.
+   */
+  privateData?: readonly string[];
   /** Reduce the features to `dim` by PCA (needs `publicData`) or a seeded projection. */
   reduce?: { kind: "pca" | "random_projection"; dim: number; seed?: string };
   /** Bits of the quantized inputs (default 4; signed features get a symmetric range). */
   bits?: number;
   /** Progress over the public images. */
   onProgress?: (done: number, total: number, phase: string) => void;
+}
+
+/** The real absolute path of `path` (symlinks resolved), or its absolute form if it is absent. */
+function realOf(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    const abs = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+    return abs.replace(/\/+$/, "").replace(/\/(\.\/)+/g, "/") || "/";
+  }
+}
+
+/**
+ * Refuses a public folder that is, lies inside, or contains one of the private paths.
+ *
+ * @throws {ExtractorError} naming both paths.
+ */
+function assertPublicApart(publicData: string, privateData: readonly string[]): void {
+  const pub = realOf(publicData);
+  const within = (a: string, b: string) => a === b || a.startsWith(b.endsWith("/") ? b : `${b}/`);
+  for (const p of privateData) {
+    const priv = realOf(p);
+    if (within(pub, priv) || within(priv, pub)) {
+      throw new ExtractorError(
+        `--public-data: expected a folder of PUBLIC images apart from the private data, received ` +
+          `${JSON.stringify(publicData)} (${pub}), which ${
+            pub === priv ? "is" : within(pub, priv) ? "lies inside" : "contains"
+          } the private ${JSON.stringify(p)} (${priv}): a PCA or scale fitted on it would leak ` +
+          `private images outside the privacy accountant`,
+      );
+    }
+  }
 }
 
 /** Features of every image of a public folder (one batch of decoded images at a time). */
@@ -68,6 +106,7 @@ async function publicFeatures(
  * ```
  */
 export async function trainingPipeline(o: TrainingPipelineOptions): Promise<FeaturePipeline> {
+  if (o.publicData !== undefined) assertPublicApart(o.publicData, o.privateData ?? []);
   const base = { featureLayer: o.featureLayer, image: o.image };
   const raw = await loadPipeline(o.extractor, base);
   let reduction: LinearReduction | undefined, quantization: InputSpec | undefined;

@@ -23,6 +23,8 @@ export interface TrainDataOptions {
   testFraction: number;
   /** `--split-seed`. */
   splitSeed: string;
+  /** `--classes`: the PUBLIC class names (else read from the private labels, noted on the card). */
+  classes?: string[];
   /** `--upper-bounds` (CSV): public upper bound of every column, or per column. */
   upperBounds?: number | Record<string, number> | "dp";
 }
@@ -37,6 +39,10 @@ export const TRAIN_DATA_USAGE =
                                        {column: bound} (never computed from the private rows),
                                        or dp: lower and upper bounds estimated by a DP noisy
                                        histogram whose cost is in the privacy ledger
+  --classes A,B,...                    the PUBLIC class names (CSV label values or class folder
+                                       names); a row or folder outside them is an error. Without
+                                       it the names are read from the private data (the model card
+                                       notes it: a rare label names its record)
   --test-data DIR|FILE.csv             held-out data in the same form (default: a split of --data)
   --test-fraction F                    share of --data held out, stratified and seeded, in (0, 1)
                                        (default 0.2)
@@ -47,6 +53,7 @@ export const TRAIN_DATA_ARGS = {
   data: { type: "string" },
   label: { type: "string" },
   ignore: { type: "string" },
+  classes: { type: "string" },
   "upper-bounds": { type: "string" },
   "test-data": { type: "string" },
   "test-fraction": { type: "string", default: "0.2" },
@@ -79,6 +86,18 @@ function upperBoundsOf(arg: string): number | Record<string, number> | "dp" {
   return doc as Record<string, number>;
 }
 
+/** `--classes A,B,...`: at least two distinct non-empty names. */
+function classesOf(arg: string): string[] {
+  const names = arg.split(",").map((c) => c.trim());
+  if (names.length < 2 || names.some((c) => c === "") || new Set(names).size !== names.length) {
+    throw new UsageError(
+      `--classes: expected at least 2 distinct non-empty class names separated by commas, ` +
+        `received ${JSON.stringify(arg)}`,
+    );
+  }
+  return names;
+}
+
 /**
  * The `--data` options from `parseArgs` values. Without `--data` the CSV and test-data options
  * are refused.
@@ -99,7 +118,7 @@ export function parseTrainDataArgs(
   const common = { ignore: [] as string[], testFraction, splitSeed: s("split-seed")! };
   const data = s("data");
   if (data === undefined) {
-    for (const k of ["label", "ignore", "upper-bounds", "test-data"]) {
+    for (const k of ["label", "ignore", "upper-bounds", "test-data", "classes"]) {
       if (s(k) !== undefined) throw new UsageError(`--${k}: expected only with --data`);
     }
     return common;
@@ -122,6 +141,7 @@ export function parseTrainDataArgs(
     ignore: s("ignore")?.split(",").map((c) => c.trim()).filter(Boolean) ?? [],
     ...(s("label") === undefined ? {} : { label: s("label") }),
     ...(s("test-data") === undefined ? {} : { testData: s("test-data") }),
+    ...(s("classes") === undefined ? {} : { classes: classesOf(s("classes")!) }),
     ...(s("upper-bounds") === undefined ? {} : { upperBounds: upperBoundsOf(s("upper-bounds")!) }),
   };
 }

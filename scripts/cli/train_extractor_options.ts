@@ -118,6 +118,8 @@ export function parseTrainExtractorArgs(
       ...(s("feature-layer") ? { featureLayer: s("feature-layer") } : {}),
       image,
       ...(s("public-data") ? { publicData: s("public-data") } : {}),
+      // The private paths the public folder must stay apart from (checked on real paths).
+      privateData: [s("data"), s("test-data")].filter((p): p is string => p !== undefined),
       ...(s("reduce") ? { reduce: reduceOf(s("reduce")!) } : {}),
       bits: s("input-bits") ? int("input-bits", s("input-bits")!, 2, 16) : 4,
     },

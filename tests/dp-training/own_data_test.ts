@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { DataError, loadUciDigits, writeImageFolder } from "../../lib/datasets/mod.ts";
-import { loadOwnData, OWN_DATA_SPLIT_SEED, UsageError } from "../../lib/dp-training/mod.ts";
+import {
+  CLASSES_FROM_DATA,
+  loadOwnData,
+  OWN_DATA_SPLIT_SEED,
+  UsageError,
+} from "../../lib/dp-training/mod.ts";
 import { loadExtractor } from "../../lib/feature-extractor/mod.ts";
 
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
@@ -151,6 +156,52 @@ Deno.test("loadOwnData: a test folder may hold a single class; an empty one is a
       (e: unknown) =>
         e instanceof DataError &&
         /expected at least 1 class sub-folder \(one per class\), received 0/.test(e.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadOwnData: --classes states the class names publicly; without it the card notes it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const rows = ["a,y", ...range(0, 20).map((i) => `${i % 4},${i < 10 ? "no" : "yes"}`)];
+    await Deno.writeTextFile(`${dir}/t.csv`, rows.join("\n"));
+    const o = {
+      data: `${dir}/t.csv`,
+      label: "y",
+      upperBounds: 4,
+      testFraction: 0.2,
+      splitSeed: "s",
+    };
+    const inferred = await loadOwnData(o);
+    assert.deepEqual(inferred.classes, ["no", "yes"]);
+    assert.deepEqual(inferred.notCovered, [CLASSES_FROM_DATA]);
+    const stated = await loadOwnData({ ...o, classes: ["yes", "no"] });
+    assert.deepEqual(stated.classes, ["yes", "no"]);
+    assert.equal(stated.notCovered, undefined);
+    assert.deepEqual(stated.train.y.map((k) => 1 - k), inferred.train.y.map((k) => k));
+    await Deno.writeTextFile(`${dir}/t.csv`, [...rows, "3,maybe"].join("\n"));
+    await assert.rejects(
+      loadOwnData({ ...o, classes: ["no", "yes"] }),
+      (e: unknown) =>
+        e instanceof DataError && e.line === 22 && e.column === "y" &&
+        /expected a label among \["no","yes"\], received "maybe"/.test(e.message),
+    );
+    // Image folders: the folder names are the user's labels, treated the same way.
+    const { train } = await loadUciDigits();
+    await writeImageFolder(train, `${dir}/img`, { maxValue: 16, indices: range(0, 40) });
+    const folders = [...new Set(range(0, 40).map((i) => train.classes[train.y[i]]))].sort();
+    const img = { data: `${dir}/img`, testFraction: 0.2, splitSeed: "s" };
+    assert.deepEqual((await loadOwnData(img)).notCovered, [CLASSES_FROM_DATA]);
+    const named = await loadOwnData({ ...img, classes: [...folders].reverse() });
+    assert.deepEqual(named.classes, [...folders].reverse());
+    assert.equal(named.notCovered, undefined);
+    await assert.rejects(
+      loadOwnData({ ...img, classes: folders.slice(1) }),
+      (e: unknown) =>
+        e instanceof DataError && e.path === `${dir}/img/${folders[0]}` &&
+        /expected a class folder named as one of --classes/.test(e.message),
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

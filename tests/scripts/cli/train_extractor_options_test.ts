@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseTrainArgs } from "../../../scripts/cli/train_options.ts";
 import { UsageError } from "../../../scripts/cli/usage.ts";
+import { ExtractorError, trainingPipeline } from "../../../lib/feature-extractor/mod.ts";
 
 const base = ["--data", "imgs", "--extractor", "models/scatternet"];
 
@@ -43,6 +44,7 @@ Deno.test("train options: the generic extractor path is parsed into the pipeline
       std: [1, 2, 3],
     },
     publicData: "pub",
+    privateData: ["imgs"],
     reduce: { kind: "pca", dim: 64 },
     bits: 6,
   });
@@ -87,4 +89,34 @@ Deno.test("train options: extractor options need --data DIR and --extractor", ()
     (e: unknown) =>
       e instanceof UsageError && /--public-data: expected --extractor PATH\|URL/.test(e.message),
   );
+});
+
+Deno.test("train options: --public-data equal to, inside or around --data / --test-data is refused", async () => {
+  const o = parseTrainArgs([...base, "--test-data", "held", "--public-data", "pub"]);
+  assert.deepEqual(o.extractorPipeline?.privateData, ["imgs", "held"]);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/private/sub`, { recursive: true });
+    await Deno.mkdir(`${dir}/public`);
+    await Deno.symlink(`${dir}/private`, `${dir}/alias`);
+    const cases: [string, string, string][] = [
+      [`${dir}/alias/`, `${dir}/private`, "is"],
+      [`${dir}/private/sub`, `${dir}/private`, "lies inside"],
+      [dir, `${dir}/private`, "contains"],
+    ];
+    for (const [publicData, priv, how] of cases) {
+      await assert.rejects(
+        trainingPipeline({
+          extractor: "models/scatternet",
+          publicData,
+          privateData: ["/nonexistent/unrelated", priv],
+        }),
+        (e: unknown) =>
+          e instanceof ExtractorError && e.message.includes(JSON.stringify(publicData)) &&
+          e.message.includes(`${how} the private ${JSON.stringify(priv)}`),
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
