@@ -19,6 +19,12 @@ interface Entry extends LoadedKeys {
   evicted: boolean;
 }
 
+/** A load under way and how many callers wait for it (each will hold a lease). */
+interface Pending {
+  promise: Promise<Entry>;
+  waiters: number;
+}
+
 /** A lease on cached keys; call `release()` when the evaluation is done. */
 export interface KeyLease {
   keys: EvaluationKeys;
@@ -33,7 +39,7 @@ function dispose(e: Entry): void {
 /** A reference-counted LRU of loaded keys. */
 export class KeyCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly loading = new Map<string, Promise<Entry>>();
+  private readonly loading = new Map<string, Pending>();
   constructor(readonly maxEntries: number) {}
 
   /** Number of entries held. */
@@ -41,27 +47,46 @@ export class KeyCache {
     return this.entries.size;
   }
 
-  /** Leases the keys with this id, loading them with `load` on a miss. */
+  /**
+   * Leases the keys with this id, loading them with `load` on a miss (callers that ask for the
+   * same id meanwhile share the load). A loaded entry enters the cache already counting every
+   * caller waiting for it, so no eviction can free it before they resume.
+   */
   async acquire(id: string, load: () => Promise<LoadedKeys>): Promise<KeyLease> {
-    let e = this.entries.get(id);
-    if (e) {
+    let entry = this.entries.get(id);
+    if (entry) {
       this.entries.delete(id);
-      this.entries.set(id, e);
+      this.entries.set(id, entry);
+      entry.refs++;
     } else {
-      let p = this.loading.get(id);
-      if (!p) {
-        p = load().then((loaded) => {
-          const entry: Entry = { ...loaded, refs: 0, evicted: false };
-          this.entries.set(id, entry);
-          this.evict();
-          return entry;
-        }).finally(() => this.loading.delete(id));
-        this.loading.set(id, p);
-      }
-      e = await p;
+      let pending = this.loading.get(id);
+      if (!pending) pending = this.startLoad(id, load);
+      pending.waiters++;
+      entry = await pending.promise;
     }
-    const entry = e;
-    entry.refs++;
+    return this.lease(entry);
+  }
+
+  private startLoad(id: string, load: () => Promise<LoadedKeys>): Pending {
+    const pending: Pending = {
+      waiters: 0,
+      promise: load().then((loaded) => {
+        this.loading.delete(id);
+        const entry: Entry = { ...loaded, refs: pending.waiters, evicted: false };
+        this.entries.set(id, entry);
+        this.evict();
+        return entry;
+      }, (err) => {
+        this.loading.delete(id);
+        throw err;
+      }),
+    };
+    this.loading.set(id, pending);
+    return pending;
+  }
+
+  /** A lease on an entry whose `refs` already counts it. */
+  private lease(entry: Entry): KeyLease {
     let released = false;
     return {
       keys: entry.keys,

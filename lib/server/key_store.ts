@@ -134,6 +134,7 @@ export class KvKeyStore {
     if (!/^[0-9a-f]{64}$/.test(id)) return null;
     const meta = (await this.kv.get<Meta>(["keys", id, "meta"])).value;
     if (!meta || meta.expires <= Date.now()) return null;
+    if (meta.chunks !== Math.ceil(meta.size / CHUNK)) return null;
     const bytes = new Uint8Array(meta.size);
     for (let start = 0; start < meta.chunks; start += PER_COMMIT) {
       const keys = [];
@@ -143,8 +144,10 @@ export class KvKeyStore {
       const got = await this.kv.getMany<Uint8Array[]>(keys);
       for (let j = 0; j < got.length; j++) {
         const v = got[j].value;
-        if (!v) return null;
-        bytes.set(v, (start + j) * CHUNK);
+        const at = (start + j) * CHUNK;
+        // A chunk of another length is damaged (or not ours): missing, like a bad digest.
+        if (!(v instanceof Uint8Array) || v.length !== Math.min(CHUNK, meta.size - at)) return null;
+        bytes.set(v, at);
       }
     }
     return (await sha256Hex(bytes)) === meta.sha256
