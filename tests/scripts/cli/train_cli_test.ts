@@ -178,3 +178,17 @@ Deno.test("privacy: the task prints {epsilon, order} as its last stdout line", a
   assert.ok(Math.abs(r.epsilon - 2.92) / 2.92 < 0.02);
   assert.equal(typeof r.order, "number");
 });
+
+Deno.test("train: --classes is a public list of at least 2 distinct names, only with --data", () => {
+  const csv = ["--data", "t.csv", "--label", "y"];
+  assert.deepEqual(parseTrainArgs([...csv, "--classes", "no, yes"]).classes, ["no", "yes"]);
+  assert.deepEqual(parseTrainArgs(["--data", "imgs", "--classes", "cat,dog"]).classes, [
+    "cat",
+    "dog",
+  ]);
+  assert.equal(parseTrainArgs(csv).classes, undefined);
+  rejects([...csv, "--classes", "no"], /--classes: expected at least 2 distinct non-empty/);
+  rejects([...csv, "--classes", "a,,b"], /--classes: expected .* received "a,,b"/);
+  rejects([...csv, "--classes", "a,a"], /--classes: expected .* received "a,a"/);
+  rejects(["--classes", "a,b"], /--classes: expected only with --data/);
+});
