@@ -91,6 +91,15 @@ Deno.test("train --data FILE.csv --label -> serve -> encrypted classification ==
   assert.ok(card.test_accuracy.quantized > 0.7, `a useful head (${card.test_accuracy.quantized})`);
   const model = await readModel(out);
   assert.deepEqual(model.classes, ["benign", "malignant"], "string labels, sorted");
+  // Without --classes the names come from the private labels: the card says so.
+  assert.ok(
+    card.privacy.not_covered.some((n: string) => /class names read from the private data/.test(n)),
+    JSON.stringify(card.privacy.not_covered),
+  );
+  assert.ok(
+    model.metadata?.privacy?.not_covered?.some((n) => /pass --classes/.test(n)),
+    "the model file's privacy block carries it too",
+  );
 
   // The same public standardisation, applied to the held-out file as a client would.
   const table = await readCsvTable(`${dir}/held_out.csv`, {
