@@ -15,7 +15,7 @@ import { csvTableFeatures } from "./own_table.ts";
 export const OWN_DATA_SPLIT_SEED = "faster-cryptonets/own-data/v1";
 
 /** The model card's `not_covered` entry when the class names come from the private data. */
-export const CLASSES_FROM_DATA =
+export const CLASSES_FROM_DATA: string =
   "class names read from the private data's labels (pass --classes " +
   "to state them publicly): a label that occurs once names its record";
 
