@@ -12,8 +12,9 @@
  *
  * Without server sums (`serverSums: false`: no finals, no row swap, only the giants' key) the
  * client adds the slots of each output's classes itself ({@linkcode readOutputs}), and the server
- * hides the partial sums by adding a fresh mask whose slots are uniform and sum to 0 over every
- * class ({@linkcode zeroSumMask}): the answer's slots are additive shares of the outputs.
+ * hides the partial sums by adding a fresh mask whose slots are uniform and sum to 0 over the
+ * classes of every output ({@linkcode zeroSumMask}): the answer's slots are additive shares of
+ * the outputs, and no class's own sum (a partial dot product) is visible.
  *
  * The client's arrangement ({@linkcode interleavedColumn}) puts column block `c mod rG` in residue
  * class `c` (each class holds `n / m` slots over both rows, so `rG >= N m / n`). Output
@@ -259,34 +260,58 @@ export function readOutputs(slots: ArrayLike<bigint>, l: SlotLayout, t: bigint):
 }
 
 /**
- * A mask for an answer without server sums: every slot uniform mod `t` (from `random`, which
- * fills a `Uint32Array`), except that each class's slots (both rows) sum to 0 mod `t`. Added to
- * the answer, it leaves each class's sum (the output) unchanged and makes any other set of slots
- * uniform: the answer reveals the outputs and nothing else of the partial sums.
+ * Turns `values` (uniform in `[0, t)`, e.g. from a crypto RNG) in place into additive shares:
+ * for every owner `k >= 0`, the last slot owned by `k` takes what makes the slots of `k` sum to
+ * `targets[k]` mod `t`; slots of owner -1 stay as they are. Every set of slots that omits one
+ * slot of each owner is then uniform: the shares reveal the targets and nothing else.
+ *
+ * @throws {RangeError} when an owner is outside `targets` or a nonzero target owns no slot.
+ */
+export function shareSlots(
+  values: BigUint64Array,
+  owner: (slot: number) => number,
+  targets: readonly bigint[],
+  t: bigint,
+): BigUint64Array {
+  const sums = new Array<bigint>(targets.length).fill(0n);
+  const last = new Array<number>(targets.length).fill(-1);
+  for (let s = 0; s < values.length; s++) {
+    const k = owner(s);
+    if (k < 0) continue;
+    if (k >= targets.length) {
+      throw new RangeError(`expected an owner below ${targets.length}, received ${k}`);
+    }
+    sums[k] += values[s];
+    last[k] = s;
+  }
+  targets.forEach((target, k) => {
+    const s = last[k];
+    if (s < 0) {
+      if (target % t === 0n) return;
+      throw new RangeError(`expected a slot for owner ${k} (target ${target}), received none`);
+    }
+    values[s] = (((target - (sums[k] - values[s])) % t) + t) % t;
+  });
+  sums.fill(0n);
+  return values;
+}
+
+/**
+ * A mask for an answer without server sums, from `uniform` (which returns `n` values uniform in
+ * `[0, t)`): every slot uniform mod `t`, except that, per OUTPUT `k`, the slots of all the classes
+ * `k` owns (both rows) sum to 0 mod `t`; slots of spare classes are fully uniform. Added to the
+ * answer, it leaves each output (the sum over its classes) unchanged and makes every class's own
+ * sum uniform: the answer reveals the outputs and none of the partial sums.
  */
 export function zeroSumMask(
   l: SlotLayout,
   t: bigint,
-  random: (into: Uint32Array) => void,
-): BigInt64Array {
-  if (t >= 1n << 32n) throw new RangeError(`expected t < 2^32, received ${t}`);
-  // Numbers are exact here: values below 2^32, class sums below 2^32 * slots < 2^53.
-  const T = Number(t);
-  const values = new Float64Array(l.slots);
-  const limit = 2 ** 32 - (2 ** 32 % T);
-  const words = new Uint32Array(l.slots);
-  let filled = 0;
-  while (filled < l.slots) {
-    random(words);
-    for (const w of words) if (w < limit && filled < l.slots) values[filled++] = w % T;
+  uniform: (t: bigint, n: number) => BigUint64Array,
+): BigUint64Array {
+  const values = uniform(t, l.slots);
+  if (values.length !== l.slots) {
+    throw new RangeError(`expected ${l.slots} uniform values, received ${values.length}`);
   }
-  // The last slot of each class (row 1) takes what makes the class sum to 0.
-  const sums = new Float64Array(l.stride);
-  const last = l.slots - l.stride;
-  for (let s = 0; s < last; s++) sums[s % l.stride] += values[s];
-  for (let k = 0; k < l.stride; k++) values[last + k] = (T - (sums[k] % T)) % T;
-  const mask = BigInt64Array.from(values, (v) => BigInt(v));
-  values.fill(0);
-  words.fill(0);
-  return mask;
+  const owners = new Int32Array(l.stride).map((_, c) => classOwner(l, c));
+  return shareSlots(values, (s) => owners[s % l.stride], new Array(l.outputs).fill(0n), t);
 }

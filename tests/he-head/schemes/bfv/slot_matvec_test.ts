@@ -11,10 +11,12 @@ import {
   classOwner,
   interleavedLayout,
   readOutputs,
+  shareSlots,
   slotLayoutRotations,
   slotMatVecPlaintexts,
   zeroSumMask,
 } from "../../../../lib/he-head/schemes/bfv/slot_layout.ts";
+import { uniformBelow } from "../../../../lib/he-head/schemes/bfv/server/circuit_privacy.ts";
 import { BfvSlotMatVec } from "../../../../lib/he-head/schemes/bfv/server/slot_matvec.ts";
 import {
   packFeatures,
@@ -159,32 +161,82 @@ Deno.test("without server sums: 3 rotations and one key; the answer's slots are 
         out.delete();
       }
     }
-    // Every class sums to its logit (or 0), but the slots themselves are fresh each time: of the
-    // 4096 slots, all but a handful differ between the two answers of the same query.
+    // Every output's classes sum to its logit, but the slots themselves are fresh each time: of
+    // the 4096 slots, all but a handful differ between the two answers of the same query.
     const same = answers[0].filter((v, s) => v === answers[1][s]).length;
     assert.ok(same < 8, `${same} slots equal in two answers`);
-    // Classes that no output owns sum to 0 as well, and so does every class on its own.
-    const classes = new Array(layout.stride).fill(0n);
-    answers[0].forEach((v, s) => (classes[s % layout.stride] += v));
-    const unowned = classes.filter((_, c) => classOwner(layout, c) < 0);
-    assert.ok(unowned.length > 0);
-    assert.deepEqual(unowned.map((v) => ((v % t) + t) % t), unowned.map(() => 0n));
+    // r = 5 classes per output: no class's own sum is its partial dot product (the unmasked
+    // answer's), and each class sum changes between the two answers; spare classes are uniform.
+    const unmasked = product.apply(ct, keys);
+    let partial: BigInt64Array;
+    try {
+      ctx.evaluator.cipherModSwitchToNextInplace(unmasked);
+      decryptor.decrypt(unmasked, pt);
+      partial = ctx.encoder.decodeBigInt64(pt) as BigInt64Array;
+    } finally {
+      unmasked.delete();
+    }
+    assert.deepEqual(readOutputs(partial, layout, t), want);
+    const [a, b, p] = [answers[0], answers[1], partial].map((v) => classSums(v, layout.stride, t));
+    const owned = [...a.keys()].filter((c) => classOwner(layout, c) >= 0);
+    assert.equal(owned.length, 50);
+    assert.ok(owned.filter((c) => p[c] !== 0n).length > 40, "the partial sums are not trivial");
+    assert.ok(owned.filter((c) => a[c] === p[c]).length < 2, "masked class sums hide the partials");
+    assert.ok(owned.filter((c) => a[c] === b[c]).length < 2, "class sums are fresh per answer");
+    const spare = [...a.keys()].filter((c) => classOwner(layout, c) < 0);
+    assert.ok(spare.length > 0);
+    assert.ok(spare.filter((c) => a[c] === 0n).length < 2, "spare classes are uniform, not 0");
   } finally {
     free();
     product.delete();
   }
 });
 
-Deno.test("the zero-sum mask is uniform-looking and sums to 0 over every class", () => {
-  const l = interleavedLayout(1225, 10, 4096, { serverSums: false });
+/** Each residue class's slot sum mod `t` (in `[0, t)`). */
+function classSums(slots: ArrayLike<bigint>, stride: number, t: bigint): bigint[] {
+  const sums = new Array<bigint>(stride).fill(0n);
+  for (let s = 0; s < slots.length; s++) sums[s % stride] += slots[s];
+  return sums.map((v) => ((v % t) + t) % t);
+}
+
+Deno.test("the zero-sum mask (r = 7 classes per output): uniform slots, 0 per output, every class sum uniform", () => {
+  const l = interleavedLayout(2048, 10, 4096, { serverSums: false });
+  assert.equal(l.perOutput, 7);
   const t = 398491649n;
-  const mask = zeroSumMask(l, t, (w) => crypto.getRandomValues(w));
-  const sums = new Array(l.stride).fill(0n);
-  mask.forEach((v, s) => {
-    assert.ok(v >= 0n && v < t);
-    sums[s % l.stride] += v;
-  });
-  assert.deepEqual(sums.map((v) => v % t), new Array(l.stride).fill(0n));
-  assert.equal(new Set(mask).size > 4000, true, "distinct values");
-  assert.deepEqual(readOutputs(mask, l, t), new Array(10).fill(0n));
+  const masks = [0, 1].map(() => zeroSumMask(l, t, uniformBelow));
+  for (const mask of masks) {
+    assert.equal(mask.length, 4096);
+    assert.ok(mask.every((v) => v >= 0n && v < t));
+    assert.equal(new Set(mask).size > 4000, true, "distinct values");
+    assert.deepEqual(readOutputs(mask, l, t), new Array(10).fill(0n));
+  }
+  // A single class's sum is not 0 (it would be with a per-class zero sum) and differs per mask.
+  const [a, b] = masks.map((m) => classSums(m, l.stride, t));
+  const used = [...a.keys()].filter((c) => classOwner(l, c) >= 0);
+  assert.equal(used.length, 70);
+  assert.ok(used.filter((c) => a[c] === 0n).length < 2, "class sums are not 0");
+  assert.ok(used.filter((c) => a[c] === b[c]).length < 2, "class sums are fresh");
+  // Adding the mask to the shares of known outputs keeps the outputs exact.
+  const y = Array.from({ length: 10 }, (_, k) => BigInt(k * 1000 - 4321));
+  const plainAnswer = new Array<bigint>(4096).fill(0n);
+  for (let k = 0; k < 10; k++) {
+    plainAnswer[[...Array(l.stride).keys()].find((c) => classOwner(l, c) === k)!] = y[k];
+  }
+  assert.deepEqual(readOutputs(plainAnswer.map((v, s) => v + masks[0][s]), l, t), y);
+});
+
+Deno.test("shareSlots: owners' slots sum to their targets, refuses a nonzero target with no slot", () => {
+  const t = 65537n;
+  const v = shareSlots(uniformBelow(t, 12), (s) => (s < 9 ? s % 3 : -1), [5n, -7n, 0n], t);
+  const sums = [0n, 0n, 0n];
+  v.forEach((x, s) => s < 9 && (sums[s % 3] += x));
+  assert.deepEqual(sums.map((x) => x % t), [5n, t - 7n, 0n]);
+  assert.throws(
+    () => shareSlots(uniformBelow(t, 4), () => 0, [0n, 3n], t),
+    /expected a slot for owner 1/,
+  );
+  assert.throws(
+    () => shareSlots(uniformBelow(t, 4), () => 2, [0n, 3n], t),
+    /expected an owner below 2/,
+  );
 });

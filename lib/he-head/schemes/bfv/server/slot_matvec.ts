@@ -18,6 +18,7 @@ import type {
 import type { HopCounts } from "../../../engine/hops.ts";
 import { type Seal, sealCall } from "../../../seal/runtime.ts";
 import { type SlotLayout, slotMatVecPlaintexts, zeroSumMask } from "../slot_layout.ts";
+import { uniformBelow } from "./circuit_privacy.ts";
 
 /** What the product needs of a BFV batching context. */
 export interface BatchingContext {
@@ -148,13 +149,13 @@ export class BfvSlotMatVec {
   }
 
   /**
-   * Adds, in place, a fresh mask whose slots are uniform mod `t` and sum to 0 over every class
-   * (`zeroSumMask`, from `crypto.getRandomValues`): for layouts without server sums, whose
-   * slots then are additive shares of the outputs.
+   * Adds, in place, a fresh mask whose slots are uniform mod `t` and sum to 0 over the classes of
+   * every output (`zeroSumMask`, from `uniformBelow`: `crypto.getRandomValues`): for layouts
+   * without server sums, whose slots then are additive shares of the outputs (no partial sums).
    */
   maskShares(result: Ciphertext, hops?: HopCounts): void {
     const { seal, encoder, evaluator, t } = this.ctx;
-    const mask = zeroSumMask(this.layout, t, (w) => crypto.getRandomValues(w));
+    const mask = zeroSumMask(this.layout, t, uniformBelow);
     const pt = new seal.Plaintext();
     try {
       sealCall("encode mask", () => encoder.encode(mask, pt));

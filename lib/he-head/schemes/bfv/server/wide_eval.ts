@@ -18,6 +18,8 @@ import type {
 } from "node-seal/dist/seal_throws.d.ts";
 import type { Seal } from "../../../seal/runtime.ts";
 import { sealCall } from "../../../seal/runtime.ts";
+import { uniformBelow } from "./circuit_privacy.ts";
+import { shareSlots } from "../slot_layout.ts";
 import { biasSlots, diagonalSlots, reductionSteps, type WideLayout } from "../wide_layout.ts";
 import type { WideRows } from "../wide_rows.ts";
 import { type WideOpCounts, wideOpCounts } from "../wide_budget.ts";
@@ -42,21 +44,6 @@ interface Prepared {
   bias: Plaintext | null;
 }
 
-/** Uniform values in `[0, t)` from the crypto RNG (rejection sampling). */
-function uniformMod(t: bigint, count: number): bigint[] {
-  const bits = t.toString(2).length;
-  const out: bigint[] = [];
-  const words = new Uint32Array(Math.min(16384, 2 * count + 64));
-  while (out.length < count) {
-    crypto.getRandomValues(words);
-    for (let i = 0; i + 1 < words.length && out.length < count; i += 2) {
-      const v = ((BigInt(words[i]) << 32n) | BigInt(words[i + 1])) & ((1n << BigInt(bits)) - 1n);
-      if (v < t) out.push(v);
-    }
-  }
-  return out;
-}
-
 /** The per-query mask: per class, `groups` shares of its constant; every other slot uniform. */
 export function maskSlots(
   layout: WideLayout,
@@ -64,13 +51,9 @@ export function maskSlots(
   constants: readonly bigint[],
   t: bigint,
 ): BigUint64Array {
-  const v = uniformMod(t, layout.n);
-  constants.forEach((k, c) => {
-    let sum = 0n;
-    for (let g = 0; g < groups - 1; g++) sum += v[c * groups + g];
-    v[c * groups + groups - 1] = (((k - sum) % t) + t) % t;
-  });
-  return BigUint64Array.from(v);
+  const owned = constants.length * groups;
+  const owner = (s: number) => (s < owned ? Math.floor(s / groups) : -1);
+  return shareSlots(uniformBelow(t, layout.n), owner, constants, t);
 }
 
 /** The wide plan's prepared evaluation. Free with `delete()`. */
