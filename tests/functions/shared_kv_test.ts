@@ -62,7 +62,12 @@ async function withServers(
   fn: (dir: string, servers: RunningServer[]) => Promise<void>,
 ) {
   const dir = await Deno.makeTempDir();
-  const env = { FCN_MODEL: decodeURIComponent(HEAD_FILE.pathname), FCN_KV: `${dir}/keys.kv` };
+  // A queue deep enough for the burst below: it tests KV's lock, not the limiter's back-pressure.
+  const env = {
+    FCN_MODEL: decodeURIComponent(HEAD_FILE.pathname),
+    FCN_KV: `${dir}/keys.kv`,
+    FCN_MAX_QUEUE: "32",
+  };
   const servers: RunningServer[] = [];
   try {
     for (let i = 0; i < n; i++) servers.push(await startServer(env, 180_000, { workers }));
