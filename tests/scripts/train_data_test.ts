@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { issueToken, startServer } from "../../lib/server/local_server.ts";
+import { classifyImagesCli, runDeno as run } from "../fixtures/fashion_head.ts";
 import { HeadClient } from "../../lib/client/mod.ts";
 import { decodeImage, loadUciDigits, writeImageFolder } from "../../lib/datasets/mod.ts";
 import {
@@ -16,21 +17,6 @@ import {
 import { argmax, evaluatePlain } from "../../lib/he-head/engine/plain.ts";
 import { compileModel } from "../../lib/model/network.ts";
 import { readModel } from "../../lib/model/files.ts";
-
-const ROOT = new URL("../../", import.meta.url);
-
-/** Runs a deno script of the repository; returns its exit code and output. */
-async function run(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 
@@ -126,24 +112,7 @@ Deno.test("train --data DIR -> serve -> classify PNG files over HTTP: encrypted 
         want[0],
       ]);
     }
-    const cli = await run([
-      "run",
-      "--allow-read",
-      "--allow-net",
-      "--allow-env",
-      "scripts/classify.ts",
-      "--server",
-      server.base,
-      "--token",
-      token,
-      "--plan",
-      "simd",
-      "--json",
-      "--image",
-      ...files,
-    ]);
-    assert.equal(cli.code, 0, cli.stderr);
-    const answer = JSON.parse(cli.stdout.trim().split("\n").pop()!);
+    const answer = await classifyImagesCli(server.base, token, files);
     assert.equal(answer.exact, true);
     assert.deepEqual(answer.predictions, want.map((l) => model.classes![argmax(l)]), "class names");
   } finally {

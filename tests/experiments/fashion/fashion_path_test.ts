@@ -15,10 +15,9 @@ import { argmax, evaluatePlain } from "../../../lib/he-head/engine/plain.ts";
 import { compileModel, readModel } from "../../../lib/model/mod.ts";
 import { FASHION_FOLDERS } from "../../../experiments/fashion/mod.ts";
 import {
+  classifyImagesCli,
   exportFashion,
-  lastJson,
   ROOT,
-  runDeno as run,
   trainFashionHead,
 } from "../../fixtures/fashion_head.ts";
 
@@ -87,23 +86,7 @@ Deno.test("export:fashion-mnist -> train --extractor models/scatternet --public-
         const r = await poly.classify(features.subarray(0, 16), 1);
         assert.deepEqual(r.logits, [want[0]], "poly: encrypted logits == integer head's");
       }
-      const cli = await run([
-        "run",
-        "--allow-read",
-        "--allow-net",
-        "--allow-env",
-        "scripts/classify.ts",
-        "--server",
-        server.base,
-        "--token",
-        token,
-        "--plan",
-        "simd",
-        "--json",
-        "--image",
-        ...files,
-      ]);
-      const answer = lastJson(cli);
+      const answer = await classifyImagesCli(server.base, token, files);
       assert.equal(answer.exact, true);
       assert.deepEqual(answer.predictions, want.map((l) => model.classes![argmax(l)]));
     } finally {
